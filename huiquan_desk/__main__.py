@@ -1,0 +1,3 @@
+from huiquan_desk.cli import main
+
+raise SystemExit(main())

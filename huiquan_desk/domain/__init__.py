@@ -1,0 +1,1 @@
+"""Plain-Python rules and value types. Imports neither Qt nor SQLAlchemy."""

@@ -1,0 +1,158 @@
+"""An activity (活动) as the committee logs it: its fields, labels and rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from huiquan_desk.domain.errors import Problem
+from huiquan_desk.domain.text import clean
+
+
+class ActivityStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @classmethod
+    def from_label(cls, text: str) -> ActivityStatus:
+        for status, label in STATUS_LABELS.items():
+            if text in (label, status.value):
+                return status
+        raise ValueError(f"状态只能是 {'、'.join(STATUS_LABELS.values())}")
+
+
+STATUS_LABELS = {
+    ActivityStatus.PLANNED: "计划中",
+    ActivityStatus.DONE: "已开展",
+    ActivityStatus.ARCHIVED: "已归档",
+}
+
+# Chinese label of every activity field: forms, table headers, import headers and messages use these.
+FIELD_LABELS = {
+    "title": "活动名称",
+    "category": "活动类别",
+    "start": "开始时间",
+    "end": "结束时间",
+    "place": "活动地点",
+    "organizer": "主办单位",
+    "leader": "负责人",
+    "participants": "参与人数",
+    "content": "活动内容",
+    "remarks": "备注",
+    "status": "状态",
+    "photos": "图片",
+}
+
+
+class AttachmentKind(StrEnum):
+    PHOTO = "photo"
+    SIGN_IN = "signin"
+
+    @property
+    def label(self) -> str:
+        return {"photo": "活动照片", "signin": "签到表"}[self.value]
+
+
+MAX_TITLE = 200
+MAX_TEXT = 20000
+
+
+@dataclass
+class ActivityDraft:
+    """What a form or an import row gives before it is stored."""
+
+    title: str = ""
+    category_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    place: str = ""
+    organizer: str = ""
+    leader: str = ""
+    participants: int | None = 0
+    content: str = ""
+    remarks: str = ""
+    status: ActivityStatus = ActivityStatus.DONE
+
+    def normalized(self) -> ActivityDraft:
+        return ActivityDraft(
+            title=clean(self.title),
+            category_id=self.category_id,
+            start=self.start,
+            end=self.end if self.end is not None else self.start,
+            place=clean(self.place),
+            organizer=clean(self.organizer),
+            leader=clean(self.leader),
+            participants=self.participants,
+            content=clean(self.content),
+            remarks=clean(self.remarks),
+            status=ActivityStatus(self.status),
+        )
+
+
+def validate_activity(draft: ActivityDraft, row: int | None = None) -> list[Problem]:
+    """Problems with a (normalized) draft, each naming its field; empty when it may be saved."""
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(FIELD_LABELS[key], message, row))
+
+    if not draft.title:
+        bad("title", "必须填写")
+    elif len(draft.title) > MAX_TITLE:
+        bad("title", f"不能超过 {MAX_TITLE} 个字")
+    if draft.category_id is None:
+        bad("category", "必须选择")
+    if draft.start is None:
+        bad("start", "必须填写")
+    if draft.start and draft.end and draft.end < draft.start:
+        bad("end", "不能早于开始时间")
+    if draft.participants is None:
+        bad("participants", "必须填写（没有可填 0）")
+    elif draft.participants < 0:
+        bad("participants", "不能小于 0")
+    elif draft.participants > 1_000_000:
+        bad("participants", "数值过大，请核对")
+    for key, limit in (("place", 200), ("organizer", 200), ("leader", 100)):
+        if len(getattr(draft, key)) > limit:
+            bad(key, f"不能超过 {limit} 个字")
+    for key in ("content", "remarks"):
+        if len(getattr(draft, key)) > MAX_TEXT:
+            bad(key, f"不能超过 {MAX_TEXT} 个字")
+    return problems
+
+
+@dataclass
+class PhotoCaption:
+    """A photo archive is the image plus this caption (GB/T 11821, DA/T 50-2014)."""
+
+    title: str = ""
+    taken_at: datetime | None = None
+    place: str = ""
+    people: str = ""
+    photographer: str = ""
+    background: str = ""
+
+
+CAPTION_LABELS = {
+    "title": "题名",
+    "taken_at": "时间",
+    "place": "地点",
+    "people": "人物",
+    "photographer": "摄影者",
+    "background": "背景",
+}
+
+
+@dataclass
+class NewAttachment:
+    """A file the user picked for an activity, not yet stored."""
+
+    source: str
+    kind: AttachmentKind = AttachmentKind.PHOTO
+    caption: PhotoCaption = field(default_factory=PhotoCaption)

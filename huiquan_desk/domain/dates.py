@@ -1,0 +1,81 @@
+"""Dates as committees write them, and as official documents print them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from huiquan_desk.domain.text import clean, halfwidth
+
+_DATE_RE = re.compile(
+    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时点]\s*(?:(\d{1,2})\s*分?)?\s*(?:[:：]?\s*(\d{1,2})\s*秒)?"
+    r"(?::(\d{1,2}))?)?\s*$"
+)
+_COMPACT_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """Parse what a person or a spreadsheet calls a date, with or without a time.
+
+    Accepts datetime/date objects, Excel serial numbers, 2026-03-05, 2026/3/5, 2026.3.5,
+    2026年3月5日, 20260305, any of them with "08:30" or "8时30分", full-width digits too.
+    Returns None for a blank; raises ValueError with a Chinese message otherwise.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return (_EXCEL_EPOCH + timedelta(days=float(value))).replace(microsecond=0)
+        raise ValueError(f"无法识别的日期数值 {value}")
+    text = halfwidth(clean(value))
+    if not text:
+        return None
+    match = _DATE_RE.match(text) or _COMPACT_RE.match(text)
+    if not match:
+        raise ValueError(f"无法识别的日期「{text}」，请写成 2026-03-05 或 2026年3月5日")
+    parts = [int(p) if p else 0 for p in match.groups()] + [0, 0, 0, 0]
+    year, month, day, hour, minute, second, colon_second = parts[:7]
+    second = second or colon_second
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        raise ValueError(f"日期「{text}」不存在") from None
+
+
+def parse_date(value: object) -> date | None:
+    parsed = parse_datetime(value)
+    return parsed.date() if parsed else None
+
+
+def cn_date(value: date | datetime | None) -> str:
+    """2026年3月5日 — the form used in running text."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def catalogue_date(value: date | datetime | None) -> str:
+    """20260305 — the 8-digit form catalogues use."""
+    return value.strftime("%Y%m%d") if value else ""
+
+
+def iso_date(value: date | datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def span_text(start: datetime | None, end: datetime | None) -> str:
+    """'2026-03-05 09:00–11:30' or across days '2026-03-05 09:00–2026-03-06 17:00'."""
+    if start is None:
+        return ""
+    head = start.strftime("%Y-%m-%d %H:%M")
+    if end is None or end == start:
+        return head
+    if end.date() == start.date():
+        return f"{head}–{end.strftime('%H:%M')}"
+    return f"{head}–{end.strftime('%Y-%m-%d %H:%M')}"

@@ -1,0 +1,54 @@
+"""The activity ledger (活动台账), declared once for Excel and PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from huiquan_desk.domain.activity import FIELD_LABELS
+from huiquan_desk.domain.dates import cn_date, span_text
+from huiquan_desk.exports.ledger import Column, Ledger
+
+L = FIELD_LABELS
+
+COLUMNS = [
+    Column("活动时间", lambda r: span_text(r.start, r.end), 16),
+    Column(L["title"], lambda r: r.title, 18),
+    Column(L["category"], lambda r: r.category, 10),
+    Column(L["place"], lambda r: r.place, 12),
+    Column(L["organizer"], lambda r: r.organizer, 11),
+    Column(L["leader"], lambda r: r.leader, 7, "center"),
+    Column(L["participants"], lambda r: r.participants, 9, "right"),
+    Column(L["content"], lambda r: r.content, 30),
+    Column(L["remarks"], lambda r: r.remarks, 14),
+    Column("照片数", lambda r: r.photo_count, 7, "right"),
+    Column(L["status"], lambda r: r.status.label, 7, "center"),
+]
+
+
+def period_text(date_from: date | None, date_to: date | None) -> str:
+    if date_from and date_to:
+        return f"{cn_date(date_from)}至{cn_date(date_to)}"
+    if date_from:
+        return f"{cn_date(date_from)}起"
+    if date_to:
+        return f"截至{cn_date(date_to)}"
+    return "全部时间"
+
+
+def activity_ledger(rows: Sequence[Any], community: str, date_from: date | None, date_to: date | None,
+                    category: str | None, preparer: str = "") -> Ledger:
+    """`rows` are activity rows (services.activities.ActivityRow or alike)."""
+    subtitle = f"单位：{community or '（未设置社区名称）'}    时间：{period_text(date_from, date_to)}    " \
+               f"类别：{category or '全部'}    共 {len(rows)} 项"
+    return Ledger(
+        title=f"{community}活动台账" if community else "活动台账",
+        subtitle=subtitle,
+        columns=COLUMNS,
+        rows=rows,
+        row_count=len(rows),
+        describe=lambda r: f"「{r.title}」（{r.start:%Y-%m-%d}）",
+        preparer=preparer,
+        sheet_name="活动台账",
+    )

@@ -1,0 +1,98 @@
+"""The declaration every printed ledger shares: title, columns, widths, formatters, rows."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from huiquan_desk.domain.errors import Cancelled, StorageError
+
+Progress = Callable[[int, int], None]  # (done, total); may raise Cancelled
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], object]  # row -> str or number, exactly as printed
+    width: float = 10  # in Excel character units; the PDF scales them to the page
+    align: str = "left"  # left / center / right
+
+
+@dataclass
+class Ledger:
+    title: str  # 惠泉社区活动台账
+    subtitle: str  # 时间范围、类别 …
+    columns: list[Column]
+    rows: Iterable[Any]
+    row_count: int
+    describe: Callable[[Any], str] = str  # names a row in a message: 「清明祭英烈」(2026-04-04)
+    numbered: bool = True  # a leading 序号 column
+    signature: tuple[str, ...] = ("填表人", "审核人", "日期")
+    preparer: str = ""  # printed after 填表人 when known
+    landscape: bool = True
+    sheet_name: str = "台账"
+    notes: list[str] = field(default_factory=list)  # lines printed under the table
+
+    @property
+    def headers(self) -> list[str]:
+        return (["序号"] if self.numbered else []) + [c.header for c in self.columns]
+
+    @property
+    def widths(self) -> list[float]:
+        return ([5.0] if self.numbered else []) + [c.width for c in self.columns]
+
+    @property
+    def aligns(self) -> list[str]:
+        return (["center"] if self.numbered else []) + [c.align for c in self.columns]
+
+    def table(self, progress: Progress | None = None) -> Iterator[tuple[Any, list[object]]]:
+        """(row, printed cells) in order; calls progress every 200 rows."""
+        for index, row in enumerate(self.rows, start=1):
+            cells = [col.value(row) for col in self.columns]
+            if self.numbered:
+                cells.insert(0, index)
+            if progress is not None and index % 200 == 0:
+                progress(index, self.row_count)
+            yield row, cells
+        if progress is not None:
+            progress(self.row_count, self.row_count)
+
+    def signature_line(self) -> str:
+        parts = []
+        for label in self.signature:
+            filled = self.preparer if label == "填表人" and self.preparer else ""
+            parts.append(f"{label}：{filled or '            '}")
+        return "        ".join(parts)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it into place only if the block succeeds.
+
+    A failed or cancelled export leaves no partial file and does not touch an existing one.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix + ".part")
+        os.close(fd)
+    except OSError as err:
+        raise StorageError(f"无法写入 {path.parent}：{err.strerror}。请换一个文件夹。") from err
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except Cancelled:
+        tmp.unlink(missing_ok=True)
+        raise
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"无法写入 {path}：{err.strerror}。请检查磁盘空间或换一个文件夹。") from err
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,231 @@
+"""Render any Ledger as a PDF: A4, embedded CJK font, header on every page, wrapped cells,
+"第 N 页 共 M 页", and the 填表人 / 审核人 / 日期 line at the end.
+
+Drawn straight on the reportlab canvas (platypus tables are ~3.5x slower for 10,000 rows):
+the rows are first laid out into pages, so the total page count is known when drawing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from huiquan_desk.exports.fonts import PRIMARY, MissingGlyphError, fonts, invisible
+from huiquan_desk.exports.ledger import Ledger, Progress, atomic_output
+
+BODY_SIZE = 9.0
+HEADER_SIZE = 9.0
+TITLE_SIZE = 16.0
+LEADING = 1.3  # line height as a multiple of the font size
+PAD = 2.5  # cell padding, points
+MARGIN = 14 * mm
+MARGIN_LEFT = 20 * mm  # binding edge
+# Punctuation that must not begin a line (it stays at the end of the line before).
+NO_LINE_START = frozenset("，。、；：？！）》」』”’…%,.;:?!)]}")
+
+
+@dataclass
+class _Row:
+    lines: list[list[str]]  # per cell, the wrapped lines
+    height_lines: int
+
+
+class _Text:
+    """Width measuring, wrapping and drawing with per-character font fallback."""
+
+    def __init__(self) -> None:
+        self.fontset = fonts()
+        self.primary = self.fontset.coverage[0]
+        self.widths: dict[str, float] = {}
+        self.fallback: dict[str, str] = {}  # char -> font name, for chars the primary lacks
+
+    def width(self, char: str) -> float:
+        w = self.widths.get(char)
+        if w is None:
+            if ord(char) in self.primary or invisible(char):
+                w = stringWidth(char, PRIMARY, 1.0)
+            else:
+                w = stringWidth(char, self.fallback[char], 1.0)
+            self.widths[char] = w
+        return w
+
+    def check(self, text: str, record: str) -> None:
+        primary = self.primary
+        for char in text:
+            if ord(char) not in primary and not invisible(char) and char not in self.fallback:
+                name = self.fontset.font_for(char)
+                if name is None:
+                    raise MissingGlyphError(record, char)
+                self.fallback[char] = name
+
+    def wrap(self, text: str, width: float, size: float) -> list[str]:
+        limit = width / size
+        lines: list[str] = []
+        for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n"):
+            line_start, used, last_space = 0, 0.0, -1
+            for i, char in enumerate(paragraph):
+                w = self.width(char)
+                if used + w > limit and i > line_start and char not in NO_LINE_START:
+                    cut = last_space + 1 if last_space >= line_start and char != " " and char.isascii() else i
+                    if cut <= line_start:
+                        cut = i
+                    lines.append(paragraph[line_start:cut].rstrip())
+                    line_start = cut
+                    used = sum(self.width(c) for c in paragraph[line_start:i])
+                    last_space = -1
+                if char == " ":
+                    last_space = i
+                used += w
+            lines.append(paragraph[line_start:].rstrip())
+        return lines or [""]
+
+    def draw(self, canvas: Canvas, x: float, y: float, text: str, size: float) -> None:
+        if not self.fallback or not any(c in self.fallback for c in text):
+            canvas.setFont(PRIMARY, size)
+            canvas.drawString(x, y, text)
+            return
+        run, run_font = "", PRIMARY
+        for char in text:
+            font = self.fallback.get(char, PRIMARY)
+            if font != run_font and run:
+                canvas.setFont(run_font, size)
+                canvas.drawString(x, y, run)
+                x += stringWidth(run, run_font, size)
+                run = ""
+            run_font = font
+            run += char
+        if run:
+            canvas.setFont(run_font, size)
+            canvas.drawString(x, y, run)
+
+    def text_width(self, text: str, size: float) -> float:
+        return sum(self.width(c) for c in text) * size
+
+
+def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> Path:
+    page_w, page_h = landscape(A4) if ledger.landscape else A4
+    text = _Text()
+    usable_w = page_w - MARGIN_LEFT - MARGIN
+    total_units = sum(ledger.widths)
+    col_w = [usable_w * w / total_units for w in ledger.widths]
+    aligns = ledger.aligns
+    body_line = BODY_SIZE * LEADING
+    header_rows = [text.wrap(h, w - 2 * PAD, HEADER_SIZE) for h, w in zip(ledger.headers, col_w, strict=True)]
+    header_h = max(len(lines) for lines in header_rows) * HEADER_SIZE * LEADING + 2 * PAD
+    for line in (ledger.title, ledger.subtitle, ledger.signature_line(), *ledger.notes):
+        text.check(line, "（标题）")
+    for line in ledger.headers:
+        text.check(line, "（表头）")
+
+    # 1. Lay out: wrap every cell, then cut the rows into pages.
+    rows: list[_Row] = []
+    for row, cells in ledger.table(progress):
+        wrapped = []
+        for value, width in zip(cells, col_w, strict=True):
+            value_text = "" if value is None else str(value)
+            if value_text:
+                text.check(value_text, ledger.describe(row))
+                wrapped.append(text.wrap(value_text, width - 2 * PAD, BODY_SIZE))
+            else:
+                wrapped.append([""])
+        rows.append(_Row(wrapped, max(len(c) for c in wrapped)))
+
+    top = page_h - MARGIN
+    bottom = MARGIN + 8 * mm  # room for the page number
+    first_top = top - TITLE_SIZE * 1.6 - BODY_SIZE * 2.2
+    page_lines = int((top - header_h - bottom - 2 * PAD) // body_line)
+    pages: list[list[tuple[int, int, int]]] = [[]]  # per page: (row index, first line, line count)
+    y = first_top - header_h
+    for index, row in enumerate(rows):
+        first = 0
+        while first < row.height_lines:
+            fit = int((y - bottom - 2 * PAD) // body_line)
+            remaining = row.height_lines - first
+            # Keep a row whole unless it is taller than a page; never leave a page empty.
+            if fit < remaining and (remaining <= page_lines or fit < 3) and pages[-1]:
+                pages.append([])
+                y = top - header_h
+                continue
+            take = max(1, min(fit, remaining))
+            pages[-1].append((index, first, take))
+            y -= take * body_line + 2 * PAD
+            first += take
+    tail_h = (len(ledger.notes) + 2) * body_line + 4 * mm
+    if y - tail_h < bottom:
+        pages.append([])
+        y = top - header_h
+    total_pages = len(pages)
+
+    # 2. Draw.
+    with atomic_output(path) as tmp:
+        canvas = Canvas(str(tmp), pagesize=(page_w, page_h), pageCompression=1, initialFontName=PRIMARY)
+        canvas.setTitle(ledger.title)
+        canvas.setAuthor("惠泉台账")
+        canvas.setLineWidth(0.5)
+        xs = [MARGIN_LEFT]
+        for w in col_w:
+            xs.append(xs[-1] + w)
+
+        def draw_cell_lines(lines: list[str], x0: float, width: float, y0: float, size: float, align: str) -> None:
+            yy = y0 - PAD - size
+            for line in lines:
+                if line:
+                    if align == "left":
+                        tx = x0 + PAD
+                    else:
+                        lw = text.text_width(line, size)
+                        tx = x0 + (width - lw) / 2 if align == "center" else x0 + width - PAD - lw
+                    text.draw(canvas, tx, yy, line, size)
+                yy -= size * LEADING
+
+        def draw_header(y0: float) -> float:
+            canvas.setFillGray(0.87)
+            canvas.rect(xs[0], y0 - header_h, xs[-1] - xs[0], header_h, stroke=0, fill=1)
+            canvas.setFillGray(0)
+            for i, lines in enumerate(header_rows):
+                draw_cell_lines(lines, xs[i], col_w[i], y0, HEADER_SIZE, "center")
+            return y0 - header_h
+
+        def grid(y_top: float, y_bottom: float, row_bottoms: list[float]) -> None:
+            canvas.line(xs[0], y_top, xs[-1], y_top)
+            for yb in row_bottoms:
+                canvas.line(xs[0], yb, xs[-1], yb)
+            for x in xs:
+                canvas.line(x, y_top, x, y_bottom)
+
+        for page_no, page in enumerate(pages, start=1):
+            y_top = top
+            if page_no == 1:
+                canvas.setFont(PRIMARY, TITLE_SIZE)
+                text.draw(canvas, (page_w - text.text_width(ledger.title, TITLE_SIZE)) / 2, top - TITLE_SIZE,
+                          ledger.title, TITLE_SIZE)
+                text.draw(canvas, (page_w - text.text_width(ledger.subtitle, BODY_SIZE)) / 2,
+                          top - TITLE_SIZE * 1.6 - BODY_SIZE, ledger.subtitle, BODY_SIZE)
+                y_top = first_top
+            y = draw_header(y_top)
+            bottoms = [y]
+            for index, first, count in page:
+                row = rows[index]
+                for i, lines in enumerate(row.lines):
+                    part = lines[first:first + count]
+                    if part:
+                        draw_cell_lines(part, xs[i], col_w[i], y, BODY_SIZE, aligns[i])
+                y -= count * body_line + 2 * PAD
+                bottoms.append(y)
+            grid(y_top, y, bottoms)
+            if page_no == total_pages:
+                y -= body_line * 1.5
+                for note in ledger.notes:
+                    text.draw(canvas, xs[0], y, note, BODY_SIZE)
+                    y -= body_line
+                text.draw(canvas, xs[0], y - body_line * 0.5, ledger.signature_line(), BODY_SIZE + 1)
+            footer = f"第 {page_no} 页 共 {total_pages} 页"
+            text.draw(canvas, (page_w - text.text_width(footer, BODY_SIZE)) / 2, MARGIN, footer, BODY_SIZE)
+            canvas.showPage()
+        canvas.save()
+    return Path(path)

@@ -1,0 +1,104 @@
+"""Render any Ledger as an .xlsx workbook ready to print (A4, header repeated, page numbers)."""
+
+from __future__ import annotations
+
+from copy import copy
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from huiquan_desk.exports.ledger import Ledger, Progress, atomic_output
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+FONT_NAME = "宋体"
+
+
+def _styled(ws, value, **styles) -> WriteOnlyCell:  # type: ignore[no-untyped-def]
+    cell = WriteOnlyCell(ws, value=value)
+    for name, style in styles.items():
+        setattr(cell, name, style)
+    return cell
+
+
+def write_xlsx(ledger: Ledger, path: Path, progress: Progress | None = None) -> Path:
+    with atomic_output(path) as tmp:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(title=ledger.sheet_name[:31])
+        try:
+            _fill(ws, ledger, progress)
+            wb.save(tmp)
+        finally:
+            if not ws.closed:  # failed or cancelled half way: release the sheet's temp file now
+                ws.close()
+    return Path(path)
+
+
+def _fill(ws, ledger: Ledger, progress: Progress | None) -> None:  # type: ignore[no-untyped-def]
+    ncols = len(ledger.headers)
+    last = get_column_letter(ncols)
+
+    for index, width in enumerate(ledger.widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape" if ledger.landscape else "portrait"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.size = 9
+
+    ws.append([_styled(ws, ledger.title, font=Font(name=FONT_NAME, size=16, bold=True),
+                       alignment=Alignment(horizontal="center", vertical="center"))])
+    ws.append([_styled(ws, ledger.subtitle, font=Font(name=FONT_NAME, size=10),
+                       alignment=Alignment(horizontal="center"))])
+    ws.merged_cells.add(f"A1:{last}1")
+    ws.merged_cells.add(f"A2:{last}2")
+    header_font = Font(name=FONT_NAME, size=10, bold=True)
+    header_fill = PatternFill("solid", fgColor="DDDDDD")
+    header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.append([_styled(ws, h, font=header_font, fill=header_fill, alignment=header_align, border=_BORDER)
+               for h in ledger.headers])
+
+    # One styled template cell per alignment; data cells share its style array (fast path).
+    body_font = Font(name=FONT_NAME, size=10)
+    templates = {
+        align: _styled(ws, None, font=body_font, border=_BORDER,
+                       alignment=Alignment(horizontal=align, vertical="top", wrap_text=True))._style
+        for align in set(ledger.aligns)
+    }
+    text_template = _styled(ws, None, font=body_font, border=_BORDER, quotePrefix=True,
+                            alignment=Alignment(horizontal="left", vertical="top", wrap_text=True))._style
+    column_styles = [templates[a] for a in ledger.aligns]
+
+    for _row, values in ledger.table(progress):
+        out = []
+        for value, style in zip(values, column_styles, strict=True):
+            cell = WriteOnlyCell(ws)
+            try:
+                cell.value = value
+            except IllegalCharacterError:  # control characters pasted from elsewhere
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # type: ignore[arg-type]
+            if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or cell.data_type != "s"):
+                cell.data_type = "s"  # text, never run as a formula or read as an error code
+                cell._style = copy(text_template)
+            else:
+                cell._style = copy(style)
+            out.append(cell)
+        ws.append(out)
+
+    ws.append([])
+    for note in ledger.notes:
+        ws.append([note])
+    ws.append([ledger.signature_line()])

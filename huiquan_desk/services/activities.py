@@ -1,0 +1,327 @@
+"""Activities (活动) and their photos and sign-in sheets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import Select, and_, column, delete, exists, func, literal_column, or_, select, table
+from sqlalchemy.orm import Session
+
+from huiquan_desk.domain.activity import (
+    FIELD_LABELS,
+    ActivityDraft,
+    ActivityStatus,
+    AttachmentKind,
+    NewAttachment,
+    PhotoCaption,
+    validate_activity,
+)
+from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
+from huiquan_desk.domain.text import clean
+from huiquan_desk.services.categories import subtree_ids
+from huiquan_desk.storage.files import FileStore
+from huiquan_desk.storage.models import Activity, Attachment, Category, now
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+SIGN_IN_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
+FTS_MIN_CHARS = 3  # the trigram tokenizer finds nothing for shorter queries
+ACTIVITY_FTS = table("activity_fts", column("rowid"))  # FTS5 index kept by triggers (migration 0001)
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    category_id: int | None = None  # includes the category's subtree
+    status: ActivityStatus | None = None
+    without_photos: bool = False
+    text: str = ""
+
+    @classmethod
+    def year(cls, year: int, **kwargs) -> ActivityFilter:  # type: ignore[no-untyped-def]
+        return cls(date_from=date(year, 1, 1), date_to=date(year, 12, 31), **kwargs)
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: int
+    title: str
+    category_id: int
+    category: str
+    start: datetime
+    end: datetime
+    place: str
+    organizer: str
+    leader: str
+    participants: int
+    content: str
+    remarks: str
+    status: ActivityStatus
+    photo_count: int
+    sign_in_count: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    kind: AttachmentKind
+    path: Path
+    sha256: str
+    original_name: str
+    size: int
+    caption: PhotoCaption
+
+
+@dataclass(frozen=True)
+class ActivityDetail:
+    row: ActivityRow
+    attachments: list[AttachmentInfo] = field(default_factory=list)
+
+    def draft(self) -> ActivityDraft:
+        r = self.row
+        return ActivityDraft(r.title, r.category_id, r.start, r.end, r.place, r.organizer, r.leader,
+                             r.participants, r.content, r.remarks, r.status)
+
+
+# Columns the table may sort by, keyed by ActivityRow field name.
+SORT_COLUMNS = {
+    "id": Activity.id,
+    "title": Activity.title,
+    "category": Activity.category_id,
+    "start": Activity.start_at,
+    "end": Activity.end_at,
+    "place": Activity.place,
+    "organizer": Activity.organizer,
+    "leader": Activity.leader,
+    "participants": Activity.participants,
+    "status": Activity.status,
+    "updated_at": Activity.updated_at,
+}
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(session: Session, query: Select, flt: ActivityFilter) -> Select:
+    conditions = []
+    if flt.date_from:
+        conditions.append(Activity.start_at >= datetime.combine(flt.date_from, time()))
+    if flt.date_to:
+        conditions.append(Activity.start_at < datetime.combine(flt.date_to + timedelta(days=1), time()))
+    if flt.category_id is not None:
+        conditions.append(Activity.category_id.in_(subtree_ids(session, flt.category_id)))
+    if flt.status is not None:
+        conditions.append(Activity.status == flt.status.value)
+    if flt.without_photos:
+        conditions.append(~exists().where(Attachment.activity_id == Activity.id, Attachment.kind == AttachmentKind.PHOTO.value))
+    text = clean(flt.text)
+    if len(text) >= FTS_MIN_CHARS:
+        phrase = '"' + text.replace('"', '""') + '"'
+        fts = select(ACTIVITY_FTS.c.rowid).where(literal_column("activity_fts").op("MATCH")(phrase))
+        conditions.append(Activity.id.in_(fts))
+    elif text:
+        pattern = _like_pattern(text)
+        conditions.append(or_(*(col.like(pattern, escape="\\") for col in (Activity.title, Activity.content, Activity.place))))
+    return query.where(and_(*conditions)) if conditions else query
+
+
+def query_ids(session: Session, flt: ActivityFilter, sort: str = "start", descending: bool = True) -> list[int]:
+    """Ids of the matching activities in display order. Cheap even for 100,000 rows."""
+    column = SORT_COLUMNS.get(sort, Activity.start_at)
+    order = [column.desc() if descending else column.asc(), Activity.id.desc() if descending else Activity.id.asc()]
+    if sort == "category":
+        query = select(Activity.id).join(Category, Category.id == Activity.category_id)
+        order[0] = Category.name.desc() if descending else Category.name.asc()
+    else:
+        query = select(Activity.id)
+    return list(session.scalars(_filtered(session, query, flt).order_by(*order)))
+
+
+def _row_query() -> Select:
+    photos = (select(func.count()).where(Attachment.activity_id == Activity.id, Attachment.kind == AttachmentKind.PHOTO.value)
+              .correlate(Activity).scalar_subquery())
+    sign_ins = (select(func.count()).where(Attachment.activity_id == Activity.id, Attachment.kind == AttachmentKind.SIGN_IN.value)
+                .correlate(Activity).scalar_subquery())
+    return select(Activity, Category.name, photos, sign_ins).join(Category, Category.id == Activity.category_id)
+
+
+def _to_row(activity: Activity, category: str, photo_count: int, sign_in_count: int) -> ActivityRow:
+    return ActivityRow(
+        id=activity.id, title=activity.title, category_id=activity.category_id, category=category,
+        start=activity.start_at, end=activity.end_at, place=activity.place, organizer=activity.organizer,
+        leader=activity.leader, participants=activity.participants, content=activity.content,
+        remarks=activity.remarks, status=ActivityStatus(activity.status), photo_count=photo_count,
+        sign_in_count=sign_in_count, updated_at=activity.updated_at,
+    )
+
+
+def fetch_rows(session: Session, ids: Sequence[int]) -> list[ActivityRow]:
+    """Rows for these ids, in the order given (ids that vanished are skipped)."""
+    found: dict[int, ActivityRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for activity, category, photos, sign_ins in session.execute(_row_query().where(Activity.id.in_(chunk))):
+            found[activity.id] = _to_row(activity, category, photos, sign_ins)
+    return [found[i] for i in ids if i in found]
+
+
+def list_activities(session: Session, flt: ActivityFilter, sort: str = "start", descending: bool = False) -> list[ActivityRow]:
+    return fetch_rows(session, query_ids(session, flt, sort, descending))
+
+
+def count_activities(session: Session, flt: ActivityFilter | None = None) -> int:
+    return session.scalar(_filtered(session, select(func.count(Activity.id)), flt or ActivityFilter())) or 0
+
+
+def get_activity(session: Session, activity_id: int, store: FileStore) -> ActivityDetail:
+    rows = fetch_rows(session, [activity_id])
+    if not rows:
+        raise NotFoundError("这条活动已不存在，可能已被删除。")
+    attachments = session.scalars(
+        select(Attachment).where(Attachment.activity_id == activity_id).order_by(Attachment.kind, Attachment.sort_order, Attachment.id)
+    )
+    return ActivityDetail(rows[0], [_attachment_info(a, store) for a in attachments])
+
+
+def _attachment_info(a: Attachment, store: FileStore) -> AttachmentInfo:
+    caption = PhotoCaption(a.caption_title, a.caption_time, a.caption_place, a.caption_people,
+                           a.caption_photographer, a.caption_background)
+    return AttachmentInfo(a.id, AttachmentKind(a.kind), store.path_for(a.sha256, a.suffix), a.sha256,
+                          a.original_name, a.size, caption)
+
+
+def check_attachment_file(path: Path, kind: AttachmentKind) -> str | None:
+    """None if the file may be attached as `kind`, else why not (Chinese)."""
+    suffix = path.suffix.lower()
+    allowed = IMAGE_SUFFIXES if kind is AttachmentKind.PHOTO else SIGN_IN_SUFFIXES
+    if not path.is_file():
+        return "找不到该文件"
+    if suffix not in allowed:
+        return f"不支持的文件类型「{suffix or '无扩展名'}」，可用：{' '.join(sorted(allowed))}"
+    if suffix == ".pdf":
+        with open(path, "rb") as handle:
+            return None if handle.read(5) == b"%PDF-" else "不是有效的 PDF 文件"
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "图片无法读取，文件可能已损坏"
+    return None
+
+
+def _validated(session: Session, draft: ActivityDraft, new_files: Sequence[NewAttachment]) -> ActivityDraft:
+    draft = draft.normalized()
+    problems = validate_activity(draft)
+    if draft.category_id is not None and session.get(Category, draft.category_id) is None:
+        problems.append(Problem(FIELD_LABELS["category"], "所选类别已不存在"))
+    for item in new_files:
+        why = check_attachment_file(Path(item.source), item.kind)
+        if why:
+            problems.append(Problem(item.kind.label, f"{Path(item.source).name}：{why}"))
+    if problems:
+        raise ValidationError(problems)
+    return draft
+
+
+def _apply(activity: Activity, draft: ActivityDraft) -> None:
+    activity.title = draft.title
+    activity.category_id = draft.category_id  # type: ignore[assignment]
+    activity.start_at = draft.start  # type: ignore[assignment]
+    activity.end_at = draft.end  # type: ignore[assignment]
+    activity.place = draft.place
+    activity.organizer = draft.organizer
+    activity.leader = draft.leader
+    activity.participants = draft.participants  # type: ignore[assignment]
+    activity.content = draft.content
+    activity.remarks = draft.remarks
+    activity.status = draft.status.value
+
+
+def _attach(session: Session, activity: Activity, items: Sequence[NewAttachment], store: FileStore) -> None:
+    order = session.scalar(select(func.max(Attachment.sort_order)).where(Attachment.activity_id == activity.id)) or 0
+    for item in items:
+        stored = store.add(Path(item.source))
+        order += 1
+        c = item.caption
+        session.add(Attachment(
+            activity_id=activity.id, kind=item.kind.value, sha256=stored.sha256, suffix=stored.suffix,
+            original_name=Path(item.source).name[:255], size=stored.size, sort_order=order,
+            caption_title=clean(c.title) or activity.title, caption_time=c.taken_at or activity.start_at,
+            caption_place=clean(c.place) or activity.place, caption_people=clean(c.people),
+            caption_photographer=clean(c.photographer), caption_background=clean(c.background),
+        ))
+
+
+def create_activity(session: Session, draft: ActivityDraft, store: FileStore,
+                    attachments: Sequence[NewAttachment] = ()) -> int:
+    draft = _validated(session, draft, attachments)
+    activity = Activity()
+    _apply(activity, draft)
+    session.add(activity)
+    session.flush()
+    _attach(session, activity, attachments, store)
+    session.flush()
+    return activity.id
+
+
+def _editable(session: Session, activity_id: int) -> Activity:
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        raise NotFoundError("这条活动已不存在，可能已被删除。")
+    return activity
+
+
+def update_activity(session: Session, activity_id: int, draft: ActivityDraft, store: FileStore,
+                    add: Sequence[NewAttachment] = (), remove: Sequence[int] = (),
+                    captions: dict[int, PhotoCaption] | None = None) -> None:
+    activity = _editable(session, activity_id)
+    draft = _validated(session, draft, add)
+    if activity.status == ActivityStatus.ARCHIVED.value and draft.status is not ActivityStatus.ARCHIVED:
+        raise ValidationError.single(FIELD_LABELS["status"], "已归档的活动不能改回未归档")
+    _apply(activity, draft)
+    if remove:
+        session.execute(delete(Attachment).where(Attachment.activity_id == activity_id, Attachment.id.in_(list(remove))))
+    for attachment_id, caption in (captions or {}).items():
+        attachment = session.get(Attachment, attachment_id)
+        if attachment is None or attachment.activity_id != activity_id:
+            continue
+        attachment.caption_title = clean(caption.title)
+        attachment.caption_time = caption.taken_at
+        attachment.caption_place = clean(caption.place)
+        attachment.caption_people = clean(caption.people)
+        attachment.caption_photographer = clean(caption.photographer)
+        attachment.caption_background = clean(caption.background)
+    _attach(session, activity, add, store)
+    session.flush()
+
+
+def add_attachments(session: Session, activity_id: int, items: Sequence[NewAttachment], store: FileStore) -> None:
+    """Attach files (dropped on the page) to an existing activity."""
+    activity = _editable(session, activity_id)
+    problems = [Problem(i.kind.label, f"{Path(i.source).name}：{why}") for i in items
+                if (why := check_attachment_file(Path(i.source), i.kind))]
+    if problems:
+        raise ValidationError(problems)
+    _attach(session, activity, items, store)
+    activity.updated_at = now()
+    session.flush()
+
+
+def delete_activities(session: Session, activity_ids: Sequence[int]) -> int:
+    """Delete activities with their attachment records. Archived ones are refused."""
+    activities = [_editable(session, i) for i in activity_ids]
+    archived = [a.title for a in activities if a.status == ActivityStatus.ARCHIVED.value]
+    if archived:
+        raise ValidationError.single(FIELD_LABELS["status"], f"已归档的活动不能删除：{'、'.join(archived[:5])}")
+    for activity in activities:
+        session.delete(activity)
+    session.flush()
+    return len(activities)

@@ -1,0 +1,59 @@
+"""`huiquan-desk check`: database integrity and attachment files, reported in Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from huiquan_desk.exports.ledger import Progress
+from huiquan_desk.storage.files import FileStore
+from huiquan_desk.storage.migrate import HEAD_REVISION, current_revision
+from huiquan_desk.storage.models import Activity, Attachment
+
+
+@dataclass
+class CheckReport:
+    checked_files: int = 0
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(session: Session, store: FileStore, progress: Progress | None = None) -> CheckReport:
+    report = CheckReport()
+    result = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
+    if result != ["ok"]:
+        report.problems.extend(f"数据库损坏：{line}" for line in result[:20])
+        return report
+    report.notes.append("数据库完整性检查通过")
+    for table, rowid, parent, _fk in session.execute(text("PRAGMA foreign_key_check")):
+        report.problems.append(f"数据表 {table} 第 {rowid} 行引用了不存在的 {parent} 记录")
+    try:
+        session.execute(text("INSERT INTO activity_fts(activity_fts, rank) VALUES('integrity-check', 1)"))
+    except Exception as err:  # noqa: BLE001 - any failure here means the index is damaged
+        report.problems.append(f"全文检索索引损坏（{err}），可在「设置」中重建")
+    revision = current_revision(session.get_bind())  # type: ignore[arg-type]
+    if revision != HEAD_REVISION:
+        report.problems.append(f"数据库版本 {revision} 与程序要求的 {HEAD_REVISION} 不一致")
+    rows = session.execute(
+        select(Attachment.sha256, Attachment.suffix, Attachment.original_name, Activity.title)
+        .join(Activity, Activity.id == Attachment.activity_id)
+        .order_by(Attachment.id)
+    ).all()
+    seen: dict[tuple[str, str], str | None] = {}
+    for index, (sha, suffix, name, title) in enumerate(rows, start=1):
+        key = (sha, suffix)
+        if key not in seen:
+            seen[key] = store.verify(sha, suffix)
+            report.checked_files += 1
+        if seen[key]:
+            report.problems.append(f"活动「{title}」的附件 {name}：{seen[key]}")
+        if progress is not None and index % 50 == 0:
+            progress(index, len(rows))
+    report.notes.append(f"已核对 {report.checked_files} 个附件文件")
+    return report

@@ -1,0 +1,70 @@
+"""Settings that belong to the community and travel with its database."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huiquan_desk.domain.errors import Problem, ValidationError
+from huiquan_desk.domain.text import clean
+from huiquan_desk.storage.models import Setting
+
+
+def get_setting(session: Session, key: str, default: str = "") -> str:
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    return default if value is None else value
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    elif row.value != value:
+        row.value = value
+    session.flush()
+
+
+@dataclass
+class CommunityProfile:
+    name: str = ""  # 社区名称
+    street: str = ""  # 所属街道/镇
+    fonds_code: str = ""  # 全宗号
+    leader: str = ""  # 负责人
+    preparer: str = ""  # 填表人
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.name)
+
+
+PROFILE_LABELS = {
+    "name": "社区名称",
+    "street": "所属街道/镇",
+    "fonds_code": "全宗号",
+    "leader": "负责人",
+    "preparer": "填表人",
+}
+
+
+def get_profile(session: Session) -> CommunityProfile:
+    rows = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.like("profile.%"))).all())
+    return CommunityProfile(**{f.name: rows.get(f"profile.{f.name}", "") for f in fields(CommunityProfile)})
+
+
+def save_profile(session: Session, profile: CommunityProfile) -> CommunityProfile:
+    cleaned = CommunityProfile(**{k: clean(v) for k, v in asdict(profile).items()})
+    problems = []
+    if not cleaned.name:
+        problems.append(Problem(PROFILE_LABELS["name"], "必须填写"))
+    if cleaned.fonds_code and not (len(cleaned.fonds_code) == 4 and cleaned.fonds_code.isalnum()):
+        problems.append(Problem(PROFILE_LABELS["fonds_code"], "应为 4 位字母或数字（DA/T 22-2015），如 0194"))
+    for key, value in asdict(cleaned).items():
+        if len(value) > 100:
+            problems.append(Problem(PROFILE_LABELS[key], "不能超过 100 个字"))
+    if problems:
+        raise ValidationError(problems)
+    for key, value in asdict(cleaned).items():
+        set_setting(session, f"profile.{key}", value)
+    return cleaned

@@ -1,0 +1,1 @@
+"""SQLAlchemy models, the engine, migrations and the attachment store. No Qt."""

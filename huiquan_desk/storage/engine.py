@@ -1,0 +1,72 @@
+"""The SQLite engine with the pragmas every connection needs, and session scopes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from huiquan_desk.domain.errors import StorageError
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": 10},
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        # Let SQLAlchemy own BEGIN so a whole unit of work is one transaction.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction: committed if the block ends normally, rolled back on any exception."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except OperationalError as err:
+        session.rollback()
+        raise StorageError(f"数据库写入失败：{err.orig}。请检查磁盘空间和文件夹权限后重试。") from err
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def dry_run(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that is always rolled back: previews run the real writes inside one."""
+    session = factory()
+    try:
+        yield session
+        session.flush()
+    finally:
+        session.rollback()
+        session.close()

@@ -1,0 +1,48 @@
+"""Apply the Alembic migrations in db/migrations. A new database is created by them too."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+
+from huiquan_desk.paths import bundled
+
+# The newest revision in db/migrations/versions; a test checks it against Alembic's head, so
+# a normal start can see "up to date" without importing Alembic at all.
+HEAD_REVISION = "0001_initial"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:
+            return None
+
+
+def alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(bundled("db") / "migrations"))
+    return config
+
+
+def upgrade(engine: Engine, before=None) -> bool:  # type: ignore[no-untyped-def]
+    """Bring the database to the head revision. Returns True if anything ran.
+
+    `before` is called (with the current revision) just before a migration runs, so a backup
+    can be taken first.
+    """
+    revision = current_revision(engine)
+    if revision == HEAD_REVISION:
+        return False
+    if before is not None:
+        before(revision)
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return True

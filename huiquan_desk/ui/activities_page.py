@@ -1,0 +1,416 @@
+"""The activity ledger page: filters, search-as-you-type, the table, photos, import and export."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from huiquan_desk.domain.activity import STATUS_LABELS, AttachmentKind, NewAttachment
+from huiquan_desk.domain.dates import span_text
+from huiquan_desk.domain.errors import HuiquanError
+from huiquan_desk.services import activities as activity_service
+from huiquan_desk.services.activities import ActivityFilter, AttachmentInfo
+from huiquan_desk.services.categories import list_categories
+from huiquan_desk.services.workspace import Workspace
+from huiquan_desk.ui import messages
+from huiquan_desk.ui.activity_dialog import ActivityDialog, image_files
+from huiquan_desk.ui.activity_model import ActivityTableModel
+from huiquan_desk.ui.import_dialog import ImportDialog
+from huiquan_desk.ui.photo_viewer import PhotoViewer
+from huiquan_desk.ui.tasks import Task
+from huiquan_desk.ui.widgets import from_qdate, thumbnail, to_qdate
+
+SEARCH_DELAY_MS = 150
+
+
+class PhotoStrip(QListWidget):
+    """Thumbnails of the selected activity; image files dropped here are added to it."""
+
+    dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(QSize(150, 112))
+        self.setGridSize(QSize(165, 140))
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setWordWrap(True)
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        event.acceptProposedAction() if event.mimeData().hasUrls() else super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        event.acceptProposedAction() if event.mimeData().hasUrls() else super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.mimeData().hasUrls():
+            self.dropped.emit([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
+
+
+class ActivitiesPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.photos: list[AttachmentInfo] = []
+        self.last_export: Path | None = None
+        self._build()
+        self.reload_categories()
+        self.apply_filter()
+
+    # --- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        actions = QHBoxLayout()
+        self.new_button = QPushButton(self.tr("新建活动"))
+        self.new_button.setToolTip("Ctrl+N")
+        self.new_button.clicked.connect(self.new_activity)
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button = QPushButton(self.tr("删除"))
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button = QPushButton(self.tr("从 Excel 导入…"))
+        self.import_button.clicked.connect(lambda: self.import_file())
+        self.template_button = QPushButton(self.tr("保存导入模板…"))
+        self.template_button.clicked.connect(lambda: self.save_template())
+        self.xlsx_button = QPushButton(self.tr("导出 Excel…"))
+        self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
+        self.pdf_button = QPushButton(self.tr("打印 PDF…"))
+        self.pdf_button.setToolTip("Ctrl+P")
+        self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.new_button.setObjectName("primary")
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        for button in (self.import_button, self.template_button, self.xlsx_button, self.pdf_button):
+            actions.addWidget(button)
+        layout.addLayout(actions)
+
+        filters = QHBoxLayout()
+        today = date.today()
+        self.date_from = QDateEdit(to_qdate(date(today.year, 1, 1)))
+        self.date_to = QDateEdit(to_qdate(date(today.year, 12, 31)))
+        for edit in (self.date_from, self.date_to):
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setCalendarPopup(True)
+            edit.dateChanged.connect(self.apply_filter)
+        self.category = QComboBox()
+        self.category.setMinimumWidth(150)
+        self.category.currentIndexChanged.connect(self.apply_filter)
+        self.status = QComboBox()
+        self.status.addItem(self.tr("全部状态"), None)
+        for status, label in STATUS_LABELS.items():
+            self.status.addItem(label, status.value)
+        self.status.currentIndexChanged.connect(self.apply_filter)
+        self.without_photos = QCheckBox(self.tr("只看没有照片的"))
+        self.without_photos.toggled.connect(self.apply_filter)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("搜索名称、内容、地点（Ctrl+F）"))
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        for widget in (QLabel(self.tr("时间")), self.date_from, QLabel(self.tr("至")), self.date_to,
+                       QLabel(self.tr("类别")), self.category, self.status, self.without_photos):
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        layout.addLayout(filters)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.model = ActivityTableModel(self._query_ids, self._fetch_rows, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((170, 240, 110, 130, 120, 70, 70, 50, 70)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
+        splitter.addWidget(self.table)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(6, 0, 0, 0)
+        self.detail = QLabel(self.tr("选择一项活动查看详情和照片"))
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.strip = PhotoStrip()
+        self.strip.dropped.connect(self.add_photos_to_selected)
+        self.strip.itemDoubleClicked.connect(self.open_photo)
+        drop_hint = QLabel(self.tr("把照片拖到这里即可添加到所选活动；双击照片放大查看"))
+        drop_hint.setWordWrap(True)
+        drop_hint.setStyleSheet("color: #666;")
+        side_layout.addWidget(self.detail)
+        side_layout.addWidget(self.strip, 1)
+        side_layout.addWidget(drop_hint)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 340])
+        layout.addWidget(splitter, 1)
+        self.summary = QLabel()
+        layout.addWidget(self.summary)
+
+    # --- service calls (each its own short read) -----------------------------------------------
+    def _query_ids(self, flt: ActivityFilter, sort: str, descending: bool) -> list[int]:
+        with self.ws.read() as session:
+            return activity_service.query_ids(session, flt, sort, descending)
+
+    def _fetch_rows(self, ids):  # type: ignore[no-untyped-def]
+        with self.ws.read() as session:
+            return activity_service.fetch_rows(session, ids)
+
+    def reload_categories(self) -> None:
+        current = self.category.currentData()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItem(self.tr("全部类别"), None)
+        with self.ws.read() as session:
+            for node in list_categories(session):
+                self.category.addItem("　" * node.depth + node.name, node.id)
+        self.category.setCurrentIndex(max(0, self.category.findData(current)))
+        self.category.blockSignals(False)
+
+    # --- filtering ----------------------------------------------------------------------------
+    def current_filter(self) -> ActivityFilter:
+        status = self.status.currentData()
+        return ActivityFilter(
+            date_from=from_qdate(self.date_from.date()),
+            date_to=from_qdate(self.date_to.date()),
+            category_id=self.category.currentData(),
+            status=activity_service.ActivityStatus(status) if status else None,
+            without_photos=self.without_photos.isChecked(),
+            text=self.search.text(),
+        )
+
+    def apply_filter(self) -> None:
+        selected = self.selected_ids()
+        self.model.set_filter(self.current_filter())
+        self._restore_selection(selected)
+        self._update_summary()
+
+    def refresh(self) -> None:
+        selected = self.selected_ids()
+        self.model.refresh()
+        self._restore_selection(selected)
+        self._update_summary()
+        self.show_selected()
+
+    def _update_summary(self) -> None:
+        flt = self.current_filter()
+        with self.ws.read() as session:
+            gaps = activity_service.count_activities(session, ActivityFilter(
+                date_from=flt.date_from, date_to=flt.date_to, category_id=flt.category_id,
+                status=activity_service.ActivityStatus.DONE, without_photos=True, text=flt.text))
+        text = self.tr("共 {0} 项活动").format(self.model.rowCount())
+        if gaps:
+            text += self.tr("；其中 {0} 项已开展但还没有照片（勾选「只看没有照片的」查看）").format(gaps)
+        self.summary.setText(text)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # --- selection ----------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.id_at(r) for r in rows if r < self.model.rowCount()]
+
+    def select_id(self, activity_id: int) -> None:
+        self._restore_selection([activity_id])
+
+    def _restore_selection(self, ids: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        for activity_id in ids:
+            row = self.model.row_of(activity_id)
+            if row >= 0:
+                selection.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                                 | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.scrollTo(self.model.index(row, 0))
+
+    def show_selected(self) -> None:
+        ids = self.selected_ids()
+        self.strip.clear()
+        self.photos = []
+        if len(ids) != 1:
+            self.detail.setText(self.tr("已选 {0} 项").format(len(ids)) if ids else self.tr("选择一项活动查看详情和照片"))
+            return
+        try:
+            with self.ws.read() as session:
+                detail = activity_service.get_activity(session, ids[0], self.ws.files)
+        except HuiquanError:
+            return
+        r = detail.row
+        self.detail.setText(
+            f"<b>{_html(r.title)}</b><br>{span_text(r.start, r.end)}　{_html(r.category)}<br>"
+            f"{self.tr('地点')}：{_html(r.place)}　{self.tr('参与')}：{r.participants} {self.tr('人')}<br>"
+            f"<span style='color:#444'>{_html(r.content[:300])}</span>"
+        )
+        self.photos = detail.attachments
+        for index, info in enumerate(detail.attachments):
+            label = info.caption.title or info.original_name
+            if info.kind is AttachmentKind.SIGN_IN:
+                label = f"[{info.kind.label}] {label}"
+            item = QListWidgetItem(QIcon(thumbnail(info.path, QSize(150, 112))), label)
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            self.strip.addItem(item)
+
+    def open_photo(self, item: QListWidgetItem) -> None:
+        viewer = PhotoViewer(self.photos, item.data(Qt.ItemDataRole.UserRole), self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
+
+    # --- actions ------------------------------------------------------------------------------
+    def new_activity(self, initial_files: list[str] | None = None) -> None:
+        saved = ActivityDialog.ask(self.ws, None, self, initial_files)
+        if saved is not None:
+            self._after_write(saved)
+
+    def edit_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        saved = ActivityDialog.ask(self.ws, ids[0], self)
+        if saved is not None:
+            self._after_write(saved)
+
+    def _after_write(self, activity_id: int) -> None:
+        self.model.refresh()
+        self.select_id(activity_id)
+        self._update_summary()
+        self.show_selected()
+        self.changed.emit()
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        titles = [row.title for i in ids if (row := self.model.activity(self.model.row_of(i)))]
+        shown = "\n".join(f"· {t}" for t in titles[:10]) + ("\n……" if len(titles) > 10 else "")
+        if not messages.confirm(self, self.tr("删除活动"),
+                                self.tr("确定删除以下 {0} 项活动及其照片记录？\n{1}").format(len(ids), shown),
+                                self.tr("删除")):
+            return
+        try:
+            with self.ws.write() as session:
+                activity_service.delete_activities(session, ids)
+        except HuiquanError as err:
+            messages.show_error(self, err)
+            return
+        self.refresh()
+        self.changed.emit()
+
+    def add_photos_to_selected(self, paths: list[str]) -> None:
+        paths = image_files(paths)
+        ids = self.selected_ids()
+        if not paths:
+            return
+        if len(ids) != 1:
+            self.new_activity(paths)  # dropped with nothing selected: start a new activity with them
+            return
+        refused = [f"{Path(p).name}：{why}" for p in paths
+                   if (why := activity_service.check_attachment_file(Path(p), AttachmentKind.PHOTO))]
+        good = [p for p in paths if not activity_service.check_attachment_file(Path(p), AttachmentKind.PHOTO)]
+        try:
+            with self.ws.write() as session:
+                activity_service.add_attachments(session, ids[0], [NewAttachment(p) for p in good], self.ws.files)
+        except HuiquanError as err:
+            messages.show_error(self, err)
+            return
+        if refused:
+            QMessageBox.warning(self, self.tr("有文件未添加"), "\n".join(refused))
+        self.refresh()
+        self.changed.emit()
+
+    def import_file(self, path: Path | None = None) -> ImportDialog | None:
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, self.tr("选择活动台账 Excel 文件"), "", "Excel (*.xlsx)")
+            if not name:
+                return None
+            path = Path(name)
+        dialog = ImportDialog(self.ws, path, self)
+        dialog.imported.connect(lambda _n: (self.refresh(), self.changed.emit()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def save_template(self, path: Path | None = None) -> None:
+        from huiquan_desk.services.activity_import import save_template
+
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("保存导入模板"), "活动台账导入模板.xlsx", "Excel (*.xlsx)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            save_template(path)
+        except HuiquanError as err:
+            messages.show_error(self, err)
+
+    def export(self, fmt: str, path: Path | None = None) -> Task | None:
+        """Export the ledger for the current filter (date range, category, status…) in the background."""
+        from huiquan_desk.services.exporting import export_activities
+
+        flt = self.current_filter()
+        if path is None:
+            settings = QSettings()
+            folder = settings.value("export/folder", str(Path.home()))
+            suggested = Path(folder) / f"活动台账_{flt.date_from:%Y%m%d}-{flt.date_to:%Y%m%d}.{fmt}"
+            label = "Excel (*.xlsx)" if fmt == "xlsx" else "PDF (*.pdf)"
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("导出活动台账"), str(suggested), label)
+            if not name:
+                return None
+            path = Path(name)
+            settings.setValue("export/folder", str(path.parent))
+
+        def work(progress):  # type: ignore[no-untyped-def]
+            with self.ws.read() as session:
+                return export_activities(session, flt, path, fmt, progress)
+
+        def done(count: int) -> None:
+            self.last_export = path
+            self.summary.setText(self.tr("已导出 {0} 项活动到 {1}").format(count, path))
+
+        return Task(self, self.tr("正在导出活动台账…"), work, done, lambda e: messages.show_error(self, e))
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,350 @@
+"""Add or edit one activity with its photos and sign-in sheets; validates in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from huiquan_desk.domain.activity import (
+    CAPTION_LABELS,
+    FIELD_LABELS,
+    STATUS_LABELS,
+    ActivityDraft,
+    ActivityStatus,
+    AttachmentKind,
+    NewAttachment,
+    PhotoCaption,
+)
+from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.services import activities as activity_service
+from huiquan_desk.services.categories import list_categories
+from huiquan_desk.services.workspace import Workspace
+from huiquan_desk.ui.messages import show_error
+from huiquan_desk.ui.widgets import FieldForm, from_qdatetime, thumbnail, to_qdatetime
+
+L = FIELD_LABELS
+
+
+@dataclass
+class _Item:
+    """An attachment in the dialog: stored (attachment_id set) or newly picked (source set)."""
+
+    kind: AttachmentKind
+    path: Path
+    caption: PhotoCaption
+    attachment_id: int | None = None
+    caption_changed: bool = False
+
+
+def image_files(paths: list[str]) -> list[str]:
+    return [p for p in paths if Path(p).suffix.lower() in activity_service.SIGN_IN_SUFFIXES]
+
+
+class CaptionDialog(QDialog):
+    """题名 / 时间 / 地点 / 人物 / 摄影者 / 背景 of one photo."""
+
+    def __init__(self, caption: PhotoCaption, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("照片说明"))
+        form = FieldForm(self)
+        self.title = form.add(CAPTION_LABELS["title"], QLineEdit(caption.title))
+        self.taken = form.add(CAPTION_LABELS["taken_at"], QDateTimeEdit(to_qdatetime(caption.taken_at or datetime.now())))
+        self.taken.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.taken.setCalendarPopup(True)
+        self.place = form.add(CAPTION_LABELS["place"], QLineEdit(caption.place))
+        self.people = form.add(CAPTION_LABELS["people"], QLineEdit(caption.people))
+        self.people.setPlaceholderText(self.tr("姓名及身份，如：王堃（社区书记）、居民代表"))
+        self.photographer = form.add(CAPTION_LABELS["photographer"], QLineEdit(caption.photographer))
+        self.background = form.add(CAPTION_LABELS["background"], QLineEdit(caption.background))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def caption(self) -> PhotoCaption:
+        return PhotoCaption(self.title.text(), from_qdatetime(self.taken.dateTime()), self.place.text(),
+                            self.people.text(), self.photographer.text(), self.background.text())
+
+    @classmethod
+    def ask(cls, caption: PhotoCaption, parent: QWidget | None = None) -> PhotoCaption | None:
+        dialog = cls(caption, parent)
+        return dialog.caption() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class AttachmentList(QListWidget):
+    """Thumbnails that accept dropped image files."""
+
+    def __init__(self, on_drop, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.on_drop = on_drop
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(QSize(120, 90))
+        self.setGridSize(QSize(140, 130))
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setWordWrap(True)
+        self.setAcceptDrops(True)
+        self.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.setMinimumHeight(150)
+
+    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.mimeData().hasUrls():
+            self.on_drop([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
+
+
+class ActivityDialog(QDialog):
+    def __init__(self, ws: Workspace, activity_id: int | None = None, parent: QWidget | None = None,
+                 initial_files: list[str] | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.activity_id = activity_id
+        self.saved_id: int | None = None
+        self.items: list[_Item] = []
+        self.removed: list[int] = []
+        self.setWindowTitle(self.tr("新建活动") if activity_id is None else self.tr("编辑活动"))
+        self.resize(860, 760)
+        self._build()
+        if activity_id is not None:
+            self._load(activity_id)
+        if initial_files:
+            self.add_files(initial_files, AttachmentKind.PHOTO)
+
+    # --- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.form = form = FieldForm()
+        outer.addLayout(form)
+        self.title = form.add(L["title"], QLineEdit(), required=True)
+        self.title.setPlaceholderText(self.tr("如：重阳节敬老爱老志愿服务活动"))
+        self.category = form.add(L["category"], QComboBox(), required=True)
+        with self.ws.read() as session:
+            self.categories = list_categories(session)
+        for node in self.categories:
+            self.category.addItem("　" * node.depth + node.name, node.id)
+        now = datetime.now().replace(minute=0, second=0, microsecond=0)
+        times = QWidget()
+        row = QHBoxLayout(times)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.start = QDateTimeEdit(to_qdatetime(now))
+        self.end = QDateTimeEdit(to_qdatetime(now + timedelta(hours=2)))
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.setCalendarPopup(True)
+        self.start.dateTimeChanged.connect(self._start_moved)
+        row.addWidget(self.start)
+        row.addWidget(QLabel(self.tr("至")))
+        row.addWidget(self.end)
+        form.add(L["start"], times, required=True)
+        self.form.errors[L["end"]] = self.form.errors[L["start"]]
+        self.place = form.add(L["place"], QLineEdit())
+        self.organizer = form.add(L["organizer"], QLineEdit())
+        self.leader = form.add(L["leader"], QLineEdit())
+        self.participants = form.add(L["participants"], QSpinBox())
+        self.participants.setRange(0, 1_000_000)
+        self.participants.setSuffix(self.tr(" 人"))
+        self.status = form.add(L["status"], QComboBox())
+        for status, label in STATUS_LABELS.items():
+            self.status.addItem(label, status.value)
+        self.status.setCurrentIndex(1)
+        self.content = form.add(L["content"], QPlainTextEdit())
+        self.content.setPlaceholderText(self.tr("时间、地点、参与人数之外，写清活动做了什么"))
+        self.content.setFixedHeight(100)
+        self.remarks = form.add(L["remarks"], QPlainTextEdit())
+        self.remarks.setPlaceholderText(self.tr("成效、居民反映等"))
+        self.remarks.setFixedHeight(60)
+
+        self.attachments = AttachmentList(lambda paths: self.add_files(paths, AttachmentKind.PHOTO))
+        self.attachments.itemDoubleClicked.connect(self._edit_caption)
+        form.add(self.tr("照片与签到表"), self.attachments)
+        self.form.errors[AttachmentKind.PHOTO.label] = self.form.errors[self.tr("照片与签到表")]
+        self.form.errors[AttachmentKind.SIGN_IN.label] = self.form.errors[self.tr("照片与签到表")]
+        buttons_row = QHBoxLayout()
+        add_photo = QPushButton(self.tr("添加照片…"))
+        add_photo.clicked.connect(lambda: self._pick(AttachmentKind.PHOTO))
+        add_sign = QPushButton(self.tr("添加签到表…"))
+        add_sign.clicked.connect(lambda: self._pick(AttachmentKind.SIGN_IN))
+        caption = QPushButton(self.tr("编辑说明…"))
+        caption.clicked.connect(lambda: self._edit_caption(self.attachments.currentItem()))
+        remove = QPushButton(self.tr("移除"))
+        remove.clicked.connect(self.remove_selected)
+        hint = QLabel(self.tr("可把图片文件直接拖到上面；双击照片编辑说明（题名、时间、地点、人物、摄影者）"))
+        hint.setStyleSheet("color: #666;")
+        for widget in (add_photo, add_sign, caption, remove):
+            buttons_row.addWidget(widget)
+        buttons_row.addStretch(1)
+        outer.addLayout(buttons_row)
+        outer.addWidget(hint)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+
+    def _start_moved(self, value) -> None:  # type: ignore[no-untyped-def]
+        if self.end.dateTime() < value:
+            self.end.setDateTime(value.addSecs(2 * 3600))
+
+    # --- values ------------------------------------------------------------------------------
+    def _load(self, activity_id: int) -> None:
+        with self.ws.read() as session:
+            detail = activity_service.get_activity(session, activity_id, self.ws.files)
+        r = detail.row
+        self.title.setText(r.title)
+        self.category.setCurrentIndex(max(0, self.category.findData(r.category_id)))
+        self.start.setDateTime(to_qdatetime(r.start))
+        self.end.setDateTime(to_qdatetime(r.end))
+        self.place.setText(r.place)
+        self.organizer.setText(r.organizer)
+        self.leader.setText(r.leader)
+        self.participants.setValue(r.participants)
+        self.status.setCurrentIndex(self.status.findData(r.status.value))
+        self.content.setPlainText(r.content)
+        self.remarks.setPlainText(r.remarks)
+        for info in detail.attachments:
+            self._append(_Item(info.kind, info.path, info.caption, attachment_id=info.id))
+
+    def draft(self) -> ActivityDraft:
+        return ActivityDraft(
+            title=self.title.text(),
+            category_id=self.category.currentData(),
+            start=from_qdatetime(self.start.dateTime()),
+            end=from_qdatetime(self.end.dateTime()),
+            place=self.place.text(),
+            organizer=self.organizer.text(),
+            leader=self.leader.text(),
+            participants=self.participants.value(),
+            content=self.content.toPlainText(),
+            remarks=self.remarks.toPlainText(),
+            status=ActivityStatus(self.status.currentData()),
+        )
+
+    # --- attachments -------------------------------------------------------------------------
+    def _append(self, item: _Item) -> None:
+        label = item.caption.title or item.path.name
+        if item.kind is AttachmentKind.SIGN_IN:
+            label = f"[{item.kind.label}] {label}"
+        widget_item = QListWidgetItem(QIcon(thumbnail(item.path)), label)
+        widget_item.setData(Qt.ItemDataRole.UserRole, len(self.items))
+        widget_item.setToolTip(str(item.path.name))
+        self.items.append(item)
+        self.attachments.addItem(widget_item)
+
+    def add_files(self, paths: list[str], kind: AttachmentKind) -> list[str]:
+        """Add picked or dropped files; returns the messages of those refused (also shown)."""
+        refused = []
+        draft = self.draft()
+        for path in paths:
+            why = activity_service.check_attachment_file(Path(path), kind)
+            if why:
+                refused.append(f"{Path(path).name}：{why}")
+                continue
+            caption = PhotoCaption(title=draft.title, taken_at=draft.start, place=draft.place)
+            self._append(_Item(kind, Path(path), caption))
+        self.form.clear_errors()
+        if refused:
+            self.form.show_error(self.tr("照片与签到表"), "\n".join(refused))
+        return refused
+
+    def _pick(self, kind: AttachmentKind) -> None:
+        pattern = " ".join(f"*{s}" for s in sorted(activity_service.IMAGE_SUFFIXES if kind is AttachmentKind.PHOTO
+                                                   else activity_service.SIGN_IN_SUFFIXES))
+        paths, _ = QFileDialog.getOpenFileNames(self, kind.label, "", f"{kind.label} ({pattern})")
+        if paths:
+            self.add_files(paths, kind)
+
+    def remove_selected(self) -> None:
+        for widget_item in self.attachments.selectedItems():
+            index = widget_item.data(Qt.ItemDataRole.UserRole)
+            item = self.items[index]
+            if item.attachment_id is not None:
+                self.removed.append(item.attachment_id)
+            self.attachments.takeItem(self.attachments.row(widget_item))
+
+    def _edit_caption(self, widget_item: QListWidgetItem | None) -> None:
+        if widget_item is None:
+            return
+        index = widget_item.data(Qt.ItemDataRole.UserRole)
+        caption = CaptionDialog.ask(self.items[index].caption, self)
+        if caption is not None:
+            self.set_caption(index, caption)
+
+    def set_caption(self, index: int, caption: PhotoCaption) -> None:
+        self.items[index] = replace(self.items[index], caption=caption, caption_changed=True)
+        for row in range(self.attachments.count()):
+            widget_item = self.attachments.item(row)
+            if widget_item.data(Qt.ItemDataRole.UserRole) == index:
+                widget_item.setText(caption.title or self.items[index].path.name)
+
+    def kept_items(self) -> list[_Item]:
+        indexes = {self.attachments.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.attachments.count())}
+        return [item for i, item in enumerate(self.items) if i in indexes]
+
+    # --- save --------------------------------------------------------------------------------
+    def save(self) -> bool:
+        self.form.clear_errors()
+        kept = self.kept_items()
+        new = [NewAttachment(str(i.path), i.kind, i.caption) for i in kept if i.attachment_id is None]
+        captions = {i.attachment_id: i.caption for i in kept if i.attachment_id is not None and i.caption_changed}
+        try:
+            with self.ws.write() as session:
+                if self.activity_id is None:
+                    self.saved_id = activity_service.create_activity(session, self.draft(), self.ws.files, new)
+                else:
+                    activity_service.update_activity(session, self.activity_id, self.draft(), self.ws.files,
+                                                     add=new, remove=self.removed, captions=captions)
+                    self.saved_id = self.activity_id
+        except ValidationError as err:
+            unplaced = [str(p) for p in err.problems if not self.form.show_error(p.field, p.message)]
+            if unplaced:
+                QMessageBox.warning(self, err.title, "\n".join(unplaced))
+            return False
+        except HuiquanError as err:
+            show_error(self, err)
+            return False
+        self.accept()
+        return True
+
+    @classmethod
+    def ask(cls, ws: Workspace, activity_id: int | None = None, parent: QWidget | None = None,
+            initial_files: list[str] | None = None) -> int | None:
+        dialog = cls(ws, activity_id, parent, initial_files)
+        return dialog.saved_id if dialog.exec() == QDialog.DialogCode.Accepted else None

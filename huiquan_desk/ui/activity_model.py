@@ -1,0 +1,145 @@
+"""The activity table: holds the ids of the matching activities and fetches rows lazily.
+
+A year of activities (or all 100,000) costs one id query; only the rows the view paints are
+loaded, a block at a time (the Anki browser's approach).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from huiquan_desk.domain.activity import FIELD_LABELS, ActivityStatus
+from huiquan_desk.domain.dates import span_text
+from huiquan_desk.services.activities import ActivityFilter, ActivityRow
+
+BLOCK = 200
+Index = QModelIndex | QPersistentModelIndex
+
+# (row field used for sorting, header, how the cell shows)
+COLUMNS: list[tuple[str, str, Callable[[ActivityRow], object]]] = [
+    ("start", "活动时间", lambda r: span_text(r.start, r.end)),
+    ("title", FIELD_LABELS["title"], lambda r: r.title),
+    ("category", FIELD_LABELS["category"], lambda r: r.category),
+    ("place", FIELD_LABELS["place"], lambda r: r.place),
+    ("organizer", FIELD_LABELS["organizer"], lambda r: r.organizer),
+    ("leader", FIELD_LABELS["leader"], lambda r: r.leader),
+    ("participants", FIELD_LABELS["participants"], lambda r: r.participants),
+    ("photos", FIELD_LABELS["photos"], lambda r: r.photo_count),
+    ("status", FIELD_LABELS["status"], lambda r: r.status.label),
+]
+SORTABLE = {"start", "title", "category", "place", "organizer", "leader", "participants", "status"}
+
+
+class ActivityTableModel(QAbstractTableModel):
+    def __init__(self, query_ids: Callable[[ActivityFilter, str, bool], list[int]],
+                 fetch_rows: Callable[[Sequence[int]], list[ActivityRow]], parent=None):  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self._query_ids = query_ids
+        self._fetch_rows = fetch_rows
+        self._ids: list[int] = []
+        self._rows: dict[int, ActivityRow] = {}
+        self.filter = ActivityFilter()
+        self.sort_key = "start"
+        self.descending = True
+
+    # --- data -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._ids = self._query_ids(self.filter, self.sort_key, self.descending)
+        self._rows.clear()
+        self.endResetModel()
+
+    def set_filter(self, flt: ActivityFilter) -> None:
+        self.filter = flt
+        self.refresh()
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, activity_id: int) -> int:
+        try:
+            return self._ids.index(activity_id)
+        except ValueError:
+            return -1
+
+    def activity(self, row: int) -> ActivityRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        activity_id = self._ids[row]
+        cached = self._rows.get(activity_id)
+        if cached is None:
+            start = (row // BLOCK) * BLOCK
+            block = self._ids[start:start + BLOCK]
+            for fetched in self._fetch_rows(block):
+                self._rows[fetched.id] = fetched
+            cached = self._rows.get(activity_id)
+        return cached
+
+    def loaded_count(self) -> int:
+        return len(self._rows)
+
+    # --- Qt model -----------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+                return COLUMNS[section][1]
+            if orientation == Qt.Orientation.Vertical:
+                return section + 1
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)) or not (0 <= index.column() < len(COLUMNS)):
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                        Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.UserRole):
+            return None
+        row = self.activity(index.row())
+        if row is None:
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key in ("participants", "photos"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "photos" and row.photo_count == 0 and row.status is not ActivityStatus.PLANNED:
+                return QBrush(QColor("#c0392b"))  # an activity without photos is a gap
+            if key == "status" and row.status is ActivityStatus.PLANNED:
+                return QBrush(QColor("#2c6fbb"))
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "photos" and row.photo_count == 0:
+                return "还没有照片：检查时没有图片资料会被视为缺项"
+            if key in ("title", "place"):
+                return f"{row.title}\n{row.content[:200]}"
+            return None
+        value = COLUMNS[index.column()][2](row)
+        return value
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column][0] not in SORTABLE:
+            return
+        self.sort_key = COLUMNS[column][0]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        old_ids = self._ids
+        self._ids = self._query_ids(self.filter, self.sort_key, self.descending)
+        new = {i: n for n, i in enumerate(self._ids)}
+        for index in self.persistentIndexList():
+            target = new.get(old_ids[index.row()], -1) if 0 <= index.row() < len(old_ids) else -1
+            self.changePersistentIndex(index, self.index(target, index.column()) if target >= 0 else QModelIndex())
+        self.layoutChanged.emit()

@@ -1,0 +1,122 @@
+"""Import an Excel activity ledger: a preview listing every row's problems, then all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from huiquan_desk.domain.errors import Cancelled, HuiquanError, Problem, ValidationError
+from huiquan_desk.services.activity_import import ImportReport, import_activities
+from huiquan_desk.services.workspace import Workspace
+from huiquan_desk.ui.messages import show_error
+from huiquan_desk.ui.tasks import Task
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ProblemModel(QAbstractTableModel):
+    HEADERS = ("行号", "字段", "问题")
+
+    def __init__(self, problems: list[Problem] | None = None, parent=None):  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.problems = problems or []
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        self.beginResetModel()
+        self.problems = list(problems)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.problems)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 3:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or index.row() >= len(self.problems):
+            return None
+        p = self.problems[index.row()]
+        return ("" if p.row is None else p.row, p.field, p.message)[index.column()]
+
+
+class ImportDialog(QDialog):
+    """Shows the preview of `path` as soon as it opens; 导入 is enabled only for a clean file."""
+
+    previewed = Signal()
+    imported = Signal(int)
+
+    def __init__(self, ws: Workspace, path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws, self.path = ws, Path(path)
+        self.report: ImportReport | None = None
+        self.setWindowTitle(self.tr("导入活动台账"))
+        self.resize(760, 480)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self.tr("正在检查 {0} …").format(self.path.name))
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.problems = ProblemModel()
+        table = QTableView()
+        table.setModel(self.problems)
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setVisible(False)
+        layout.addWidget(table, 1)
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton(self.tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.import_button.setEnabled(False)
+        self.buttons.accepted.connect(self.run_import)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.task = Task(self, self.tr("正在检查…"), self._preview_work, self._preview_done, self._preview_failed)
+
+    def _preview_work(self, progress):  # type: ignore[no-untyped-def]
+        with self.ws.preview() as session:  # the real writes, always rolled back
+            return import_activities(session, self.path, progress)
+
+    def _preview_done(self, report: ImportReport) -> None:
+        self.report = report
+        self.summary.setText(self.tr("检查通过：共 {0} 行，全部可以导入（表头在第 {1} 行）。点「导入」写入。")
+                             .format(report.rows_read, report.header_row))
+        self.import_button.setEnabled(report.rows_read > 0)
+        self.previewed.emit()
+
+    def _preview_failed(self, error: BaseException) -> None:
+        if isinstance(error, ValidationError):
+            self.problems.set_problems(error.problems)
+            self.summary.setText(self.tr("发现 {0} 个问题，请在 Excel 中改正后重新导入。导入是全部或全不：没有写入任何数据。")
+                                 .format(len(error.problems)))
+        elif isinstance(error, HuiquanError):
+            self.summary.setText(str(error))
+        else:
+            show_error(self, error)
+        self.previewed.emit()
+
+    def run_import(self) -> None:
+        self.import_button.setEnabled(False)
+
+        def work(progress):  # type: ignore[no-untyped-def]
+            with self.ws.write() as session:
+                return import_activities(session, self.path, progress)
+
+        self.task = Task(self, self.tr("正在导入…"), work, self._imported, self._import_failed)
+
+    def _imported(self, report: ImportReport) -> None:
+        self.summary.setText(self.tr("已导入 {0} 项活动。").format(report.created))
+        self.imported.emit(report.created)
+        self.accept()
+
+    def _import_failed(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            self.summary.setText(str(error))
+            self.import_button.setEnabled(True)
+            return
+        self._preview_failed(error)
+        show_error(self, error)

@@ -1,0 +1,35 @@
+"""The one place user-visible failures are shown, and destructive steps confirmed."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from huiquan_desk.domain.errors import Cancelled, HuiquanError
+
+log = logging.getLogger("huiquan_desk.ui")
+
+
+def show_error(parent: QWidget | None, error: BaseException) -> None:
+    if isinstance(error, Cancelled):
+        QMessageBox.information(parent, error.title, str(error))
+        return
+    if isinstance(error, HuiquanError):
+        QMessageBox.warning(parent, error.title, str(error))
+        return
+    log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
+    QMessageBox.critical(
+        parent, "程序出错",
+        f"发生了意外错误：{error}\n\n数据没有被改动。详细信息已写入数据文件夹的 logs/huiquan.log，"
+        "请把该文件发给技术支持。",
+    )
+
+
+def confirm(parent: QWidget | None, title: str, text: str, ok: str = "确定") -> bool:
+    """Ask before a destructive step. Tests replace this function."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes = box.addButton(ok, QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is yes

@@ -1,0 +1,159 @@
+"""Settings: the community profile (名称, 街道/镇, 全宗号, 负责人, 填表人) and the category tree."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.services import categories as category_service
+from huiquan_desk.services.settings import PROFILE_LABELS, CommunityProfile, get_profile, save_profile
+from huiquan_desk.services.workspace import Workspace
+from huiquan_desk.ui import messages
+from huiquan_desk.ui.widgets import FieldForm
+
+
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    """One line of text from the user, or None. Tests replace this function."""
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None
+
+
+class SettingsPage(QWidget):
+    profile_saved = Signal()
+    categories_changed = Signal()
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        layout = QHBoxLayout(self)
+
+        profile_box = QGroupBox(self.tr("社区信息（打印在台账和证明上）"))
+        box_layout = QVBoxLayout(profile_box)
+        self.form = FieldForm()
+        box_layout.addLayout(self.form)
+        self.fields: dict[str, QLineEdit] = {}
+        hints = {"name": "如：惠泉社区居民委员会", "street": "如：惠泉镇", "fonds_code": "4 位，如 0194",
+                 "leader": "社区负责人", "preparer": "台账填表人"}
+        for key, label in PROFILE_LABELS.items():
+            edit = QLineEdit()
+            edit.setPlaceholderText(hints[key])
+            self.fields[key] = self.form.add(label, edit, required=key == "name")
+        self.save_button = QPushButton(self.tr("保存社区信息"))
+        self.save_button.setObjectName("primary")
+        self.save_button.clicked.connect(self.save_profile)
+        self.saved_label = QLabel()
+        box_layout.addWidget(self.save_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        box_layout.addWidget(self.saved_label)
+        box_layout.addStretch(1)
+        layout.addWidget(profile_box, 1)
+
+        tree_box = QGroupBox(self.tr("活动类别（默认取自惠泉社区文明创建工作计划）"))
+        tree_layout = QVBoxLayout(tree_box)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        tree_layout.addWidget(self.tree, 1)
+        buttons = QHBoxLayout()
+        for text, slot in ((self.tr("添加大类"), self.add_top), (self.tr("添加子类"), self.add_child),
+                           (self.tr("改名"), self.rename), (self.tr("删除"), self.delete)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        tree_layout.addLayout(buttons)
+        layout.addWidget(tree_box, 1)
+        self.load()
+
+    def load(self) -> None:
+        with self.ws.read() as session:
+            profile = get_profile(session)
+            nodes = category_service.list_categories(session)
+        for key, edit in self.fields.items():
+            edit.setText(getattr(profile, key))
+        self._fill_tree(nodes)
+
+    def _fill_tree(self, nodes: list[category_service.CategoryNode]) -> None:
+        self.tree.clear()
+        items: dict[int, QTreeWidgetItem] = {}
+        for node in nodes:
+            parent = items.get(node.parent_id) if node.parent_id else None
+            item = QTreeWidgetItem([node.name])
+            item.setData(0, Qt.ItemDataRole.UserRole, node.id)
+            (parent.addChild(item) if parent else self.tree.addTopLevelItem(item))
+            items[node.id] = item
+        self.tree.expandAll()
+
+    def profile(self) -> CommunityProfile:
+        return CommunityProfile(**{key: edit.text() for key, edit in self.fields.items()})
+
+    def save_profile(self) -> bool:
+        self.form.clear_errors()
+        try:
+            with self.ws.write() as session:
+                save_profile(session, self.profile())
+        except ValidationError as err:
+            for problem in err.problems:
+                self.form.show_error(problem.field, problem.message)
+            return False
+        except HuiquanError as err:
+            messages.show_error(self, err)
+            return False
+        self.saved_label.setText(self.tr("已保存。"))
+        self.profile_saved.emit()
+        return True
+
+    # --- categories ---------------------------------------------------------------------------
+    def selected_category(self) -> int | None:
+        item = self.tree.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+
+    def _category_write(self, action) -> None:  # type: ignore[no-untyped-def]
+        try:
+            with self.ws.write() as session:
+                action(session)
+                nodes = category_service.list_categories(session)
+        except HuiquanError as err:
+            messages.show_error(self, err)
+            return
+        self._fill_tree(nodes)
+        self.categories_changed.emit()
+
+    def add_top(self) -> None:
+        name = ask_text(self, self.tr("添加大类"), self.tr("类别名称"))
+        if name is not None:
+            self._category_write(lambda s: category_service.add_category(s, name, None))
+
+    def add_child(self) -> None:
+        parent = self.selected_category()
+        if parent is None:
+            messages.show_error(self, ValidationError.single("类别", "请先在左侧选择上级类别"))
+            return
+        name = ask_text(self, self.tr("添加子类"), self.tr("类别名称"))
+        if name is not None:
+            self._category_write(lambda s: category_service.add_category(s, name, parent))
+
+    def rename(self) -> None:
+        category_id = self.selected_category()
+        if category_id is None:
+            return
+        name = ask_text(self, self.tr("改名"), self.tr("新名称"), self.tree.currentItem().text(0))
+        if name is not None:
+            self._category_write(lambda s: category_service.rename_category(s, category_id, name))
+
+    def delete(self) -> None:
+        category_id = self.selected_category()
+        if category_id is None:
+            return
+        name = self.tree.currentItem().text(0)
+        if messages.confirm(self, self.tr("删除类别"), self.tr("确定删除类别「{0}」？").format(name), self.tr("删除")):
+            self._category_write(lambda s: category_service.delete_category(s, category_id))

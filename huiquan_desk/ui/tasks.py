@@ -1,0 +1,123 @@
+"""Run long work off the GUI thread, with a progress dialog only if it takes a while.
+
+The work function gets a `progress(done, total)` callable; after the user presses 取消 the
+next call raises `Cancelled`, which the work lets propagate so its transaction rolls back.
+Results come back to the GUI thread through a queued signal; worker code never touches a widget.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from huiquan_desk.domain.errors import Cancelled, HuiquanError
+
+log = logging.getLogger("huiquan_desk.ui")
+SHOW_AFTER_MS = 500
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[Callable[[int, int], None]], Any], signals: _Signals,
+                 cancel: threading.Event):
+        super().__init__()
+        self.work, self.signals, self.cancel = work, signals, cancel
+        self.setAutoDelete(True)
+
+    def progress(self, done: int, total: int) -> None:
+        if self.cancel.is_set():
+            raise Cancelled()
+        self.signals.progressed.emit(done, total)
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.progress)
+        except BaseException as err:  # noqa: BLE001 - every failure goes back to the GUI thread
+            if not isinstance(err, HuiquanError):
+                log.error("background task failed:\n%s", traceback.format_exc())
+            self.signals.failed.emit(err)
+        else:
+            self.signals.finished.emit(result)
+
+
+class Task(QObject):
+    """One background job and its (delayed) progress dialog."""
+
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, parent: QWidget | None, label: str, work: Callable[..., Any],
+                 on_done: Callable[[Any], None] | None = None, on_error: Callable[[BaseException], None] | None = None):
+        super().__init__(parent)
+        self.label = label
+        self.cancel_event = threading.Event()
+        self.running = True
+        self._signals = _Signals()
+        self._signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        if on_done:
+            self.done.connect(on_done)
+        if on_error:
+            self.failed.connect(on_error)
+        self.dialog: QProgressDialog | None = None
+        self._parent_widget = parent
+        self._last = (0, 0)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_dialog)
+        self._timer.start(SHOW_AFTER_MS)
+        QThreadPool.globalInstance().start(_Job(work, self._signals, self.cancel_event))
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def _show_dialog(self) -> None:
+        if not self.running:
+            return
+        dialog = QProgressDialog(self.label, self.tr("取消"), 0, 0, self._parent_widget)
+        dialog.setWindowTitle(self.tr("请稍候"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(self.cancel)
+        self.dialog = dialog
+        self._on_progress(*self._last)
+        dialog.show()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self._last = (done, total)
+        if self.dialog is not None and total > 0:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
+
+    def _close(self) -> None:
+        self.running = False
+        self._timer.stop()
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _on_finished(self, result: object) -> None:
+        self._close()
+        self.done.emit(result)
+        self.deleteLater()
+
+    def _on_failed(self, error: object) -> None:
+        self._close()
+        self.failed.emit(error)
+        self.deleteLater()

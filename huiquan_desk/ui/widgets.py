@@ -1,0 +1,80 @@
+"""Small shared pieces: thumbnails, date conversions, a field-with-error-label form helper."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime
+from PySide6.QtGui import QImageReader, QPixmap
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+THUMB = QSize(120, 90)
+
+
+def thumbnail(path: Path, size: QSize = THUMB) -> QPixmap:
+    """A scaled copy read at reduced size (fast even for large camera photos)."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    original = reader.size()
+    if original.isValid():
+        reader.setScaledSize(original.scaled(size, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull():
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.lightGray)
+        return pixmap
+    return QPixmap.fromImage(image)
+
+
+def to_qdatetime(value: datetime) -> QDateTime:
+    return QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute, value.second))
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class FieldForm(QFormLayout):
+    """A form whose rows can show a red message under the field, keyed by the field's label."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.errors: dict[str, QLabel] = {}
+
+    def add(self, label: str, widget: QWidget, required: bool = False) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(widget)
+        error = QLabel()
+        error.setObjectName("fieldError")
+        error.setStyleSheet("color: #c0392b;")
+        error.setVisible(False)
+        layout.addWidget(error)
+        self.errors[label] = error
+        self.addRow(f"{label}{' *' if required else ''}", box)
+        return widget
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.clear()
+            label.setVisible(False)
+
+    def show_error(self, field: str, message: str) -> bool:
+        label = self.errors.get(field)
+        if label is None:
+            return False
+        label.setText(message)
+        label.setVisible(True)
+        return True

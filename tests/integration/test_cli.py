@@ -1,0 +1,98 @@
+"""The command line, run as a user would run it: a real process on a real data folder."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.slow
+
+
+def cli(*args: str, data: Path | None = None, env_data: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if env_data is not None:
+        env["HUIQUAN_DATA_DIR"] = str(env_data)
+    command = [sys.executable, "-m", "huiquan_desk"]
+    if data is not None:
+        command += ["--data-dir", str(data)]
+    return subprocess.run(command + list(args), capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("demo")
+    result = cli("demo", data=data)
+    assert result.returncode == 0, result.stderr
+    assert "演示数据已生成" in result.stdout
+    return data
+
+
+def test_demo_refuses_a_folder_with_data(demo_dir) -> None:
+    result = cli("demo", data=demo_dir)
+    assert result.returncode == 2 and "已有" in result.stderr
+
+
+def test_check_passes_then_finds_an_altered_photo(demo_dir, tmp_path) -> None:
+    result = cli("check", data=demo_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "检查通过" in result.stdout and "附件文件" in result.stdout
+    photo = next(p for p in (demo_dir / "files").rglob("*.jpg"))
+    original = photo.read_bytes()
+    try:
+        photo.write_bytes(original + b"tampered")
+        result = cli("check", data=demo_dir)
+        assert result.returncode == 1
+        assert "校验值不符" in result.stdout
+        photo.unlink()
+        assert "文件缺失" in cli("check", data=demo_dir).stdout
+    finally:
+        photo.write_bytes(original)
+
+
+def test_export_both_formats_with_filters(demo_dir, tmp_path) -> None:
+    xlsx, pdf = tmp_path / "节日.xlsx", tmp_path / "全年.pdf"
+    result = cli("export", "activities", "--format", "xlsx", "-o", str(xlsx), "--category", "传统节日", data=demo_dir)
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(xlsx).active
+    categories = {row[3] for row in sheet.iter_rows(min_row=4, values_only=True) if isinstance(row[0], int)}
+    assert categories == {"传统节日"}
+    result = cli("export", "activities", "-o", str(pdf), "--from", "2020-01-01", "--to", "2099-12-31", data=demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert "活动台账" in PdfReader(pdf).pages[0].extract_text()
+    bad = cli("export", "activities", "-o", str(tmp_path / "x.pdf"), "--category", "没有这个类别", data=demo_dir)
+    assert bad.returncode == 2 and "没有这个类别" in bad.stderr
+
+
+def test_import_dry_run_writes_nothing_then_import(tmp_path) -> None:
+    data, source = tmp_path / "data", tmp_path / "旧台账.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["标题", "日期", "类别", "人数", "地点"])
+    wb.active.append(["清明祭英烈", "2026/4/4", "传统节日", "３０人", "烈士陵园"])
+    wb.active.append(["普法讲座", "2026年3月15日 9:00", "普法宣传", 40, "社区会议室"])
+    wb.save(source)
+    dry = cli("import", "activities", str(source), "--dry-run", env_data=data)  # HUIQUAN_DATA_DIR works too
+    assert dry.returncode == 0, dry.stderr
+    assert "2 行可以导入" in dry.stdout
+    out = tmp_path / "a.xlsx"
+    assert cli("export", "activities", "-o", str(out), data=data).returncode == 0
+    assert "共 0 项" in openpyxl.load_workbook(out).active["A2"].value
+    real = cli("import", "activities", str(source), data=data)
+    assert real.returncode == 0 and "已导入 2 项活动" in real.stdout
+    assert cli("export", "activities", "-o", str(out), data=data).returncode == 0
+    assert "共 2 项" in openpyxl.load_workbook(out).active["A2"].value
+
+
+def test_import_errors_name_row_and_field(tmp_path) -> None:
+    source = tmp_path / "bad.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["活动名称", "开始时间", "活动类别"])
+    wb.active.append(["好的一行", "2026-04-04", "传统节日"])
+    wb.active.append(["坏的一行", "2026-02-30", "火星类别"])
+    wb.save(source)
+    result = cli("import", "activities", str(source), data=tmp_path / "d")
+    assert result.returncode == 2
+    assert "第 3 行「开始时间」" in result.stderr and "第 3 行「活动类别」" in result.stderr
