@@ -21,7 +21,7 @@ run: system-packages $(STAMP)
 
 # Set up and run every test (lint, unit, UI with Qt offscreen, integration).
 test: system-packages $(STAMP)
-	$(PY) -m ruff check huiquan_desk tests bench db
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
 demo: $(STAMP)
