@@ -38,7 +38,8 @@ def _excepthook(kind, value, tb) -> None:  # type: ignore[no-untyped-def]
     sys.__excepthook__(kind, value, tb)
 
 
-def run(explicit_data_dir: str | None = None) -> int:
+def start(explicit_data_dir: str | None = None):  # type: ignore[no-untyped-def]
+    """Everything up to a shown main window: (app, window, workspace), or None if it cannot open."""
     app = setup_application()
     sys.excepthook = _excepthook
     from huiquan_desk.services.workspace import open_workspace
@@ -48,12 +49,20 @@ def run(explicit_data_dir: str | None = None) -> int:
         ws = open_workspace(data_dir(explicit_data_dir))
     except HuiquanError as err:
         QMessageBox.critical(None, err.title, str(err))
-        return 2
+        return None
     window = MainWindow(ws)
     window.show()
     if not window.settings_page.profile().name:
         window.nav.setCurrentRow(1)
         window.statusBar().showMessage(window.tr("欢迎使用惠泉台账：请先填写社区名称等信息，它们会打印在台账上。"))
+    return app, window, ws
+
+
+def run(explicit_data_dir: str | None = None) -> int:
+    started = start(explicit_data_dir)
+    if started is None:
+        return 2
+    app, _window, ws = started
     code = app.exec()
     ws.close()
     return code
