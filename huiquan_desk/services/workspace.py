@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
 import logging.handlers
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +27,10 @@ class Workspace:
     engine: Engine
     sessions: sessionmaker[Session]
     files: FileStore
+    # Who is working: recorded with every service entry and certificate. The OS login until the
+    # optional sign-in replaces it.
+    operator: str = field(default_factory=lambda: _login_name())
+    log_handler: logging.Handler | None = None
 
     def write(self) -> contextmanager[Session]:  # type: ignore[valid-type]
         """`with ws.write() as s:` — one transaction, committed at the end of the block."""
@@ -44,7 +49,6 @@ class Workspace:
         """A transaction that is always rolled back."""
         return dry_run(self.sessions)
 
-    log_handler: logging.Handler | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -52,6 +56,13 @@ class Workspace:
             log.removeHandler(self.log_handler)
             self.log_handler.close()
             self.log_handler = None
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "本机用户"
 
 
 def setup_logging(data: DataDir) -> logging.Handler:
@@ -80,4 +91,6 @@ def open_workspace(data: DataDir) -> Workspace:
         log.removeHandler(handler)
         handler.close()
         raise StorageError(f"无法打开数据库 {data.database}：{err}") from err
-    return Workspace(data, engine, make_sessionmaker(engine), FileStore(data.files), handler)
+    ws = Workspace(data, engine, make_sessionmaker(engine), FileStore(data.files))
+    ws.log_handler = handler
+    return ws

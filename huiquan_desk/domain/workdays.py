@@ -1,0 +1,50 @@
+"""Working days as the State Council's yearly arrangement has them (调休 included).
+
+`chinese-calendar` carries the published arrangements; a year beyond its data falls back to
+Monday–Friday, and `is_official(year)` says so, so the UI can tell the user.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+
+
+@cache
+def is_official(year: int) -> bool:
+    try:
+        import chinese_calendar
+
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except (ImportError, NotImplementedError):
+        return False
+    return True
+
+
+def is_workday(day: date) -> bool:
+    if is_official(day.year):
+        import chinese_calendar
+
+        return bool(chinese_calendar.is_workday(day))
+    return day.weekday() < 5
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The date `count` working days after `start` (start itself not counted)."""
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_workday(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 if end <= start)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if is_workday(day):
+            count += 1
+    return count

@@ -1,0 +1,434 @@
+"""Volunteer registry: teams, volunteers (one per ID number), trainings, commendations, evaluations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from huiquan_desk.domain import volunteer as rules
+from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
+from huiquan_desk.domain.identity import mask_id, mask_phone, normalize_id, normalize_phone, parse_id
+from huiquan_desk.domain.text import clean
+from huiquan_desk.services.settings import get_setting, set_setting
+from huiquan_desk.storage.models import (
+    Certificate,
+    Commendation,
+    Evaluation,
+    ServiceRecord,
+    Team,
+    Training,
+    Volunteer,
+)
+
+L = rules.FIELD_LABELS
+STAR_SETTING = "volunteer.star_thresholds"
+
+
+class DuplicateVolunteerError(ValidationError):
+    """The ID number is already registered: the UI offers to open that volunteer instead."""
+
+    def __init__(self, existing_id: int, name: str, number: str, row: int | None = None):
+        self.existing_id = existing_id
+        super().__init__(Problem(L["id_number"], f"已登记为志愿者「{name}」（编号 {number}），同一身份证号只能登记一次", row))
+
+
+# --- teams ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TeamRow:
+    id: int
+    name: str
+    description: str
+    members: int
+
+
+def list_teams(session: Session) -> list[TeamRow]:
+    members = (select(Volunteer.team_id, func.count().label("n")).group_by(Volunteer.team_id).subquery())
+    rows = session.execute(
+        select(Team.id, Team.name, Team.description, func.coalesce(members.c.n, 0))
+        .outerjoin(members, members.c.team_id == Team.id).order_by(Team.sort_order, Team.id))
+    return [TeamRow(*row) for row in rows]
+
+
+def _team_name(session: Session, name: str, exclude: int | None = None) -> str:
+    name = clean(name)
+    if not name:
+        raise ValidationError.single("队伍名称", "必须填写")
+    if len(name) > 60:
+        raise ValidationError.single("队伍名称", "不能超过 60 个字")
+    query = select(Team.id).where(Team.name == name)
+    if exclude is not None:
+        query = query.where(Team.id != exclude)
+    if session.scalar(query) is not None:
+        raise ValidationError.single("队伍名称", f"已有「{name}」")
+    return name
+
+
+def add_team(session: Session, name: str, description: str = "") -> int:
+    order = session.scalar(select(func.max(Team.sort_order))) or 0
+    team = Team(name=_team_name(session, name), description=clean(description), sort_order=order + 1)
+    session.add(team)
+    session.flush()
+    return team.id
+
+
+def rename_team(session: Session, team_id: int, name: str, description: str | None = None) -> None:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFoundError("队伍不存在，可能已被删除。")
+    team.name = _team_name(session, name, exclude=team_id)
+    if description is not None:
+        team.description = clean(description)
+    session.flush()
+
+
+def delete_team(session: Session, team_id: int) -> None:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFoundError("队伍不存在，可能已被删除。")
+    members = session.scalar(select(func.count()).select_from(Volunteer).where(Volunteer.team_id == team_id))
+    if members:
+        raise ValidationError.single("队伍", f"「{team.name}」还有 {members} 名志愿者，请先把他们调到其他队伍")
+    session.delete(team)
+    session.flush()
+
+
+def team_member_ids(session: Session, team_id: int) -> list[int]:
+    return list(session.scalars(select(Volunteer.id).where(Volunteer.team_id == team_id).order_by(Volunteer.name)))
+
+
+# --- star levels ----------------------------------------------------------------------------------
+def star_thresholds(session: Session) -> tuple[int, ...]:
+    text = get_setting(session, STAR_SETTING)
+    if not text:
+        return rules.DEFAULT_STAR_THRESHOLDS
+    try:
+        return rules.parse_thresholds(text)
+    except ValueError:
+        return rules.DEFAULT_STAR_THRESHOLDS
+
+
+def set_star_thresholds(session: Session, text: str) -> tuple[int, ...]:
+    try:
+        values = rules.parse_thresholds(text)
+    except ValueError as err:
+        raise ValidationError.single("星级时长", str(err)) from None
+    set_setting(session, STAR_SETTING, "/".join(map(str, values)))
+    return values
+
+
+# --- volunteers -----------------------------------------------------------------------------------
+@dataclass
+class VolunteerDraft:
+    """What the form or an import row gives. Gender and birth date, when given, must match the ID."""
+
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    gender: str = ""
+    birth_date: date | None = None
+    area: str = ""
+    skills: str = ""
+    service_types: str = ""
+    political_status: str = ""
+    registered_on: date | None = None
+    team_id: int | None = None
+    number: str = ""  # 志愿者编号; blank = assign the next one
+    remarks: str = ""
+
+
+@dataclass(frozen=True)
+class VolunteerRow:
+    """A volunteer as lists and ledgers show them: ID and phone masked, never in full."""
+
+    id: int
+    number: str
+    name: str
+    gender: str
+    birth_date: date
+    id_masked: str
+    phone_masked: str
+    area: str
+    skills: str
+    service_types: str
+    political_status: str
+    registered_on: date
+    team_id: int | None
+    team: str
+    minutes: int
+    star: int
+
+    @property
+    def star_label(self) -> str:
+        return rules.STAR_LABELS[self.star]
+
+
+@dataclass(frozen=True)
+class TrainingInfo:
+    id: int
+    name: str
+    content: str
+    minutes: int
+    organizer: str
+    held_on: date
+
+
+@dataclass(frozen=True)
+class CommendationInfo:
+    id: int
+    name: str
+    awarded_on: date
+    grantor: str
+
+
+@dataclass(frozen=True)
+class EvaluationInfo:
+    id: int
+    quality: str
+    evaluated_on: date
+    evaluator: str
+    remarks: str
+
+
+@dataclass(frozen=True)
+class VolunteerDetail:
+    """The volunteer's own form: the only place the full ID and phone are shown."""
+
+    id: int
+    draft: VolunteerDraft
+    row: VolunteerRow
+    trainings: list[TrainingInfo] = field(default_factory=list)
+    commendations: list[CommendationInfo] = field(default_factory=list)
+    evaluations: list[EvaluationInfo] = field(default_factory=list)
+
+
+def find_by_id_number(session: Session, text: str) -> int | None:
+    number = normalize_id(text)
+    return session.scalar(select(Volunteer.id).where(Volunteer.id_number == number)) if number else None
+
+
+def next_volunteer_number(session: Session, year: int) -> str:
+    prefix = f"ZY{year}"
+    last = session.scalar(select(func.max(Volunteer.number)).where(Volunteer.number.like(f"{prefix}____")))
+    seq = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    return f"{prefix}{seq:04d}"
+
+
+@dataclass
+class VolunteerCheck:
+    draft: VolunteerDraft  # normalized
+    problems: list[Problem]
+    duplicate_of: tuple[int, str, str] | None = None  # (id, name, number) already holding the ID number
+
+
+def check_volunteer(session: Session, draft: VolunteerDraft, exclude_id: int | None = None,
+                    row: int | None = None, today: date | None = None) -> VolunteerCheck:
+    """Normalize and validate; every problem, each naming its field (and row, for imports)."""
+    problems: list[Problem] = []
+    duplicate = None
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(L[key], message, row))
+
+    d = replace(draft, **{f.name: clean(getattr(draft, f.name)) for f in fields(draft)
+                          if isinstance(getattr(draft, f.name), str)})
+    if not d.name:
+        bad("name", "必须填写")
+    elif len(d.name) > 50:
+        bad("name", "不能超过 50 个字")
+    parsed = None
+    try:
+        parsed = parse_id(d.id_number, today)
+        d.id_number = parsed.number
+    except ValueError as err:
+        bad("id_number", str(err))
+    if parsed is not None:
+        if d.gender and d.gender != parsed.sex:
+            bad("gender", f"与身份证号不符（号码显示为{parsed.sex}）")
+        if d.birth_date and d.birth_date != parsed.birth_date:
+            bad("birth_date", f"与身份证号不符（号码显示为 {parsed.birth_date:%Y-%m-%d}）")
+        d.gender, d.birth_date = parsed.sex, parsed.birth_date
+    try:
+        d.phone = normalize_phone(d.phone)
+    except ValueError as err:
+        bad("phone", str(err))
+    if d.political_status and d.political_status not in rules.POLITICAL_STATUSES:
+        bad("political_status", f"应为 {'、'.join(rules.POLITICAL_STATUSES)} 之一")
+    d.registered_on = d.registered_on or (today or date.today())
+    if d.team_id is not None and session.get(Team, d.team_id) is None:
+        bad("team", "所选队伍已不存在")
+    for key, limit in (("area", 100), ("skills", 200), ("service_types", 200), ("number", 32)):
+        if len(getattr(d, key)) > limit:
+            bad(key, f"不能超过 {limit} 个字")
+    if d.number:
+        query = select(Volunteer.name).where(Volunteer.number == d.number)
+        if exclude_id is not None:
+            query = query.where(Volunteer.id != exclude_id)
+        other = session.scalar(query)
+        if other:
+            bad("number", f"编号 {d.number} 已属于「{other}」")
+    if parsed is not None:
+        query = select(Volunteer.id, Volunteer.name, Volunteer.number).where(Volunteer.id_number == parsed.number)
+        if exclude_id is not None:
+            query = query.where(Volunteer.id != exclude_id)
+        existing = session.execute(query).first()
+        if existing:
+            duplicate = (existing[0], existing[1], existing[2])
+            problems.append(DuplicateVolunteerError(*duplicate, row=row).problems[0])
+    return VolunteerCheck(d, problems, duplicate)
+
+
+def _checked(session: Session, draft: VolunteerDraft, exclude_id: int | None) -> VolunteerDraft:
+    result = check_volunteer(session, draft, exclude_id)
+    if result.duplicate_of and len(result.problems) == 1:
+        raise DuplicateVolunteerError(*result.duplicate_of)
+    if result.problems:
+        raise ValidationError(result.problems)
+    return result.draft
+
+
+def _apply(v: Volunteer, d: VolunteerDraft) -> None:
+    v.name, v.gender, v.birth_date, v.id_number = d.name, d.gender, d.birth_date, d.id_number  # type: ignore[assignment]
+    v.phone, v.area, v.skills, v.service_types = d.phone, d.area, d.skills, d.service_types
+    v.political_status, v.registered_on, v.team_id = d.political_status, d.registered_on, d.team_id  # type: ignore[assignment]
+    v.remarks = d.remarks
+
+
+def create_volunteer(session: Session, draft: VolunteerDraft) -> int:
+    d = _checked(session, draft, None)
+    v = Volunteer(number=d.number or next_volunteer_number(session, d.registered_on.year))  # type: ignore[union-attr]
+    _apply(v, d)
+    session.add(v)
+    session.flush()
+    return v.id
+
+
+def update_volunteer(session: Session, volunteer_id: int, draft: VolunteerDraft) -> None:
+    v = _get(session, volunteer_id)
+    d = _checked(session, draft, volunteer_id)
+    _apply(v, d)
+    if d.number:
+        v.number = d.number
+    session.flush()
+
+
+def delete_volunteer(session: Session, volunteer_id: int) -> None:
+    v = _get(session, volunteer_id)
+    services = session.scalar(select(func.count()).select_from(ServiceRecord).where(ServiceRecord.volunteer_id == volunteer_id))
+    certificates = session.scalar(select(func.count()).select_from(Certificate).where(Certificate.volunteer_id == volunteer_id))
+    if services or certificates:
+        raise ValidationError.single(L["name"], f"「{v.name}」已有 {services} 条服务记录、{certificates} 份证明，"
+                                     "按记录办法应保留，不能删除")
+    session.delete(v)
+    session.flush()
+
+
+def _get(session: Session, volunteer_id: int) -> Volunteer:
+    v = session.get(Volunteer, volunteer_id)
+    if v is None:
+        raise NotFoundError("这名志愿者已不存在，可能已被删除。")
+    return v
+
+
+def _rows_query(thresholds: tuple[int, ...]):  # type: ignore[no-untyped-def]
+    totals = (select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.minutes).label("minutes"))
+              .group_by(ServiceRecord.volunteer_id).subquery())
+    return (select(Volunteer, func.coalesce(Team.name, ""), func.coalesce(totals.c.minutes, 0))
+            .outerjoin(Team, Team.id == Volunteer.team_id)
+            .outerjoin(totals, totals.c.volunteer_id == Volunteer.id))
+
+
+def _row(v: Volunteer, team: str, minutes: int, thresholds: tuple[int, ...]) -> VolunteerRow:
+    return VolunteerRow(
+        id=v.id, number=v.number, name=v.name, gender=v.gender, birth_date=v.birth_date,
+        id_masked=mask_id(v.id_number), phone_masked=mask_phone(v.phone) if v.phone else "", area=v.area,
+        skills=v.skills, service_types=v.service_types, political_status=v.political_status,
+        registered_on=v.registered_on, team_id=v.team_id, team=team, minutes=int(minutes),
+        star=rules.star_level(minutes / 60, thresholds),
+    )
+
+
+def list_volunteers(session: Session, text: str = "", team_id: int | None = None) -> list[VolunteerRow]:
+    thresholds = star_thresholds(session)
+    query = _rows_query(thresholds)
+    text = clean(text)
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(Volunteer.name.like(pattern) | Volunteer.number.like(pattern) |
+                            Volunteer.area.like(pattern) | Volunteer.skills.like(pattern))
+    if team_id is not None:
+        query = query.where(Volunteer.team_id == team_id)
+    rows = session.execute(query.order_by(Volunteer.number))
+    return [_row(v, team, minutes, thresholds) for v, team, minutes in rows]
+
+
+def get_volunteer(session: Session, volunteer_id: int) -> VolunteerDetail:
+    thresholds = star_thresholds(session)
+    found = session.execute(_rows_query(thresholds).where(Volunteer.id == volunteer_id)).first()
+    if found is None:
+        raise NotFoundError("这名志愿者已不存在，可能已被删除。")
+    v, team, minutes = found
+    draft = VolunteerDraft(v.name, v.id_number, v.phone, v.gender, v.birth_date, v.area, v.skills, v.service_types,
+                           v.political_status, v.registered_on, v.team_id, v.number, v.remarks)
+    trainings = [TrainingInfo(t.id, t.name, t.content, t.minutes, t.organizer, t.held_on) for t in session.scalars(
+        select(Training).where(Training.volunteer_id == volunteer_id).order_by(Training.held_on))]
+    commendations = [CommendationInfo(c.id, c.name, c.awarded_on, c.grantor) for c in session.scalars(
+        select(Commendation).where(Commendation.volunteer_id == volunteer_id).order_by(Commendation.awarded_on))]
+    evaluations = [EvaluationInfo(e.id, e.quality, e.evaluated_on, e.evaluator, e.remarks) for e in session.scalars(
+        select(Evaluation).where(Evaluation.volunteer_id == volunteer_id).order_by(Evaluation.evaluated_on))]
+    return VolunteerDetail(v.id, draft, _row(v, team, minutes, thresholds), trainings, commendations, evaluations)
+
+
+# --- trainings, commendations, evaluations --------------------------------------------------------
+def _need(value: object, label: str) -> None:
+    if value in (None, ""):
+        raise ValidationError.single(label, "必须填写")
+
+
+def add_training(session: Session, volunteer_id: int, name: str, held_on: date | None, minutes: int = 0,
+                 content: str = "", organizer: str = "") -> int:
+    _get(session, volunteer_id)
+    _need(clean(name), "培训名称")
+    _need(held_on, "培训日期")
+    if minutes < 0 or minutes > 1440 * 30:
+        raise ValidationError.single("学习时长", "应在 0 到 720 小时之间")
+    row = Training(volunteer_id=volunteer_id, name=clean(name), held_on=held_on, minutes=minutes,
+                   content=clean(content), organizer=clean(organizer))
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def add_commendation(session: Session, volunteer_id: int, name: str, awarded_on: date | None, grantor: str = "") -> int:
+    _get(session, volunteer_id)
+    _need(clean(name), "表彰名称")
+    _need(awarded_on, "表彰日期")
+    row = Commendation(volunteer_id=volunteer_id, name=clean(name), awarded_on=awarded_on, grantor=clean(grantor))
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def add_evaluation(session: Session, volunteer_id: int, quality: str, evaluated_on: date | None,
+                   evaluator: str = "", remarks: str = "") -> int:
+    _get(session, volunteer_id)
+    if quality not in rules.QUALITY_GRADES:
+        raise ValidationError.single("服务质量评价", f"应为 {'、'.join(rules.QUALITY_GRADES)} 之一")
+    _need(evaluated_on, "评价日期")
+    row = Evaluation(volunteer_id=volunteer_id, quality=quality, evaluated_on=evaluated_on, evaluator=clean(evaluator),
+                     remarks=clean(remarks))
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def delete_record(session: Session, kind: str, record_id: int) -> None:
+    """Remove one training / commendation / evaluation entered by mistake."""
+    model = {"training": Training, "commendation": Commendation, "evaluation": Evaluation}[kind]
+    row = session.get(model, record_id)
+    if row is None:
+        raise NotFoundError("该记录已不存在。")
+    session.delete(row)
+    session.flush()
