@@ -2,8 +2,10 @@
 
     huiquan-desk [--data-dir DIR]                 open the window
     huiquan-desk demo                             fill a demo community (empty folders only)
-    huiquan-desk import activities FILE.xlsx [--dry-run]
+    huiquan-desk import activities|volunteers FILE.xlsx [--dry-run]
     huiquan-desk export activities --format xlsx|pdf -o FILE [--from D] [--to D] [--category NAME]
+    huiquan-desk export volunteers|service-hours --format xlsx|pdf -o FILE [--from D] [--to D]
+    huiquan-desk export certificate --volunteer ID-OR-NUMBER -o FILE.pdf [--from D] [--to D]
     huiquan-desk check                            database and attachment integrity
 """
 
@@ -42,9 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="从 Excel 导入")
     imp_sub = imp.add_subparsers(dest="what", required=True)
-    imp_act = imp_sub.add_parser("activities", help="导入活动台账 .xlsx")
-    imp_act.add_argument("file", type=Path)
-    imp_act.add_argument("--dry-run", action="store_true", help="只检查不写入")
+    for what, text in (("activities", "导入活动台账 .xlsx"), ("volunteers", "导入志愿者花名册 .xlsx")):
+        imp_one = imp_sub.add_parser(what, help=text)
+        imp_one.add_argument("file", type=Path)
+        imp_one.add_argument("--dry-run", action="store_true", help="只检查不写入")
 
     exp = sub.add_parser("export", help="导出台账")
     exp_sub = exp.add_subparsers(dest="what", required=True)
@@ -54,6 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     exp_act.add_argument("--from", dest="date_from", type=_date)
     exp_act.add_argument("--to", dest="date_to", type=_date)
     exp_act.add_argument("--category", help="类别名称或路径，如 传统节日 或 社会环境/传统节日")
+    for what, text in (("volunteers", "志愿者花名册（身份证号、电话已遮盖）"), ("service-hours", "志愿服务记录台账")):
+        exp_one = exp_sub.add_parser(what, help=text)
+        exp_one.add_argument("--format", choices=["xlsx", "pdf"], help="默认按文件扩展名")
+        exp_one.add_argument("-o", "--output", type=Path, required=True)
+        exp_one.add_argument("--from", dest="date_from", type=_date)
+        exp_one.add_argument("--to", dest="date_to", type=_date)
+    exp_cert = exp_sub.add_parser("certificate", help="出具志愿服务记录证明（PDF，登记簿取号）")
+    exp_cert.add_argument("--volunteer", required=True, help="身份证号或志愿者编号")
+    exp_cert.add_argument("-o", "--output", type=Path, required=True)
+    exp_cert.add_argument("--from", dest="date_from", type=_date, help="证明时段开始（默认不限）")
+    exp_cert.add_argument("--to", dest="date_to", type=_date, help="证明时段结束（默认今天）")
+    exp_cert.add_argument("--handler", help="经办人（默认上次出具证明时填写的）")
+    exp_cert.add_argument("--contact", help="联系方式（默认上次出具证明时填写的）")
     return parser
 
 
@@ -68,7 +84,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     ws = _open(args)
     summary = fill_demo(ws)
-    print(f"演示数据已生成：{summary.activities} 项活动，{summary.photos} 张照片，{summary.sign_ins} 份签到表。")
+    print(f"演示数据已生成：{summary.activities} 项活动，{summary.photos} 张照片，{summary.sign_ins} 份签到表；"
+          f"{summary.volunteers} 名志愿者，{summary.service_records} 条服务记录，{summary.certificates} 份证明。")
     print(f"数据文件夹：{ws.data.root}")
     return 0
 
@@ -89,20 +106,63 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from huiquan_desk.services.activity_import import import_activities
-
+    if args.what == "volunteers":
+        from huiquan_desk.services.volunteer_import import import_volunteers as run
+        noun = "名志愿者"
+    else:
+        from huiquan_desk.services.activity_import import import_activities as run
+        noun = "项活动"
     ws = _open(args)
     scope = ws.preview() if args.dry_run else ws.write()
     with scope as session:
-        report = import_activities(session, args.file)
+        report = run(session, args.file)
     if args.dry_run:
         print(f"检查通过：{report.rows_read} 行可以导入（表头在第 {report.header_row} 行）。未写入任何数据。")
     else:
-        print(f"已导入 {report.created} 项活动。")
+        print(f"已导入 {report.created} {noun}。")
+    return 0
+
+
+def _find_volunteer(session, text: str) -> int:  # type: ignore[no-untyped-def]
+    from huiquan_desk.services.volunteers import find_by_id_number, find_by_number
+
+    found = find_by_id_number(session, text) or find_by_number(session, text)
+    if found is None:
+        raise ValidationError.single("志愿者", f"没有身份证号或编号为「{text}」的志愿者")
+    return found
+
+
+def cmd_export_volunteers(args: argparse.Namespace) -> int:
+    from huiquan_desk.services import exporting
+
+    ws = _open(args)
+    if args.what == "certificate":
+        from dataclasses import replace
+
+        from huiquan_desk.services.certificates import issue_certificate, issuer_defaults
+
+        with ws.write() as session:  # the number is taken from the register only if the PDF is written
+            issuer = issuer_defaults(session)
+            issuer = replace(issuer, handler=args.handler or issuer.handler, contact=args.contact or issuer.contact)
+            info = issue_certificate(session, _find_volunteer(session, args.volunteer), args.date_from,
+                                     args.date_to or date.today(), issuer, ws.operator)
+            exporting.export_certificate(session, info.id, args.output)
+        print(f"已出具证明 {info.number}（{info.name}），保存到 {args.output}")
+        return 0
+    with ws.read() as session:
+        if args.what == "volunteers":
+            count = exporting.export_volunteers(session, args.output, args.format)
+            print(f"已导出 {count} 名志愿者的花名册到 {args.output}")
+        else:
+            count = exporting.export_service_hours(session, args.output, args.format, start=args.date_from,
+                                                   end=args.date_to)
+            print(f"已导出 {count} 条志愿服务记录到 {args.output}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.what != "activities":
+        return cmd_export_volunteers(args)
     from huiquan_desk.services.activities import ActivityFilter
     from huiquan_desk.services.categories import list_categories, resolve_category
     from huiquan_desk.services.exporting import export_activities

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,9 +11,14 @@ from huiquan_desk.domain.text import clean, halfwidth
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+# ASCII only: `\d` alone also matches Arabic-Indic, Devanagari … digits, which int() accepts, so such a
+# number would pass the check and be stored in a second spelling, slipping past the uniqueness rule.
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^([(]?)(0[0-9]{2,3})([)]?)([\s\-]*)([0-9]{7,8})$")
+# Spaces, dashes and the invisible characters that come along when a number is copied from a chat.
+_ID_NOISE = re.compile(r"[\s\-\u200b-\u200d\u2060\ufeff]")
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 class Sex:
@@ -37,9 +43,13 @@ def check_char(first17: str) -> str:
 
 
 def normalize_id(text: object) -> str:
-    """Full-width digits, a lowercase x, spaces and dashes are accepted on input."""
-    value = halfwidth(clean(text)).upper()
-    return re.sub(r"[\s\-]", "", value)
+    """Full-width digits, a lowercase x, spaces and dashes are accepted on input.
+
+    Idempotent: only ASCII letters are upper-cased (str.upper() can decompose a character, and
+    removing a space can bring a combining mark next to a letter), and NFC is applied last.
+    """
+    value = halfwidth(clean(text)).translate(_ASCII_UPPER)
+    return unicodedata.normalize("NFC", _ID_NOISE.sub("", value))
 
 
 def parse_id(text: object, today: date | None = None) -> IdNumber:
@@ -47,7 +57,7 @@ def parse_id(text: object, today: date | None = None) -> IdNumber:
     number = normalize_id(text)
     if not number:
         raise ValueError("不能为空")
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and number.isascii() and number.isdigit():
         raise ValueError("这是旧的 15 位号码，请填写 18 位身份证号")
     if len(number) != 18:
         raise ValueError(f"应为 18 位，现在是 {len(number)} 位")
@@ -76,17 +86,20 @@ def normalize_phone(text: object) -> str:
     value = halfwidth(clean(text))
     if not value:
         return ""
-    compact = re.sub(r"[\s()（）]", "", value)
+    compact = re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", value).replace("（", "(").replace("）", ")").strip()
     if compact.startswith("+86"):
         compact = compact[3:]
     elif compact.startswith("0086"):
         compact = compact[4:]
-    digits = compact.replace("-", "")
+    digits = re.sub(r"[\s()\-]", "", compact)
     if _MOBILE.match(digits):
         return digits
-    if _LANDLINE.match(compact):
-        return compact if "-" in compact else compact
-    if digits.isdigit() and len(digits) == 11:
+    # A space or brackets between 区号 and 号码 count as the dash; stored as 0591-12345678.
+    landline = _LANDLINE.match(compact)
+    if landline:
+        opening, area, closing, separator, number = landline.groups()
+        return f"{area}-{number}" if (opening or closing or separator) else f"{area}{number}"
+    if digits.isascii() and digits.isdigit() and len(digits) == 11:
         raise ValueError("手机号应以 13-19 开头")
     raise ValueError("应为 11 位手机号（如 13812345678）或带区号的固定电话（如 0591-12345678）")
 

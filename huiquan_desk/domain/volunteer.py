@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from huiquan_desk.domain.text import clean, halfwidth
 from huiquan_desk.domain.workdays import add_working_days
 
 # Chinese labels of the volunteer fields; forms, table headers, import headers and messages use these.
@@ -50,8 +52,8 @@ def star_level(hours: float, thresholds: tuple[int, ...] = DEFAULT_STAR_THRESHOL
 
 
 def parse_thresholds(text: str) -> tuple[int, ...]:
-    """'100/300/600/1000/1500' or '100,300,…' → five increasing hour counts (ValueError otherwise)."""
-    parts = [p for p in text.replace("，", ",").replace("/", ",").replace(" ", ",").split(",") if p]
+    """'100/300/600/1000/1500', '100，300，…' or '100、300、…' → five increasing hour counts (ValueError otherwise)."""
+    parts = [p for p in re.split(r"[,/、;\s]+", halfwidth(clean(text))) if p]
     try:
         values = tuple(int(p) for p in parts)
     except ValueError:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from huiquan_desk.exports.fonts import PRIMARY, MissingGlyphError, fonts, invisible
+from huiquan_desk.exports.fonts import PRIMARY
 from huiquan_desk.exports.ledger import Ledger, Progress, atomic_output
+from huiquan_desk.exports.pdftext import PdfText
 
 BODY_SIZE = 9.0
 HEADER_SIZE = 9.0
@@ -25,8 +25,6 @@ LEADING = 1.3  # line height as a multiple of the font size
 PAD = 2.5  # cell padding, points
 MARGIN = 14 * mm
 MARGIN_LEFT = 20 * mm  # binding edge
-# Punctuation that must not begin a line (it stays at the end of the line before).
-NO_LINE_START = frozenset("，。、；：？！）》」』”’…%,.;:?!)]}")
 
 
 @dataclass
@@ -35,81 +33,9 @@ class _Row:
     height_lines: int
 
 
-class _Text:
-    """Width measuring, wrapping and drawing with per-character font fallback."""
-
-    def __init__(self) -> None:
-        self.fontset = fonts()
-        self.primary = self.fontset.coverage[0]
-        self.widths: dict[str, float] = {}
-        self.fallback: dict[str, str] = {}  # char -> font name, for chars the primary lacks
-
-    def width(self, char: str) -> float:
-        w = self.widths.get(char)
-        if w is None:
-            if ord(char) in self.primary or invisible(char):
-                w = stringWidth(char, PRIMARY, 1.0)
-            else:
-                w = stringWidth(char, self.fallback[char], 1.0)
-            self.widths[char] = w
-        return w
-
-    def check(self, text: str, record: str) -> None:
-        primary = self.primary
-        for char in text:
-            if ord(char) not in primary and not invisible(char) and char not in self.fallback:
-                name = self.fontset.font_for(char)
-                if name is None:
-                    raise MissingGlyphError(record, char)
-                self.fallback[char] = name
-
-    def wrap(self, text: str, width: float, size: float) -> list[str]:
-        limit = width / size
-        lines: list[str] = []
-        for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n"):
-            line_start, used, last_space = 0, 0.0, -1
-            for i, char in enumerate(paragraph):
-                w = self.width(char)
-                if used + w > limit and i > line_start and char not in NO_LINE_START:
-                    cut = last_space + 1 if last_space >= line_start and char != " " and char.isascii() else i
-                    if cut <= line_start:
-                        cut = i
-                    lines.append(paragraph[line_start:cut].rstrip())
-                    line_start = cut
-                    used = sum(self.width(c) for c in paragraph[line_start:i])
-                    last_space = -1
-                if char == " ":
-                    last_space = i
-                used += w
-            lines.append(paragraph[line_start:].rstrip())
-        return lines or [""]
-
-    def draw(self, canvas: Canvas, x: float, y: float, text: str, size: float) -> None:
-        if not self.fallback or not any(c in self.fallback for c in text):
-            canvas.setFont(PRIMARY, size)
-            canvas.drawString(x, y, text)
-            return
-        run, run_font = "", PRIMARY
-        for char in text:
-            font = self.fallback.get(char, PRIMARY)
-            if font != run_font and run:
-                canvas.setFont(run_font, size)
-                canvas.drawString(x, y, run)
-                x += stringWidth(run, run_font, size)
-                run = ""
-            run_font = font
-            run += char
-        if run:
-            canvas.setFont(run_font, size)
-            canvas.drawString(x, y, run)
-
-    def text_width(self, text: str, size: float) -> float:
-        return sum(self.width(c) for c in text) * size
-
-
 def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> Path:
     page_w, page_h = landscape(A4) if ledger.landscape else A4
-    text = _Text()
+    text = PdfText()
     usable_w = page_w - MARGIN_LEFT - MARGIN
     total_units = sum(ledger.widths)
     col_w = [usable_w * w / total_units for w in ledger.widths]

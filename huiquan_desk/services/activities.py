@@ -23,7 +23,7 @@ from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.text import clean
 from huiquan_desk.services.categories import subtree_ids
 from huiquan_desk.storage.files import FileStore
-from huiquan_desk.storage.models import Activity, Attachment, Category, now
+from huiquan_desk.storage.models import Activity, Attachment, Category, ServiceRecord, now
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 SIGN_IN_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
@@ -321,6 +321,13 @@ def delete_activities(session: Session, activity_ids: Sequence[int]) -> int:
     archived = [a.title for a in activities if a.status == ActivityStatus.ARCHIVED.value]
     if archived:
         raise ValidationError.single(FIELD_LABELS["status"], f"已归档的活动不能删除：{'、'.join(archived[:5])}")
+    served = session.execute(select(Activity.title, func.count(ServiceRecord.id)).join(
+        ServiceRecord, ServiceRecord.activity_id == Activity.id).where(Activity.id.in_(list(activity_ids)))
+        .group_by(Activity.id)).all()
+    if served:
+        names = "、".join(f"「{title}」（{n} 条）" for title, n in served[:5])
+        raise ValidationError.single("志愿服务记录", f"{names}已有志愿服务记录，按记录办法应保留；"
+                                     "如确属误录，请先在「志愿服务登记」中取消这些志愿者")
     for activity in activities:
         session.delete(activity)
     session.flush()

@@ -25,6 +25,7 @@ class IssuerInfo:
 
 
 ISSUER_LABELS = {"name": "出具单位", "leader": "负责人", "handler": "经办人", "contact": "联系方式"}
+ISSUER_LIMITS = {"name": 200, "leader": 50, "handler": 50, "contact": 50}  # the register's column widths
 
 
 def certificate_number(year: int, seq: int) -> str:
@@ -82,14 +83,17 @@ def issue_certificate(session: Session, volunteer_id: int, start: date | None, e
         raise NotFoundError("这名志愿者已不存在，可能已被删除。")
     issuer = IssuerInfo(*(clean(v) for v in (issuer.name, issuer.leader, issuer.handler, issuer.contact)))
     problems = [Problem(ISSUER_LABELS[k], "必须填写") for k in ISSUER_LABELS if not getattr(issuer, k)]
-    if start and end and end < start:
+    problems += [Problem(ISSUER_LABELS[k], f"不能超过 {limit} 个字") for k, limit in ISSUER_LIMITS.items()
+                 if len(getattr(issuer, k)) > limit]
+    issued_on = issued_on or date.today()
+    end = min(end, issued_on) if end else issued_on  # a certificate never counts hours after its own date
+    if start and end < start:
         problems.append(Problem("证明时段", "结束日期不能早于开始日期"))
     if problems:
         raise ValidationError(problems)
     summary = hours_total(session, volunteer_id, start, end)
     if summary.services == 0:
         raise ValidationError.single("证明时段", f"「{volunteer.name}」在所选时段没有志愿服务记录，不能出具证明")
-    issued_on = issued_on or date.today()
     seq = (session.scalar(select(func.max(Certificate.seq)).where(Certificate.year == issued_on.year)) or 0) + 1
     titles = [r.title for r in service_rows(session, start, end, volunteer_id=volunteer_id)]
     row = Certificate(

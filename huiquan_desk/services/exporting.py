@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from huiquan_desk.domain.errors import ValidationError
+from huiquan_desk.domain.errors import NotFoundError, ValidationError
 from huiquan_desk.exports.activity_ledger import activity_ledger
 from huiquan_desk.exports.ledger import Ledger, Progress
+from huiquan_desk.exports.volunteer_ledgers import (
+    certificate_register,
+    monthly_stats_ledger,
+    service_ledger,
+    volunteer_roster,
+)
 from huiquan_desk.services.activities import ActivityFilter, list_activities
 from huiquan_desk.services.categories import list_categories
+from huiquan_desk.services.certificates import get_certificate, list_certificates
+from huiquan_desk.services.service_hours import monthly_stats, service_rows
 from huiquan_desk.services.settings import get_profile
+from huiquan_desk.services.volunteers import list_teams, list_volunteers
 
 FORMATS = ("xlsx", "pdf")
 
@@ -47,3 +57,72 @@ def export_activities(session: Session, flt: ActivityFilter, path: Path, fmt: st
     ledger = activity_ledger(rows, profile.name, flt.date_from, flt.date_to, category, profile.preparer)
     render(ledger, Path(path), fmt, progress)
     return len(rows)
+
+
+# --- volunteers -------------------------------------------------------------------------------------
+def _team_name(session: Session, team_id: int | None) -> str | None:
+    if team_id is None:
+        return None
+    name = next((t.name for t in list_teams(session) if t.id == team_id), None)
+    if name is None:
+        raise NotFoundError("所选队伍已不存在，可能已被删除。")
+    return name
+
+
+def export_volunteers(session: Session, path: Path, fmt: str | None = None, text: str = "",
+                      team_id: int | None = None, progress: Progress | None = None) -> int:
+    """Write the 志愿者花名册 (ID and phone masked); returns the number of volunteers written."""
+    fmt = format_from_path(path, fmt)
+    team = _team_name(session, team_id)
+    rows = list_volunteers(session, text, team_id)
+    profile = get_profile(session)
+    ledger = volunteer_roster(rows, profile.name, date.today(), team, text.strip(), profile.preparer)
+    render(ledger, Path(path), fmt, progress)
+    return len(rows)
+
+
+def export_service_hours(session: Session, path: Path, fmt: str | None = None, start: date | None = None,
+                         end: date | None = None, team_id: int | None = None,
+                         progress: Progress | None = None) -> int:
+    """Write the 志愿服务记录台账 for a period; returns the number of service records written."""
+    fmt = format_from_path(path, fmt)
+    if start and end and end < start:
+        raise ValidationError.single("时间范围", "结束日期不能早于开始日期")
+    team = _team_name(session, team_id)
+    rows = service_rows(session, start, end, team_id=team_id)
+    profile = get_profile(session)
+    render(service_ledger(rows, profile.name, start, end, team, profile.preparer), Path(path), fmt, progress)
+    return len(rows)
+
+
+def export_monthly_stats(session: Session, year: int, path: Path, fmt: str | None = None,
+                         progress: Progress | None = None) -> int:
+    """Write the year's 志愿服务统计表 (per team and month, 合计 last); returns the number of rows."""
+    fmt = format_from_path(path, fmt)
+    if not 1900 <= year <= 2999:
+        raise ValidationError.single("年度", "应为 4 位年份，如 2026")
+    rows = monthly_stats(session, year)
+    profile = get_profile(session)
+    render(monthly_stats_ledger(rows, profile.name, year, profile.preparer), Path(path), fmt, progress)
+    return len(rows)
+
+
+def export_certificate_register(session: Session, path: Path, fmt: str | None = None, year: int | None = None,
+                                progress: Progress | None = None) -> int:
+    """Write the 志愿服务证明登记簿 (IDs masked); returns the number of certificates listed."""
+    fmt = format_from_path(path, fmt)
+    rows = list_certificates(session, year)
+    profile = get_profile(session)
+    render(certificate_register(rows, profile.name, year, profile.preparer), Path(path), fmt, progress)
+    return len(rows)
+
+
+def export_certificate(session: Session, certificate_id: int, path: Path) -> Path:
+    """Write one 志愿服务记录证明 as PDF (the one export with the full ID number)."""
+    from huiquan_desk.exports.certificate import write_certificate_pdf
+
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix != ".pdf":
+        raise ValidationError.single("格式", "志愿服务记录证明只能导出为 PDF（文件名以 .pdf 结尾）")
+    info = get_certificate(session, certificate_id)
+    return write_certificate_pdf(info, get_profile(session).name, Path(path))

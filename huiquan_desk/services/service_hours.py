@@ -48,9 +48,15 @@ def attendance(session: Session, activity_id: int) -> list[AttendanceRow]:
 
 
 def _check_minutes(minutes: int, who: str) -> Problem | None:
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        return Problem("服务时长", f"{who}：应为整数分钟")
     if not 0 < minutes <= MAX_MINUTES:
         return Problem("服务时长", f"{who}：应大于 0 且不超过 24 小时")
     return None
+
+
+def _check_entered_by(entered_by: str) -> Problem | None:
+    return None if clean(entered_by) else Problem("登记人", "必须填写（每条记录都要写明由谁登记）")
 
 
 def record_attendance(session: Session, activity_id: int, served: Mapping[int, int], entered_by: str,
@@ -70,6 +76,8 @@ def record_attendance(session: Session, activity_id: int, served: Mapping[int, i
     names = dict(session.execute(select(Volunteer.id, Volunteer.name).where(Volunteer.id.in_(list(served)))).all())
     problems = [Problem("志愿者", f"编号 {vid} 的志愿者已不存在") for vid in served if vid not in names]
     problems += [p for vid, minutes in served.items() if vid in names and (p := _check_minutes(minutes, names[vid]))]
+    if who := _check_entered_by(entered_by):
+        problems.append(who)
     if problems:
         raise ValidationError(problems)
     existing = {r.volunteer_id: r for r in session.scalars(select(ServiceRecord).where(
@@ -80,15 +88,21 @@ def record_attendance(session: Session, activity_id: int, served: Mapping[int, i
         session.execute(delete(ServiceRecord).where(ServiceRecord.activity_id == activity_id,
                                                     ServiceRecord.source == ServiceSource.ACTIVITY.value,
                                                     ServiceRecord.volunteer_id.in_(gone)))
+    # What the record copies from the activity; refreshed on every save so a corrected date or
+    # title of the activity reaches the records already entered (their hours and entry stay as they were).
+    copied = dict(service_date=activity.start_at.date(), title=activity.title, place=activity.place,
+                  content=activity.content[:500], organizer=activity.organizer, leader=activity.leader)
     for vid, minutes in served.items():
         record = existing.get(vid)
         if record is None:
             session.add(ServiceRecord(
-                volunteer_id=vid, activity_id=activity_id, source=ServiceSource.ACTIVITY.value,
-                service_date=activity.start_at.date(), minutes=minutes, title=activity.title, place=activity.place,
-                content=activity.content[:500], organizer=activity.organizer, leader=activity.leader,
-                entered_by=clean(entered_by), entered_at=at, late=late))
-        elif record.minutes != minutes:
+                volunteer_id=vid, activity_id=activity_id, source=ServiceSource.ACTIVITY.value, minutes=minutes,
+                entered_by=clean(entered_by), entered_at=at, late=late, **copied))
+            continue
+        for key, value in copied.items():
+            if getattr(record, key) != value:
+                setattr(record, key, value)
+        if record.minutes != minutes:
             record.minutes, record.entered_by, record.entered_at, record.late = minutes, clean(entered_by), at, late
     session.flush()
     return len(served)
@@ -119,14 +133,26 @@ def add_supplement(session: Session, draft: SupplementDraft, entered_by: str, at
         problems.append(Problem("服务日期", "必须填写"))
     elif draft.service_date > at.date():
         problems.append(Problem("服务日期", "不能晚于今天"))
-    if not 0 < draft.minutes <= MAX_MINUTES:
+    if isinstance(draft.minutes, bool) or not isinstance(draft.minutes, int):
+        problems.append(Problem("服务时长", "应为整数分钟"))
+    elif not 0 < draft.minutes <= MAX_MINUTES:
         problems.append(Problem("服务时长", "应大于 0 且不超过 24 小时"))
     if not clean(draft.title):
         problems.append(Problem("活动名称", "必须填写"))
+    for label, value, limit in (("活动名称", draft.title, 200), ("地点", draft.place, 200),
+                                ("活动组织单位", draft.organizer, 200), ("活动负责人", draft.leader, 100)):
+        if len(clean(value)) > limit:
+            problems.append(Problem(label, f"不能超过 {limit} 个字"))
     if not clean(draft.reason):
         problems.append(Problem("补录原因", "必须填写（如：当天签到表遗漏）"))
     if draft.activity_id is not None and session.get(Activity, draft.activity_id) is None:
         problems.append(Problem("活动", "所选活动已不存在"))
+    elif draft.activity_id is not None and session.scalar(select(ServiceRecord.id).where(
+            ServiceRecord.activity_id == draft.activity_id, ServiceRecord.volunteer_id == draft.volunteer_id,
+            ServiceRecord.source == ServiceSource.ACTIVITY.value)) is not None:
+        problems.append(Problem("活动", "该志愿者在这项活动的签到中已有时长，不能重复补录；如时长有误请在「志愿服务登记」中修改"))
+    if who := _check_entered_by(entered_by):
+        problems.append(who)
     if problems:
         raise ValidationError(problems)
     record = ServiceRecord(
@@ -247,7 +273,7 @@ def monthly_stats(session: Session, year: int) -> list[MonthlyStat]:
             .where(ServiceRecord.service_date >= date(year, 1, 1), ServiceRecord.service_date <= date(year, 12, 31)))
     per_team = session.execute(
         base.add_columns(func.coalesce(Team.name, NO_TEAM)).outerjoin(Team, Team.id == Volunteer.team_id)
-        .group_by(Team.id, "month").order_by(func.coalesce(Team.sort_order, 10**6), "month"))
+        .group_by(Team.id, "month").order_by(func.coalesce(Team.sort_order, 10**6), Team.id, "month"))
     out = [MonthlyStat(team, int(m), v, n, int(mins or 0)) for m, v, n, mins, team in per_team]
     totals = session.execute(base.group_by("month").order_by("month"))
     out += [MonthlyStat(TOTAL, int(m), v, n, int(mins or 0)) for m, v, n, mins in totals]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import volunteer as rules
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
-from huiquan_desk.domain.identity import mask_id, mask_phone, normalize_id, normalize_phone, parse_id
+from huiquan_desk.domain.identity import age_on, mask_id, mask_phone, normalize_id, normalize_phone, parse_id
 from huiquan_desk.domain.text import clean
 from huiquan_desk.services.settings import get_setting, set_setting
 from huiquan_desk.storage.models import (
@@ -30,9 +30,11 @@ STAR_SETTING = "volunteer.star_thresholds"
 class DuplicateVolunteerError(ValidationError):
     """The ID number is already registered: the UI offers to open that volunteer instead."""
 
-    def __init__(self, existing_id: int, name: str, number: str, row: int | None = None):
+    def __init__(self, existing_id: int, name: str, number: str, row: int | None = None,
+                 others: list[Problem] | None = None):
         self.existing_id = existing_id
-        super().__init__(Problem(L["id_number"], f"已登记为志愿者「{name}」（编号 {number}），同一身份证号只能登记一次", row))
+        duplicate = Problem(L["id_number"], f"已登记为志愿者「{name}」（编号 {number}），同一身份证号只能登记一次", row)
+        super().__init__([duplicate, *(others or [])])
 
 
 # --- teams ----------------------------------------------------------------------------------------
@@ -147,7 +149,7 @@ class VolunteerRow:
     number: str
     name: str
     gender: str
-    birth_date: date
+    age: int  # not the birth date: the masked ID hides exactly the birth date
     id_masked: str
     phone_masked: str
     area: str
@@ -209,10 +211,24 @@ def find_by_id_number(session: Session, text: str) -> int | None:
     return session.scalar(select(Volunteer.id).where(Volunteer.id_number == number)) if number else None
 
 
+def find_by_number(session: Session, text: str) -> int | None:
+    """By 志愿者编号."""
+    number = clean(text)
+    return session.scalar(select(Volunteer.id).where(Volunteer.number == number)) if number else None
+
+
 def next_volunteer_number(session: Session, year: int) -> str:
+    """ZY{year}0001, 0002 … after the highest automatic number of that year.
+
+    GLOB, not LIKE: LIKE's `_` also matches letters (a hand-typed ZY2026ABCD would sort last and
+    restart the count at 0001, a number already taken) and LIKE ignores case.
+    """
     prefix = f"ZY{year}"
-    last = session.scalar(select(func.max(Volunteer.number)).where(Volunteer.number.like(f"{prefix}____")))
-    seq = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    taken = set(session.scalars(select(Volunteer.number).where(Volunteer.number.op("GLOB")(f"{prefix}[0-9]*"))))
+    seqs = [int(n[len(prefix):]) for n in taken if n[len(prefix):].isascii() and n[len(prefix):].isdigit()]
+    seq = max((q for q in seqs if q <= 9999), default=0) + 1
+    while f"{prefix}{seq:04d}" in taken:
+        seq += 1
     return f"{prefix}{seq:04d}"
 
 
@@ -238,6 +254,10 @@ def check_volunteer(session: Session, draft: VolunteerDraft, exclude_id: int | N
         bad("name", "必须填写")
     elif len(d.name) > 50:
         bad("name", "不能超过 50 个字")
+    for key in ("birth_date", "registered_on"):  # a spreadsheet cell gives a datetime, never equal to a date
+        value = getattr(d, key)
+        if isinstance(value, datetime):
+            setattr(d, key, value.date())
     parsed = None
     try:
         parsed = parse_id(d.id_number, today)
@@ -245,6 +265,7 @@ def check_volunteer(session: Session, draft: VolunteerDraft, exclude_id: int | N
     except ValueError as err:
         bad("id_number", str(err))
     if parsed is not None:
+        d.gender = {"男性": "男", "女性": "女", "M": "男", "F": "女", "m": "男", "f": "女"}.get(d.gender, d.gender)
         if d.gender and d.gender != parsed.sex:
             bad("gender", f"与身份证号不符（号码显示为{parsed.sex}）")
         if d.birth_date and d.birth_date != parsed.birth_date:
@@ -282,8 +303,11 @@ def check_volunteer(session: Session, draft: VolunteerDraft, exclude_id: int | N
 
 def _checked(session: Session, draft: VolunteerDraft, exclude_id: int | None) -> VolunteerDraft:
     result = check_volunteer(session, draft, exclude_id)
-    if result.duplicate_of and len(result.problems) == 1:
-        raise DuplicateVolunteerError(*result.duplicate_of)
+    if result.duplicate_of:
+        # Whatever else is wrong, the UI must learn who already holds the number (to open them).
+        duplicate = DuplicateVolunteerError(*result.duplicate_of)
+        raise DuplicateVolunteerError(*result.duplicate_of,
+                                      others=[p for p in result.problems if p != duplicate.problems[0]])
     if result.problems:
         raise ValidationError(result.problems)
     return result.draft
@@ -307,6 +331,8 @@ def create_volunteer(session: Session, draft: VolunteerDraft) -> int:
 
 def update_volunteer(session: Session, volunteer_id: int, draft: VolunteerDraft) -> None:
     v = _get(session, volunteer_id)
+    if draft.registered_on is None:  # blank keeps the registration date instead of resetting it to today
+        draft = replace(draft, registered_on=v.registered_on)
     d = _checked(session, draft, volunteer_id)
     _apply(v, d)
     if d.number:
@@ -342,7 +368,7 @@ def _rows_query(thresholds: tuple[int, ...]):  # type: ignore[no-untyped-def]
 
 def _row(v: Volunteer, team: str, minutes: int, thresholds: tuple[int, ...]) -> VolunteerRow:
     return VolunteerRow(
-        id=v.id, number=v.number, name=v.name, gender=v.gender, birth_date=v.birth_date,
+        id=v.id, number=v.number, name=v.name, gender=v.gender, age=age_on(v.birth_date, date.today()),
         id_masked=mask_id(v.id_number), phone_masked=mask_phone(v.phone) if v.phone else "", area=v.area,
         skills=v.skills, service_types=v.service_types, political_status=v.political_status,
         registered_on=v.registered_on, team_id=v.team_id, team=team, minutes=int(minutes),
@@ -414,6 +440,7 @@ def add_commendation(session: Session, volunteer_id: int, name: str, awarded_on:
 def add_evaluation(session: Session, volunteer_id: int, quality: str, evaluated_on: date | None,
                    evaluator: str = "", remarks: str = "") -> int:
     _get(session, volunteer_id)
+    quality = clean(quality)
     if quality not in rules.QUALITY_GRADES:
         raise ValidationError.single("服务质量评价", f"应为 {'、'.join(rules.QUALITY_GRADES)} 之一")
     _need(evaluated_on, "评价日期")

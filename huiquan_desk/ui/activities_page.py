@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,14 +29,17 @@ from PySide6.QtWidgets import (
 
 from huiquan_desk.domain.activity import STATUS_LABELS, AttachmentKind, NewAttachment
 from huiquan_desk.domain.dates import span_text
-from huiquan_desk.domain.errors import HuiquanError
+from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.domain.volunteer import hours_text
 from huiquan_desk.services import activities as activity_service
+from huiquan_desk.services import service_hours
 from huiquan_desk.services.activities import ActivityFilter, AttachmentInfo
 from huiquan_desk.services.categories import list_categories
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.activity_dialog import ActivityDialog, image_files
 from huiquan_desk.ui.activity_model import ActivityTableModel
+from huiquan_desk.ui.export_actions import export_in_background
 from huiquan_desk.ui.import_dialog import ImportDialog
 from huiquan_desk.ui.photo_viewer import PhotoViewer
 from huiquan_desk.ui.tasks import Task
@@ -97,6 +100,9 @@ class ActivitiesPage(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button = QPushButton(self.tr("删除"))
         self.delete_button.clicked.connect(self.delete_selected)
+        self.attendance_button = QPushButton(self.tr("志愿服务登记…"))
+        self.attendance_button.setToolTip(self.tr("勾选到场的志愿者，一次记下服务时长"))
+        self.attendance_button.clicked.connect(self.record_attendance)
         self.import_button = QPushButton(self.tr("从 Excel 导入…"))
         self.import_button.clicked.connect(lambda: self.import_file())
         self.template_button = QPushButton(self.tr("保存导入模板…"))
@@ -107,7 +113,7 @@ class ActivitiesPage(QWidget):
         self.pdf_button.setToolTip("Ctrl+P")
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         self.new_button.setObjectName("primary")
-        for button in (self.new_button, self.edit_button, self.delete_button):
+        for button in (self.new_button, self.edit_button, self.delete_button, self.attendance_button):
             actions.addWidget(button)
         actions.addStretch(1)
         for button in (self.import_button, self.template_button, self.xlsx_button, self.pdf_button):
@@ -276,12 +282,16 @@ class ActivitiesPage(QWidget):
         try:
             with self.ws.read() as session:
                 detail = activity_service.get_activity(session, ids[0], self.ws.files)
+                served = service_hours.attendance(session, ids[0])
         except HuiquanError:
             return
         r = detail.row
+        volunteers = self.tr("志愿者 {0} 人，共 {1} 小时").format(
+            len(served), hours_text(sum(a.minutes for a in served))) if served else self.tr("尚未登记志愿者")
         self.detail.setText(
             f"<b>{_html(r.title)}</b><br>{span_text(r.start, r.end)}　{_html(r.category)}<br>"
             f"{self.tr('地点')}：{_html(r.place)}　{self.tr('参与')}：{r.participants} {self.tr('人')}<br>"
+            f"{volunteers}<br>"
             f"<span style='color:#444'>{_html(r.content[:300])}</span>"
         )
         self.photos = detail.attachments
@@ -311,6 +321,17 @@ class ActivitiesPage(QWidget):
         saved = ActivityDialog.ask(self.ws, ids[0], self)
         if saved is not None:
             self._after_write(saved)
+
+    def record_attendance(self) -> None:
+        from huiquan_desk.ui.attendance_dialog import AttendanceDialog
+
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            messages.show_error(self, ValidationError.single("活动", "请先在表格中选择一项活动"))
+            return
+        if AttendanceDialog.ask(self.ws, ids[0], self):
+            self.show_selected()
+            self.changed.emit()
 
     def _after_write(self, activity_id: int) -> None:
         self.model.refresh()
@@ -390,26 +411,14 @@ class ActivitiesPage(QWidget):
         from huiquan_desk.services.exporting import export_activities
 
         flt = self.current_filter()
-        if path is None:
-            settings = QSettings()
-            folder = settings.value("export/folder", str(Path.home()))
-            suggested = Path(folder) / f"活动台账_{flt.date_from:%Y%m%d}-{flt.date_to:%Y%m%d}.{fmt}"
-            label = "Excel (*.xlsx)" if fmt == "xlsx" else "PDF (*.pdf)"
-            name, _ = QFileDialog.getSaveFileName(self, self.tr("导出活动台账"), str(suggested), label)
-            if not name:
-                return None
-            path = Path(name)
-            settings.setValue("export/folder", str(path.parent))
 
-        def work(progress):  # type: ignore[no-untyped-def]
-            with self.ws.read() as session:
-                return export_activities(session, flt, path, fmt, progress)
+        def done(count: int, written: Path) -> None:
+            self.last_export = written
+            self.summary.setText(self.tr("已导出 {0} 项活动到 {1}").format(count, written))
 
-        def done(count: int) -> None:
-            self.last_export = path
-            self.summary.setText(self.tr("已导出 {0} 项活动到 {1}").format(count, path))
-
-        return Task(self, self.tr("正在导出活动台账…"), work, done, lambda e: messages.show_error(self, e))
+        return export_in_background(
+            self, self.ws, self.tr("活动台账"), fmt, f"活动台账_{flt.date_from:%Y%m%d}-{flt.date_to:%Y%m%d}",
+            lambda session, out, f, progress: export_activities(session, flt, out, f, progress), path, done)
 
 
 def _html(text: str) -> str:

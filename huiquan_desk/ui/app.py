@@ -53,7 +53,7 @@ def start(explicit_data_dir: str | None = None):  # type: ignore[no-untyped-def]
     window = MainWindow(ws)
     window.show()
     if not window.settings_page.profile().name:
-        window.nav.setCurrentRow(1)
+        window.nav.setCurrentRow(window.pages.indexOf(window.settings_page))
         window.statusBar().showMessage(window.tr("欢迎使用惠泉台账：请先填写社区名称等信息，它们会打印在台账上。"))
     return app, window, ws
 

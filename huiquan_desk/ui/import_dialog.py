@@ -1,4 +1,5 @@
-"""Import an Excel activity ledger: a preview listing every row's problems, then all or nothing."""
+"""Import an Excel file (activity ledger or volunteer roster): a preview listing every row's
+problems, then all or nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from huiquan_desk.domain.errors import Cancelled, HuiquanError, Problem, ValidationError
-from huiquan_desk.services.activity_import import ImportReport, import_activities
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui.messages import show_error
 from huiquan_desk.ui.tasks import Task
@@ -46,17 +46,32 @@ class ProblemModel(QAbstractTableModel):
         return ("" if p.row is None else p.row, p.field, p.message)[index.column()]
 
 
+def _importer(kind: str):  # type: ignore[no-untyped-def]
+    if kind == "volunteers":
+        from huiquan_desk.services.volunteer_import import import_volunteers
+
+        return import_volunteers
+    from huiquan_desk.services.activity_import import import_activities
+
+    return import_activities
+
+
+KINDS = {"activities": ("导入活动台账", "项活动"), "volunteers": ("导入志愿者花名册", "名志愿者")}
+
+
 class ImportDialog(QDialog):
     """Shows the preview of `path` as soon as it opens; 导入 is enabled only for a clean file."""
 
     previewed = Signal()
     imported = Signal(int)
 
-    def __init__(self, ws: Workspace, path: Path, parent: QWidget | None = None):
+    def __init__(self, ws: Workspace, path: Path, parent: QWidget | None = None, kind: str = "activities"):
         super().__init__(parent)
         self.ws, self.path = ws, Path(path)
-        self.report: ImportReport | None = None
-        self.setWindowTitle(self.tr("导入活动台账"))
+        self.run = _importer(kind)
+        title, self.noun = KINDS[kind]
+        self.report = None
+        self.setWindowTitle(self.tr(title))
         self.resize(760, 480)
         layout = QVBoxLayout(self)
         self.summary = QLabel(self.tr("正在检查 {0} …").format(self.path.name))
@@ -79,9 +94,9 @@ class ImportDialog(QDialog):
 
     def _preview_work(self, progress):  # type: ignore[no-untyped-def]
         with self.ws.preview() as session:  # the real writes, always rolled back
-            return import_activities(session, self.path, progress)
+            return self.run(session, self.path, progress)
 
-    def _preview_done(self, report: ImportReport) -> None:
+    def _preview_done(self, report) -> None:  # type: ignore[no-untyped-def]
         self.report = report
         self.summary.setText(self.tr("检查通过：共 {0} 行，全部可以导入（表头在第 {1} 行）。点「导入」写入。")
                              .format(report.rows_read, report.header_row))
@@ -104,12 +119,12 @@ class ImportDialog(QDialog):
 
         def work(progress):  # type: ignore[no-untyped-def]
             with self.ws.write() as session:
-                return import_activities(session, self.path, progress)
+                return self.run(session, self.path, progress)
 
         self.task = Task(self, self.tr("正在导入…"), work, self._imported, self._import_failed)
 
-    def _imported(self, report: ImportReport) -> None:
-        self.summary.setText(self.tr("已导入 {0} 项活动。").format(report.created))
+    def _imported(self, report) -> None:  # type: ignore[no-untyped-def]
+        self.summary.setText(self.tr("已导入 {0} {1}。").format(report.created, self.noun))
         self.imported.emit(report.created)
         self.accept()
 

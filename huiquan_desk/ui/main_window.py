@@ -10,6 +10,7 @@ from huiquan_desk.services.settings import get_profile
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui.activities_page import ActivitiesPage
 from huiquan_desk.ui.settings_page import SettingsPage
+from huiquan_desk.ui.volunteers_page import VolunteersPage
 
 
 class MainWindow(QMainWindow):
@@ -26,8 +27,10 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.pages = QStackedWidget()
         self.activities = ActivitiesPage(ws)
+        self.volunteers = VolunteersPage(ws)
         self.settings_page = SettingsPage(ws)
-        for label, page in ((self.tr("活动台账"), self.activities), (self.tr("设置"), self.settings_page)):
+        for label, page in ((self.tr("活动台账"), self.activities), (self.tr("志愿服务"), self.volunteers),
+                            (self.tr("设置"), self.settings_page)):
             self.nav.addItem(label)
             self.pages.addWidget(page)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -37,6 +40,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.settings_page.profile_saved.connect(self.update_title)
         self.settings_page.categories_changed.connect(self.activities.reload_categories)
+        self.activities.changed.connect(self.volunteers.reload)
         self._shortcuts()
         self.update_title()
         self.statusBar().showMessage(self.tr("数据文件夹：{0}").format(ws.data.root))

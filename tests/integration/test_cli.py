@@ -96,3 +96,42 @@ def test_import_errors_name_row_and_field(tmp_path) -> None:
     result = cli("import", "activities", str(source), data=tmp_path / "d")
     assert result.returncode == 2
     assert "第 3 行「开始时间」" in result.stderr and "第 3 行「活动类别」" in result.stderr
+
+
+def test_volunteer_exports_and_certificate(demo_dir, tmp_path) -> None:
+    roster = tmp_path / "花名册.xlsx"
+    result = cli("export", "volunteers", "-o", str(roster), data=demo_dir)
+    assert result.returncode == 0, result.stderr
+    rows = [r for r in openpyxl.load_workbook(roster).active.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert len(rows) == 60
+    ids = [r[5] for r in rows]
+    assert all(len(i) == 18 and i[6:14] == "********" for i in ids)  # masked in the roster
+    hours = tmp_path / "服务.pdf"
+    result = cli("export", "service-hours", "--format", "pdf", "-o", str(hours), "--from", "2020-01-01", data=demo_dir)
+    assert result.returncode == 0 and "条志愿服务记录" in result.stdout
+    assert "志愿服务记录台账" in PdfReader(hours).pages[0].extract_text()
+    number = rows[0][1]
+    cert = tmp_path / "证明.pdf"
+    result = cli("export", "certificate", "--volunteer", number, "-o", str(cert), data=demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert "志证第" in result.stdout
+    text = PdfReader(cert).pages[0].extract_text()
+    assert number in text and "志愿服务记录证明" in text
+    missing = cli("export", "certificate", "--volunteer", "ZY19990001", "-o", str(tmp_path / "x.pdf"), data=demo_dir)
+    assert missing.returncode == 2 and "ZY19990001" in missing.stderr
+
+
+def test_import_volunteers_dry_run(tmp_path) -> None:
+    source = tmp_path / "花名册.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "身份证号", "手机号"])
+    wb.active.append(["王伟", "11010519491231002X", "13812345678"])
+    wb.active.append(["王伟", "440524188001010014", "13912345678"])  # same name, another person
+    wb.save(source)
+    data = tmp_path / "d"
+    dry = cli("import", "volunteers", str(source), "--dry-run", data=data)
+    assert dry.returncode == 0 and "2 行可以导入" in dry.stdout
+    real = cli("import", "volunteers", str(source), data=data)
+    assert real.returncode == 0 and "已导入 2 名志愿者" in real.stdout
+    again = cli("import", "volunteers", str(source), data=data)
+    assert again.returncode == 2 and "同一身份证号只能登记一次" in again.stderr

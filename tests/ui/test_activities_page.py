@@ -256,5 +256,5 @@ def test_geometry_is_remembered(app, ws, qtbot) -> None:
 def test_status_bar_names_the_data_folder(window, ws) -> None:
     assert str(ws.data.root) in window.statusBar().currentMessage()
     assert Path(ws.data.root).is_dir()
-    assert window.nav.count() == 2  # only the pages that work
+    assert window.nav.count() == 3  # only the pages that work
     assert ActivityFilter().text == ""

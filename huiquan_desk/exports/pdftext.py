@@ -1,0 +1,104 @@
+"""Text on a reportlab canvas: width measuring, wrapping and drawing with per-character font
+fallback, under the rule of exports.fonts that no character may silently vanish.
+
+Shared by the ledger writer (exports.pdf) and the documents drawn by hand (exports.certificate).
+"""
+
+from __future__ import annotations
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from huiquan_desk.exports.fonts import PRIMARY, MissingGlyphError, fonts, invisible
+
+# Punctuation that must not begin a line (it stays at the end of the line before).
+NO_LINE_START = frozenset("，。、；：？！）》」』”’…%,.;:?!)]}")
+
+
+class PdfText:
+    """Width measuring, wrapping and drawing with per-character font fallback.
+
+    Call `check(text, record)` on every string before drawing it: it picks a fallback font for
+    a character the primary font lacks, or raises MissingGlyphError naming the record.
+    """
+
+    def __init__(self) -> None:
+        self.fontset = fonts()
+        self.primary = self.fontset.coverage[0]
+        self.widths: dict[str, float] = {}
+        self.fallback: dict[str, str] = {}  # char -> font name, for chars the primary lacks
+
+    def width(self, char: str) -> float:
+        w = self.widths.get(char)
+        if w is None:
+            if ord(char) in self.primary or invisible(char):
+                w = stringWidth(char, PRIMARY, 1.0)
+            else:
+                w = stringWidth(char, self.fallback[char], 1.0)
+            self.widths[char] = w
+        return w
+
+    def check(self, text: str, record: str) -> None:
+        primary = self.primary
+        for char in text:
+            if ord(char) not in primary and not invisible(char) and char not in self.fallback:
+                name = self.fontset.font_for(char)
+                if name is None:
+                    raise MissingGlyphError(record, char)
+                self.fallback[char] = name
+
+    def wrap(self, text: str, width: float, size: float, hang: bool = True) -> list[str]:
+        """Lines of `text` no wider than `width`. Punctuation never begins a line: with `hang` it
+        stays at the end of the line before, past the width; without, the character before it
+        moves to the next line with it (for text inside a drawn frame)."""
+        limit = width / size
+        lines: list[str] = []
+        for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n"):
+            line_start, used, last_space = 0, 0.0, -1
+            for i, char in enumerate(paragraph):
+                w = self.width(char)
+                if used + w > limit and i > line_start:
+                    cut = -1
+                    if char not in NO_LINE_START:
+                        cut = last_space + 1 if last_space >= line_start and char != " " and char.isascii() else i
+                        if cut <= line_start:
+                            cut = i
+                    elif not hang:
+                        cut = i - 1
+                        while cut > line_start and paragraph[cut] in NO_LINE_START:
+                            cut -= 1
+                        if cut <= line_start:
+                            cut = -1  # a line of nothing but punctuation: let it hang
+                    if cut > line_start:
+                        lines.append(paragraph[line_start:cut].rstrip())
+                        line_start = cut
+                        used = sum(self.width(c) for c in paragraph[line_start:i])
+                        last_space = -1
+                if char == " ":
+                    last_space = i
+                used += w
+            lines.append(paragraph[line_start:].rstrip())
+        return lines or [""]
+
+    def draw(self, canvas: Canvas, x: float, y: float, text: str, size: float, mode: int | None = None) -> None:
+        """Draw `text` (already checked); `mode` 2 (fill and stroke) gives a bold look."""
+        if not self.fallback or not any(c in self.fallback for c in text):
+            canvas.setFont(PRIMARY, size)
+            canvas.drawString(x, y, text, mode=mode)
+            return
+        run, run_font = "", PRIMARY
+        for char in text:
+            font = self.fallback.get(char, PRIMARY)
+            if font != run_font and run:
+                canvas.setFont(run_font, size)
+                canvas.drawString(x, y, run, mode=mode)
+                x += stringWidth(run, run_font, size)
+                run = ""
+            run_font = font
+            run += char
+        if run:
+            canvas.setFont(run_font, size)
+            canvas.drawString(x, y, run, mode=mode)
+
+    def text_width(self, text: str, size: float) -> float:
+        return sum(self.width(c) for c in text) * size

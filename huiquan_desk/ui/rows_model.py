@@ -1,0 +1,76 @@
+"""A read-only table model over a list of service dataclasses, declared by its columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    value: Callable[[Any], object]
+    align: str = "left"  # left / center / right
+    tooltip: Callable[[Any], str] | None = None
+    width: int = 100  # initial width in pixels
+
+
+class RowsModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Col], parent=None):  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> Any:
+        return self.rows[index]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].header
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)) or not (0 <= index.column() < len(self.columns)):
+            return None
+        col, row = self.columns[index.column()], self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = col.value(row)
+            return "" if value is None else value
+        if role == SORT_ROLE:
+            value = col.value(row)
+            return value if isinstance(value, int | float) else str(value or "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.align != "left":
+            horizontal = Qt.AlignmentFlag.AlignRight if col.align == "right" else Qt.AlignmentFlag.AlignHCenter
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
+            return col.tooltip(row)
+        return None
+
+
+def sortable(model: RowsModel, parent=None) -> QSortFilterProxyModel:  # type: ignore[no-untyped-def]
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setSortLocaleAware(True)
+    return proxy

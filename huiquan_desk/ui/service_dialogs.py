@@ -1,0 +1,177 @@
+"""补录 (hours added afterwards, with a reason) and 出具志愿服务记录证明."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.services import certificates, service_hours, volunteers
+from huiquan_desk.services.workspace import Workspace
+from huiquan_desk.ui import messages
+from huiquan_desk.ui.widgets import FieldForm, from_qdate, to_qdate
+
+
+def _date_edit(value: date) -> QDateEdit:
+    edit = QDateEdit(to_qdate(value))
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def volunteer_combo(ws: Workspace, selected: int | None = None) -> QComboBox:
+    """Pick a volunteer by typing part of the name or number."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    with ws.read() as session:
+        for row in volunteers.list_volunteers(session):
+            combo.addItem(f"{row.name}（{row.number}）", row.id)
+    combo.completer().setFilterMode(combo.completer().filterMode().MatchContains)
+    combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    combo.setCurrentIndex(max(0, combo.findData(selected)) if selected is not None else -1)
+    return combo
+
+
+def _place_problems(dialog: QWidget, form: FieldForm, err: ValidationError) -> None:
+    unplaced = [str(p) for p in err.problems if not form.show_error(p.field, p.message)]
+    if unplaced:
+        QMessageBox.warning(dialog, err.title, "\n".join(unplaced))
+
+
+class SupplementDialog(QDialog):
+    """Hours added afterwards by staff; kept apart from sign-in hours and needs a reason."""
+
+    def __init__(self, ws: Workspace, volunteer_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.saved_id: int | None = None
+        self.setWindowTitle(self.tr("补录志愿服务时长"))
+        self.resize(560, 520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("补录的时长与随活动登记的时长分开统计，并记下录入人和时间。")))
+        self.form = form = FieldForm()
+        layout.addLayout(form)
+        self.volunteer = form.add("志愿者", volunteer_combo(ws, volunteer_id), required=True)
+        self.service_date = form.add("服务日期", _date_edit(date.today()), required=True)
+        self.hours = form.add("服务时长", QDoubleSpinBox(), required=True)
+        self.hours.setRange(0, 24)
+        self.hours.setSingleStep(0.5)
+        self.hours.setValue(2)
+        self.hours.setSuffix(self.tr(" 小时"))
+        self.title = form.add("活动名称", QLineEdit(), required=True)
+        self.place = form.add("地点", QLineEdit())
+        self.content = form.add("服务内容", QPlainTextEdit())
+        self.content.setFixedHeight(70)
+        self.reason = form.add("补录原因", QLineEdit(), required=True)
+        self.reason.setPlaceholderText(self.tr("如：当天签到表遗漏，经活动负责人确认"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def draft(self) -> service_hours.SupplementDraft:
+        return service_hours.SupplementDraft(
+            volunteer_id=self.volunteer.currentData() if self.volunteer.currentIndex() >= 0 else None,
+            service_date=from_qdate(self.service_date.date()), minutes=round(self.hours.value() * 60),
+            title=self.title.text(), place=self.place.text(), content=self.content.toPlainText(),
+            reason=self.reason.text())
+
+    def save(self) -> bool:
+        self.form.clear_errors()
+        try:
+            with self.ws.write() as session:
+                self.saved_id = service_hours.add_supplement(session, self.draft(), self.ws.operator)
+        except ValidationError as err:
+            _place_problems(self, self.form, err)
+            return False
+        except HuiquanError as err:
+            messages.show_error(self, err)
+            return False
+        self.accept()
+        return True
+
+
+def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
+    """Where to save a PDF. Tests replace this function."""
+    name, _ = QFileDialog.getSaveFileName(parent, "保存证明", suggested, "PDF (*.pdf)")
+    return Path(name) if name else None
+
+
+class CertificateDialog(QDialog):
+    """Issue a 志愿服务记录证明: a number from the register, then the PDF."""
+
+    def __init__(self, ws: Workspace, volunteer_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.issued: certificates.CertificateInfo | None = None
+        self.pdf: Path | None = None
+        self.setWindowTitle(self.tr("出具志愿服务记录证明"))
+        self.resize(560, 480)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("证明编号从登记簿自动取号，不会重复；证明上显示完整的身份证号。")))
+        self.form = form = FieldForm()
+        layout.addLayout(form)
+        self.volunteer = form.add("志愿者", volunteer_combo(ws, volunteer_id), required=True)
+        today = date.today()
+        self.start = form.add("证明时段", _date_edit(date(today.year, 1, 1)))
+        self.end = _date_edit(today)
+        form.addRow(self.tr("至"), self.end)
+        with ws.read() as session:
+            issuer = certificates.issuer_defaults(session)
+        self.issuer = form.add("出具单位", QLineEdit(issuer.name), required=True)
+        self.leader = form.add("负责人", QLineEdit(issuer.leader), required=True)
+        self.handler = form.add("经办人", QLineEdit(issuer.handler), required=True)
+        self.contact = form.add("联系方式", QLineEdit(issuer.contact), required=True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("出具并保存 PDF…"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(lambda: self.issue())
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def issue(self, path: Path | None = None) -> bool:
+        from huiquan_desk.services.exporting import export_certificate
+
+        self.form.clear_errors()
+        volunteer_id = self.volunteer.currentData() if self.volunteer.currentIndex() >= 0 else None
+        if volunteer_id is None:
+            self.form.show_error("志愿者", self.tr("必须选择"))
+            return False
+        issuer = certificates.IssuerInfo(self.issuer.text(), self.leader.text(), self.handler.text(), self.contact.text())
+        name = self.volunteer.currentText().split("（")[0]
+        path = path or ask_pdf_path(self, f"志愿服务记录证明_{name}_{date.today():%Y%m%d}.pdf")
+        if path is None:
+            return False
+        try:
+            with self.ws.write() as session:  # a failed PDF rolls the number back too
+                info = certificates.issue_certificate(session, volunteer_id, from_qdate(self.start.date()),
+                                                      from_qdate(self.end.date()), issuer, self.ws.operator)
+                export_certificate(session, info.id, path)
+        except ValidationError as err:
+            _place_problems(self, self.form, err)
+            return False
+        except HuiquanError as err:
+            messages.show_error(self, err)
+            return False
+        self.issued, self.pdf = info, path
+        self.accept()
+        return True
