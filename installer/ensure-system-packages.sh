@@ -7,6 +7,7 @@ command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian: nothing to do he
 missing=()
 while read -r pkg; do
   case "$pkg" in ''|'#'*) continue ;; esac
+  if [ "$pkg" = python3-venv ] && python3 -c "import ensurepip, venv" 2>/dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done < "$here/debian-packages.txt"
 [ ${#missing[@]} -eq 0 ] && exit 0

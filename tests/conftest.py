@@ -36,3 +36,28 @@ def app(qapp):  # type: ignore[no-untyped-def]
     from huiquan_desk.ui.app import setup_application
 
     return setup_application()
+
+
+class Shown:
+    """What the UI would have shown in a message box or asked for confirmation."""
+
+    def __init__(self) -> None:
+        self.errors: list[BaseException] = []
+        self.questions: list[str] = []
+        self.answer = True
+
+
+@pytest.fixture(autouse=True)
+def shown(monkeypatch) -> Shown:  # type: ignore[no-untyped-def]
+    """No modal box ever blocks a test: errors are recorded, confirmations answered with `answer`."""
+    from huiquan_desk.ui import messages
+
+    record = Shown()
+    monkeypatch.setattr(messages, "show_error", lambda parent, error: record.errors.append(error))
+
+    def confirm(parent, title, text, ok="确定"):  # type: ignore[no-untyped-def]
+        record.questions.append(text)
+        return record.answer
+
+    monkeypatch.setattr(messages, "confirm", confirm)
+    return record

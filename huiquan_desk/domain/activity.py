@@ -35,6 +35,7 @@ STATUS_LABELS = {
 
 # Chinese label of every activity field: forms, table headers, import headers and messages use these.
 FIELD_LABELS = {
+    "time": "活动时间",  # start–end as one printed column
     "title": "活动名称",
     "category": "活动类别",
     "start": "开始时间",
@@ -46,7 +47,7 @@ FIELD_LABELS = {
     "content": "活动内容",
     "remarks": "备注",
     "status": "状态",
-    "photos": "图片",
+    "photos": "照片",
 }
 
 

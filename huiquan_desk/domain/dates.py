@@ -30,9 +30,11 @@ def parse_datetime(value: object) -> datetime | None:
     if isinstance(value, date):
         return datetime.combine(value, time())
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2958466:
+        if isinstance(value, int) and 19000101 <= value <= 21001231:
+            return parse_datetime(str(value))  # 20260305 typed as a number
+        if 3654 <= value < 73051:  # Excel serial numbers for 1910-01-01 … 2099-12-31
             return (_EXCEL_EPOCH + timedelta(days=float(value))).replace(microsecond=0)
-        raise ValueError(f"无法识别的日期数值 {value}")
+        raise ValueError(f"无法识别的日期数值 {value}，请写成 2026-03-05")
     text = halfwidth(clean(value))
     if not text:
         return None

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+# Long work reports (done, total) through this; after the user cancels, the call raises Cancelled.
+Progress = Callable[[int, int], None]
 
 
 class HuiquanError(Exception):

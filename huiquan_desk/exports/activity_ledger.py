@@ -13,7 +13,7 @@ from huiquan_desk.exports.ledger import Column, Ledger
 L = FIELD_LABELS
 
 COLUMNS = [
-    Column("活动时间", lambda r: span_text(r.start, r.end), 16),
+    Column(L["time"], lambda r: span_text(r.start, r.end), 16),
     Column(L["title"], lambda r: r.title, 18),
     Column(L["category"], lambda r: r.category, 10),
     Column(L["place"], lambda r: r.place, 12),
@@ -22,7 +22,7 @@ COLUMNS = [
     Column(L["participants"], lambda r: r.participants, 9, "right"),
     Column(L["content"], lambda r: r.content, 30),
     Column(L["remarks"], lambda r: r.remarks, 14),
-    Column("照片数", lambda r: r.photo_count, 7, "right"),
+    Column(f"{L['photos']}数", lambda r: r.photo_count, 7, "right"),
     Column(L["status"], lambda r: r.status.label, 7, "center"),
 ]
 

@@ -272,6 +272,12 @@ def create_activity(session: Session, draft: ActivityDraft, store: FileStore,
     return activity.id
 
 
+def _refuse_archived(activity: Activity) -> None:
+    if activity.status == ActivityStatus.ARCHIVED.value:
+        raise ValidationError.single(FIELD_LABELS["status"], f"「{activity.title}」已归档，不能再修改；"
+                                     "如需更正，请按档案管理规定另行说明")
+
+
 def _editable(session: Session, activity_id: int) -> Activity:
     activity = session.get(Activity, activity_id)
     if activity is None:
@@ -283,9 +289,10 @@ def update_activity(session: Session, activity_id: int, draft: ActivityDraft, st
                     add: Sequence[NewAttachment] = (), remove: Sequence[int] = (),
                     captions: dict[int, PhotoCaption] | None = None) -> None:
     activity = _editable(session, activity_id)
+    _refuse_archived(activity)
     draft = _validated(session, draft, add)
-    if activity.status == ActivityStatus.ARCHIVED.value and draft.status is not ActivityStatus.ARCHIVED:
-        raise ValidationError.single(FIELD_LABELS["status"], "已归档的活动不能改回未归档")
+    if draft.status is ActivityStatus.ARCHIVED:
+        raise ValidationError.single(FIELD_LABELS["status"], "归档要按档案整理规则办理，不能在这里直接设为「已归档」")
     _apply(activity, draft)
     if remove:
         session.execute(delete(Attachment).where(Attachment.activity_id == activity_id, Attachment.id.in_(list(remove))))
@@ -306,6 +313,7 @@ def update_activity(session: Session, activity_id: int, draft: ActivityDraft, st
 def add_attachments(session: Session, activity_id: int, items: Sequence[NewAttachment], store: FileStore) -> None:
     """Attach files (dropped on the page) to an existing activity."""
     activity = _editable(session, activity_id)
+    _refuse_archived(activity)
     problems = [Problem(i.kind.label, f"{Path(i.source).name}：{why}") for i in items
                 if (why := check_attachment_file(Path(i.source), i.kind))]
     if problems:

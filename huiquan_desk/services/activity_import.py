@@ -16,7 +16,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.activity import (
@@ -27,9 +27,8 @@ from huiquan_desk.domain.activity import (
     validate_activity,
 )
 from huiquan_desk.domain.dates import parse_datetime
-from huiquan_desk.domain.errors import Problem, ValidationError
+from huiquan_desk.domain.errors import Problem, Progress, ValidationError
 from huiquan_desk.domain.text import clean, halfwidth
-from huiquan_desk.exports.ledger import Progress
 from huiquan_desk.paths import bundled
 from huiquan_desk.services.categories import CategoryNode, list_categories, resolve_category
 from huiquan_desk.services.excel_import import (
@@ -228,6 +227,8 @@ class _RowReader:
                 draft.status = ActivityStatus.from_label(text)
             except ValueError as err:
                 bad("status", f"「{text}」无法识别：{err}")
+            if draft.status is ActivityStatus.ARCHIVED:
+                bad("status", "导入时不能直接设为「已归档」：归档要按档案整理规则办理，请改为「已开展」")
         elif draft.start is not None and draft.start > self.now:
             draft.status = ActivityStatus.PLANNED
         else:
@@ -253,10 +254,12 @@ def import_activities(session: Session, path: str | Path, progress: Progress | N
     """
     with open_sheet(path, SPEC) as sheet:
         reader = _RowReader(_Categories(list_categories(session)), datetime.now().replace(microsecond=0))
-        rows = [row for number, cells in sheet.records(progress)
-                if (row := reader.read(number, cells)) is not None]
-        if reader.problems:
-            raise ValidationError(reader.problems)
+        numbered = [(number, row) for number, cells in sheet.records(progress)
+                    if (row := reader.read(number, cells)) is not None]
+        problems = reader.problems + _duplicates(session, numbered)
+        if problems:
+            raise ValidationError(sorted(problems, key=lambda p: p.row or 0))
+        rows = [row for _number, row in numbered]
         sheet.require_records()
     if rows:  # never empty here (require_records() refuses a sheet without records), but an empty
         session.execute(insert(Activity.__table__), rows)  # executemany would insert one blank row
@@ -264,6 +267,26 @@ def import_activities(session: Session, path: str | Path, progress: Progress | N
         progress(sheet.total, sheet.total)
     return ImportReport(rows_read=len(rows), created=len(rows), header_row=sheet.header.row,
                         columns=sheet.header.texts, problems=[])
+
+
+def _duplicates(session: Session, numbered: list[tuple[int, dict[str, object]]]) -> list[Problem]:
+    """The same title at the same start time, already in the ledger or twice in the file: most
+    likely the file (or part of it) was imported before."""
+    if not numbered:
+        return []
+    starts = [row["start_at"] for _n, row in numbered]
+    existing = set(session.execute(select(Activity.title, Activity.start_at)
+                                   .where(Activity.start_at.between(min(starts), max(starts)))).all())
+    seen: dict[tuple[object, object], int] = {}
+    problems = []
+    for number, row in numbered:
+        key = (row["title"], row["start_at"])
+        if key in existing:
+            problems.append(Problem(FIELD_LABELS["title"], "台账中已有同名、同一开始时间的活动，可能已经导入过", number))
+        elif key in seen:
+            problems.append(Problem(FIELD_LABELS["title"], f"与第 {seen[key]} 行重复（同名、同一开始时间）", number))
+        seen.setdefault(key, number)
+    return problems
 
 
 # ---------------------------------------------------------------- template
@@ -297,15 +320,16 @@ def default_category_paths() -> list[str]:
     return paths
 
 
-def save_template(path: str | Path) -> Path:
-    """Write an import template: canonical headers, one example row, and a sheet of categories."""
+def save_template(path: str | Path, category_paths: list[str] | None = None) -> Path:
+    """Write an import template: canonical headers, one example row, and a sheet of categories
+    (the community's own, when given; the default tree otherwise)."""
     keys = list(HEADER_SYNONYMS)
     columns = [TemplateColumn(SPEC.label(key), TEMPLATE_WIDTHS.get(key, 12), TEMPLATE_EXAMPLE.get(key),
                               DATETIME_FORMAT if key in ("start", "end") else None,
                               wrap=key in ("content", "remarks"))
                for key in keys]
     categories = ListSheet(CATEGORY_SHEET, ["类别（填入「活动类别」列，可写完整路径或最后一级名称）"],
-                           [default_category_paths()], widths=[48])
+                           [category_paths or default_category_paths()], widths=[48])
     workbook = template_workbook(TEMPLATE_SHEET, columns, [categories])
     _add_validations(workbook[TEMPLATE_SHEET], keys, categories)
     return save_workbook(workbook, path)

@@ -30,10 +30,9 @@ from huiquan_desk.domain.activity import (
     PhotoCaption,
 )
 from huiquan_desk.domain.dates import cn_date
-from huiquan_desk.domain.errors import ValidationError
+from huiquan_desk.domain.errors import Progress, ValidationError
 from huiquan_desk.domain.festivals import festivals
 from huiquan_desk.domain.identity import check_char
-from huiquan_desk.exports.ledger import Progress
 from huiquan_desk.services.activities import (
     ActivityFilter,
     count_activities,

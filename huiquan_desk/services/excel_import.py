@@ -30,9 +30,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from huiquan_desk.domain.errors import Problem, ValidationError
+from huiquan_desk.domain.errors import Problem, Progress, ValidationError
 from huiquan_desk.domain.text import clean, halfwidth
-from huiquan_desk.exports.ledger import Progress, atomic_output
+from huiquan_desk.exports.ledger import atomic_output
 
 log = logging.getLogger(__name__)
 

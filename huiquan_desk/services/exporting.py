@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from huiquan_desk.domain.errors import NotFoundError, ValidationError
+from huiquan_desk.domain.errors import NotFoundError, Progress, ValidationError
 from huiquan_desk.exports.activity_ledger import activity_ledger
-from huiquan_desk.exports.ledger import Ledger, Progress
+from huiquan_desk.exports.ledger import Ledger
 from huiquan_desk.exports.volunteer_ledgers import (
     certificate_register,
     monthly_stats_ledger,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from huiquan_desk.exports.ledger import Progress
+from huiquan_desk.domain.errors import Progress
 from huiquan_desk.storage.files import FileStore
 from huiquan_desk.storage.migrate import HEAD_REVISION, current_revision
 from huiquan_desk.storage.models import Activity, Attachment
@@ -36,7 +36,7 @@ def check(session: Session, store: FileStore, progress: Progress | None = None) 
     try:
         session.execute(text("INSERT INTO activity_fts(activity_fts, rank) VALUES('integrity-check', 1)"))
     except Exception as err:  # noqa: BLE001 - any failure here means the index is damaged
-        report.problems.append(f"全文检索索引损坏（{err}），可在「设置」中重建")
+        report.problems.append(f"全文检索索引损坏（{err}），请从备份恢复或联系技术支持")
     revision = current_revision(session.get_bind())  # type: ignore[arg-type]
     if revision != HEAD_REVISION:
         report.problems.append(f"数据库版本 {revision} 与程序要求的 {HEAD_REVISION} 不一致")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import Problem, ValidationError
-from huiquan_desk.domain.text import clean
+from huiquan_desk.domain.text import clean, halfwidth
 from huiquan_desk.storage.models import Setting
 
 
@@ -58,7 +59,8 @@ def save_profile(session: Session, profile: CommunityProfile) -> CommunityProfil
     problems = []
     if not cleaned.name:
         problems.append(Problem(PROFILE_LABELS["name"], "必须填写"))
-    if cleaned.fonds_code and not (len(cleaned.fonds_code) == 4 and cleaned.fonds_code.isalnum()):
+    cleaned.fonds_code = halfwidth(cleaned.fonds_code).upper()
+    if cleaned.fonds_code and not re.fullmatch(r"[0-9A-Z]{4}", cleaned.fonds_code):
         problems.append(Problem(PROFILE_LABELS["fonds_code"], "应为 4 位字母或数字（DA/T 22-2015），如 0194"))
     for key, value in asdict(cleaned).items():
         if len(value) > 100:

@@ -22,10 +22,9 @@ from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import volunteer as rules
 from huiquan_desk.domain.dates import parse_date
-from huiquan_desk.domain.errors import Problem, ValidationError
+from huiquan_desk.domain.errors import Problem, Progress, ValidationError
 from huiquan_desk.domain.identity import Sex, normalize_id
 from huiquan_desk.domain.text import clean, halfwidth
-from huiquan_desk.exports.ledger import Progress
 from huiquan_desk.paths import bundled
 from huiquan_desk.services.excel_import import (
     DATE_FORMAT,

@@ -25,7 +25,8 @@ log = logging.getLogger("huiquan_desk")
 class Workspace:
     data: DataDir
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # reads
+    writers: sessionmaker[Session]  # units of work (BEGIN IMMEDIATE)
     files: FileStore
     # Who is working: recorded with every service entry and certificate. The OS login until the
     # optional sign-in replaces it.
@@ -34,7 +35,7 @@ class Workspace:
 
     def write(self) -> contextmanager[Session]:  # type: ignore[valid-type]
         """`with ws.write() as s:` — one transaction, committed at the end of the block."""
-        return unit_of_work(self.sessions)
+        return unit_of_work(self.writers)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -47,7 +48,7 @@ class Workspace:
 
     def preview(self) -> contextmanager[Session]:  # type: ignore[valid-type]
         """A transaction that is always rolled back."""
-        return dry_run(self.sessions)
+        return dry_run(self.writers)
 
 
     def close(self) -> None:
@@ -91,6 +92,6 @@ def open_workspace(data: DataDir) -> Workspace:
         log.removeHandler(handler)
         handler.close()
         raise StorageError(f"无法打开数据库 {data.database}：{err}") from err
-    ws = Workspace(data, engine, make_sessionmaker(engine), FileStore(data.files))
+    ws = Workspace(data, engine, make_sessionmaker(engine), make_sessionmaker(engine, writer=True), FileStore(data.files))
     ws.log_handler = handler
     return ws

@@ -34,13 +34,25 @@ def make_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN")
+        # A unit of work takes the write lock up front (waiting up to busy_timeout for another
+        # writer) instead of failing half way when it first writes after reading.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
 
     return engine
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, writer: bool = False) -> sessionmaker[Session]:
+    bind = engine.execution_options(writer=True) if writer else engine
+    return sessionmaker(bind, expire_on_commit=False)
+
+
+def _storage_error(err: OperationalError) -> StorageError:
+    text = str(err.orig)
+    if "locked" in text or "busy" in text:
+        return StorageError("另一个操作（或另一台电脑上的本软件）正在写入数据库，请稍候再试。没有写入任何数据。")
+    if "disk" in text or "full" in text or "readonly" in text or "read-only" in text:
+        return StorageError(f"数据库写入失败：{text}。请检查磁盘空间和文件夹权限后重试。没有写入任何数据。")
+    return StorageError(f"数据库操作失败：{text}。没有写入任何数据。")
 
 
 @contextmanager
@@ -52,7 +64,7 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.commit()
     except OperationalError as err:
         session.rollback()
-        raise StorageError(f"数据库写入失败：{err.orig}。请检查磁盘空间和文件夹权限后重试。") from err
+        raise _storage_error(err) from err
     except BaseException:
         session.rollback()
         raise

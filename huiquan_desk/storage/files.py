@@ -46,25 +46,29 @@ class FileStore:
         digest = sha256_of(source)
         target = self.path_for(digest, suffix)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-                os.close(fd)
-                shutil.copyfile(source, tmp)
-                os.replace(tmp, target)
-            except OSError as err:
-                Path(tmp).unlink(missing_ok=True)
-                raise StorageError(f"无法保存附件 {source.name}：{err.strerror}") from err
+            self._write(target, source.name, lambda tmp: shutil.copyfile(source, tmp))
         return StoredFile(digest, suffix, target.stat().st_size)
+
+    @staticmethod
+    def _write(target: Path, name: str, fill) -> None:  # type: ignore[no-untyped-def]
+        """Write through a temporary file in the same folder, then rename: never a half file."""
+        tmp: str | None = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            os.close(fd)
+            fill(tmp)
+            os.replace(tmp, target)
+        except OSError as err:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise StorageError(f"无法保存附件 {name}：{err.strerror or err}。请检查磁盘空间和数据文件夹权限。") from err
 
     def add_bytes(self, data: bytes, suffix: str) -> StoredFile:
         digest = hashlib.sha256(data).hexdigest()
         target = self.path_for(digest, suffix)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".incoming-{digest}")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            self._write(target, f"{digest[:12]}{suffix}", lambda tmp: Path(tmp).write_bytes(data))
         return StoredFile(digest, suffix, len(data))
 
     def verify(self, sha256: str, suffix: str) -> str | None:

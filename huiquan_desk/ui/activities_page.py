@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,9 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from huiquan_desk.domain.activity import STATUS_LABELS, AttachmentKind, NewAttachment
 from huiquan_desk.domain.dates import span_text
-from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.domain.errors import HuiquanError, Problem, ValidationError
 from huiquan_desk.domain.volunteer import hours_text
 from huiquan_desk.services import activities as activity_service
 from huiquan_desk.services import service_hours
@@ -43,38 +41,9 @@ from huiquan_desk.ui.export_actions import export_in_background
 from huiquan_desk.ui.import_dialog import ImportDialog
 from huiquan_desk.ui.photo_viewer import PhotoViewer
 from huiquan_desk.ui.tasks import Task
-from huiquan_desk.ui.widgets import from_qdate, thumbnail, to_qdate
+from huiquan_desk.ui.widgets import ThumbnailList, from_qdate, thumbnail, to_qdate
 
 SEARCH_DELAY_MS = 150
-
-
-class PhotoStrip(QListWidget):
-    """Thumbnails of the selected activity; image files dropped here are added to it."""
-
-    dropped = Signal(list)
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setViewMode(QListWidget.ViewMode.IconMode)
-        self.setIconSize(QSize(150, 112))
-        self.setGridSize(QSize(165, 140))
-        self.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.setMovement(QListWidget.Movement.Static)
-        self.setWordWrap(True)
-        self.setAcceptDrops(True)
-
-    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        event.acceptProposedAction() if event.mimeData().hasUrls() else super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        event.acceptProposedAction() if event.mimeData().hasUrls() else super().dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.mimeData().hasUrls():
-            self.dropped.emit([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
-            event.acceptProposedAction()
-        else:
-            super().dropEvent(event)
 
 
 class ActivitiesPage(QWidget):
@@ -167,6 +136,7 @@ class ActivitiesPage(QWidget):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.model.sort_indicator_reset.connect(header.setSortIndicator)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
         splitter.addWidget(self.table)
 
@@ -177,8 +147,8 @@ class ActivitiesPage(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.strip = PhotoStrip()
-        self.strip.dropped.connect(self.add_photos_to_selected)
+        self.strip = ThumbnailList(QSize(150, 112), QSize(165, 140))
+        self.strip.files_dropped.connect(self.add_photos_to_selected)
         self.strip.itemDoubleClicked.connect(self.open_photo)
         drop_hint = QLabel(self.tr("把照片拖到这里即可添加到所选活动；双击照片放大查看"))
         drop_hint.setWordWrap(True)
@@ -245,10 +215,12 @@ class ActivitiesPage(QWidget):
             gaps = activity_service.count_activities(session, ActivityFilter(
                 date_from=flt.date_from, date_to=flt.date_to, category_id=flt.category_id,
                 status=activity_service.ActivityStatus.DONE, without_photos=True, text=flt.text))
-        text = self.tr("共 {0} 项活动").format(self.model.rowCount())
+        if flt.status not in (None, activity_service.ActivityStatus.DONE):
+            gaps = 0  # only activities that took place need photos
+        sentences = [self.tr("共 {0} 项活动。").format(self.model.rowCount())]
         if gaps:
-            text += self.tr("；其中 {0} 项已开展但还没有照片（勾选「只看没有照片的」查看）").format(gaps)
-        self.summary.setText(text)
+            sentences.append(self.tr("其中 {0} 项已开展但还没有照片，勾选「只看没有照片的」可查看。").format(gaps))
+        self.summary.setText("".join(sentences))
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -263,14 +235,19 @@ class ActivitiesPage(QWidget):
         self._restore_selection([activity_id])
 
     def _restore_selection(self, ids: list[int]) -> None:
-        selection = self.table.selectionModel()
-        selection.clearSelection()
+        """Select these activities again (one selection change, however many rows)."""
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        first_row = -1
         for activity_id in ids:
             row = self.model.row_of(activity_id)
             if row >= 0:
-                selection.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
-                                 | QItemSelectionModel.SelectionFlag.Rows)
-                self.table.scrollTo(self.model.index(row, 0))
+                selection.select(self.model.index(row, 0), self.model.index(row, last))
+                first_row = row if first_row < 0 else first_row
+        model = self.table.selectionModel()
+        model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if first_row >= 0:
+            self.table.scrollTo(self.model.index(first_row, 0))
 
     def show_selected(self) -> None:
         ids = self.selected_ids()
@@ -314,10 +291,19 @@ class ActivitiesPage(QWidget):
         if saved is not None:
             self._after_write(saved)
 
-    def edit_selected(self) -> None:
+    def _one_selected(self) -> int | None:
         ids = self.selected_ids()
         if len(ids) != 1:
+            messages.show_error(self, ValidationError.single("活动", "请先在表格中选择一项活动" if not ids
+                                                             else "一次只能处理一项活动，请只选一项"))
+            return None
+        return ids[0]
+
+    def edit_selected(self) -> None:
+        activity_id = self._one_selected()
+        if activity_id is None:
             return
+        ids = [activity_id]
         saved = ActivityDialog.ask(self.ws, ids[0], self)
         if saved is not None:
             self._after_write(saved)
@@ -325,11 +311,10 @@ class ActivitiesPage(QWidget):
     def record_attendance(self) -> None:
         from huiquan_desk.ui.attendance_dialog import AttendanceDialog
 
-        ids = self.selected_ids()
-        if len(ids) != 1:
-            messages.show_error(self, ValidationError.single("活动", "请先在表格中选择一项活动"))
+        activity_id = self._one_selected()
+        if activity_id is None:
             return
-        if AttendanceDialog.ask(self.ws, ids[0], self):
+        if AttendanceDialog.ask(self.ws, activity_id, self):
             self.show_selected()
             self.changed.emit()
 
@@ -343,6 +328,7 @@ class ActivitiesPage(QWidget):
     def delete_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
+            messages.show_error(self, ValidationError.single("活动", "请先在表格中选择要删除的活动"))
             return
         titles = [row.title for i in ids if (row := self.model.activity(self.model.row_of(i)))]
         shown = "\n".join(f"· {t}" for t in titles[:10]) + ("\n……" if len(titles) > 10 else "")
@@ -377,7 +363,7 @@ class ActivitiesPage(QWidget):
             messages.show_error(self, err)
             return
         if refused:
-            QMessageBox.warning(self, self.tr("有文件未添加"), "\n".join(refused))
+            messages.show_error(self, ValidationError([Problem("照片", why) for why in refused]))
         self.refresh()
         self.changed.emit()
 
@@ -402,15 +388,19 @@ class ActivitiesPage(QWidget):
                 return
             path = Path(name)
         try:
-            save_template(path)
+            with self.ws.read() as session:
+                categories = [node.path for node in list_categories(session)]
+            save_template(path, categories)
         except HuiquanError as err:
             messages.show_error(self, err)
 
     def export(self, fmt: str, path: Path | None = None) -> Task | None:
-        """Export the ledger for the current filter (date range, category, status…) in the background."""
+        """Print the ledger for the chosen date range and category (search text, status and the
+        "no photos" check only narrow the screen; a printed ledger is always complete)."""
         from huiquan_desk.services.exporting import export_activities
 
-        flt = self.current_filter()
+        shown = self.current_filter()
+        flt = ActivityFilter(date_from=shown.date_from, date_to=shown.date_to, category_id=shown.category_id)
 
         def done(count: int, written: Path) -> None:
             self.last_export = written

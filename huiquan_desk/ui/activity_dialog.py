@@ -17,9 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -41,8 +39,8 @@ from huiquan_desk.domain.errors import HuiquanError, ValidationError
 from huiquan_desk.services import activities as activity_service
 from huiquan_desk.services.categories import list_categories
 from huiquan_desk.services.workspace import Workspace
-from huiquan_desk.ui.messages import show_error
-from huiquan_desk.ui.widgets import FieldForm, from_qdatetime, thumbnail, to_qdatetime
+from huiquan_desk.ui import messages
+from huiquan_desk.ui.widgets import FieldForm, ThumbnailList, from_qdatetime, thumbnail, to_qdatetime
 
 L = FIELD_LABELS
 
@@ -93,42 +91,6 @@ class CaptionDialog(QDialog):
         return dialog.caption() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-class AttachmentList(QListWidget):
-    """Thumbnails that accept dropped image files."""
-
-    def __init__(self, on_drop, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self.on_drop = on_drop
-        self.setViewMode(QListWidget.ViewMode.IconMode)
-        self.setIconSize(QSize(120, 90))
-        self.setGridSize(QSize(140, 130))
-        self.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.setMovement(QListWidget.Movement.Static)
-        self.setWordWrap(True)
-        self.setAcceptDrops(True)
-        self.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
-        self.setMinimumHeight(150)
-
-    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.mimeData().hasUrls():
-            self.on_drop([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
-            event.acceptProposedAction()
-        else:
-            super().dropEvent(event)
-
-
 class ActivityDialog(QDialog):
     def __init__(self, ws: Workspace, activity_id: int | None = None, parent: QWidget | None = None,
                  initial_files: list[str] | None = None):
@@ -143,6 +105,7 @@ class ActivityDialog(QDialog):
         self._build()
         if activity_id is not None:
             self._load(activity_id)
+        self._clean = self._snapshot()
         if initial_files:
             self.add_files(initial_files, AttachmentKind.PHOTO)
 
@@ -180,8 +143,8 @@ class ActivityDialog(QDialog):
         self.participants.setRange(0, 1_000_000)
         self.participants.setSuffix(self.tr(" 人"))
         self.status = form.add(L["status"], QComboBox())
-        for status, label in STATUS_LABELS.items():
-            self.status.addItem(label, status.value)
+        for status in (ActivityStatus.PLANNED, ActivityStatus.DONE):  # 已归档 only through the archive rules
+            self.status.addItem(STATUS_LABELS[status], status.value)
         self.status.setCurrentIndex(1)
         self.content = form.add(L["content"], QPlainTextEdit())
         self.content.setPlaceholderText(self.tr("时间、地点、参与人数之外，写清活动做了什么"))
@@ -190,7 +153,10 @@ class ActivityDialog(QDialog):
         self.remarks.setPlaceholderText(self.tr("成效、居民反映等"))
         self.remarks.setFixedHeight(60)
 
-        self.attachments = AttachmentList(lambda paths: self.add_files(paths, AttachmentKind.PHOTO))
+        self.attachments = ThumbnailList(QSize(120, 90), QSize(140, 130))
+        self.attachments.setSelectionMode(ThumbnailList.SelectionMode.ExtendedSelection)
+        self.attachments.setMinimumHeight(150)
+        self.attachments.files_dropped.connect(lambda paths: self.add_files(paths, AttachmentKind.PHOTO))
         self.attachments.itemDoubleClicked.connect(self._edit_caption)
         form.add(self.tr("照片与签到表"), self.attachments)
         self.form.errors[AttachmentKind.PHOTO.label] = self.form.errors[self.tr("照片与签到表")]
@@ -201,7 +167,7 @@ class ActivityDialog(QDialog):
         add_sign = QPushButton(self.tr("添加签到表…"))
         add_sign.clicked.connect(lambda: self._pick(AttachmentKind.SIGN_IN))
         caption = QPushButton(self.tr("编辑说明…"))
-        caption.clicked.connect(lambda: self._edit_caption(self.attachments.currentItem()))
+        caption.clicked.connect(self._edit_current_caption)
         remove = QPushButton(self.tr("移除"))
         remove.clicked.connect(self.remove_selected)
         hint = QLabel(self.tr("可把图片文件直接拖到上面；双击照片编辑说明（题名、时间、地点、人物、摄影者）"))
@@ -236,6 +202,10 @@ class ActivityDialog(QDialog):
         self.organizer.setText(r.organizer)
         self.leader.setText(r.leader)
         self.participants.setValue(r.participants)
+        if r.status is ActivityStatus.ARCHIVED:
+            self.status.addItem(STATUS_LABELS[r.status], r.status.value)
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+            self.setWindowTitle(self.tr("查看活动（已归档，不能修改）"))
         self.status.setCurrentIndex(self.status.findData(r.status.value))
         self.content.setPlainText(r.content)
         self.remarks.setPlainText(r.remarks)
@@ -271,14 +241,13 @@ class ActivityDialog(QDialog):
     def add_files(self, paths: list[str], kind: AttachmentKind) -> list[str]:
         """Add picked or dropped files; returns the messages of those refused (also shown)."""
         refused = []
-        draft = self.draft()
         for path in paths:
             why = activity_service.check_attachment_file(Path(path), kind)
             if why:
                 refused.append(f"{Path(path).name}：{why}")
                 continue
-            caption = PhotoCaption(title=draft.title, taken_at=draft.start, place=draft.place)
-            self._append(_Item(kind, Path(path), caption))
+            # An empty caption takes the activity's title, time and place when saved.
+            self._append(_Item(kind, Path(path), PhotoCaption()))
         self.form.clear_errors()
         if refused:
             self.form.show_error(self.tr("照片与签到表"), "\n".join(refused))
@@ -303,9 +272,19 @@ class ActivityDialog(QDialog):
         if widget_item is None:
             return
         index = widget_item.data(Qt.ItemDataRole.UserRole)
-        caption = CaptionDialog.ask(self.items[index].caption, self)
+        current = self.items[index].caption
+        if not (current.title or current.taken_at or current.place):  # defaults: the activity's own
+            draft = self.draft()
+            current = PhotoCaption(draft.title, draft.start, draft.place)
+        caption = CaptionDialog.ask(current, self)
         if caption is not None:
             self.set_caption(index, caption)
+
+    def _edit_current_caption(self) -> None:
+        if self.attachments.currentItem() is None:
+            messages.show_error(self, ValidationError.single("照片", "请先点选一张照片"))
+            return
+        self._edit_caption(self.attachments.currentItem())
 
     def set_caption(self, index: int, caption: PhotoCaption) -> None:
         self.items[index] = replace(self.items[index], caption=caption, caption_changed=True)
@@ -319,6 +298,20 @@ class ActivityDialog(QDialog):
         return [item for i, item in enumerate(self.items) if i in indexes]
 
     # --- save --------------------------------------------------------------------------------
+    def _snapshot(self) -> tuple:  # type: ignore[type-arg]
+        return (self.draft(), self.attachments.count(), len(self.removed),
+                sum(1 for item in self.items if item.caption_changed))
+
+    def is_modified(self) -> bool:
+        return self._snapshot() != self._clean
+
+    def reject(self) -> None:
+        """Esc / 取消: typed work is not thrown away without asking."""
+        if self.is_modified() and not messages.confirm(self, self.tr("放弃修改"), self.tr("填写的内容还没有保存，确定放弃吗？"),
+                                              self.tr("放弃")):
+            return
+        super().reject()
+
     def save(self) -> bool:
         self.form.clear_errors()
         kept = self.kept_items()
@@ -333,12 +326,10 @@ class ActivityDialog(QDialog):
                                                      add=new, remove=self.removed, captions=captions)
                     self.saved_id = self.activity_id
         except ValidationError as err:
-            unplaced = [str(p) for p in err.problems if not self.form.show_error(p.field, p.message)]
-            if unplaced:
-                QMessageBox.warning(self, err.title, "\n".join(unplaced))
+            messages.place_problems(self, self.form, err)
             return False
         except HuiquanError as err:
-            show_error(self, err)
+            messages.show_error(self, err)
             return False
         self.accept()
         return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from huiquan_desk.domain.activity import FIELD_LABELS, ActivityStatus
@@ -20,7 +20,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 # (row field used for sorting, header, how the cell shows)
 COLUMNS: list[tuple[str, str, Callable[[ActivityRow], object]]] = [
-    ("start", "活动时间", lambda r: span_text(r.start, r.end)),
+    ("start", FIELD_LABELS["time"], lambda r: span_text(r.start, r.end)),
     ("title", FIELD_LABELS["title"], lambda r: r.title),
     ("category", FIELD_LABELS["category"], lambda r: r.category),
     ("place", FIELD_LABELS["place"], lambda r: r.place),
@@ -34,12 +34,14 @@ SORTABLE = {"start", "title", "category", "place", "organizer", "leader", "parti
 
 
 class ActivityTableModel(QAbstractTableModel):
+    sort_indicator_reset = Signal(int, Qt.SortOrder)
     def __init__(self, query_ids: Callable[[ActivityFilter, str, bool], list[int]],
                  fetch_rows: Callable[[Sequence[int]], list[ActivityRow]], parent=None):  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self._query_ids = query_ids
         self._fetch_rows = fetch_rows
         self._ids: list[int] = []
+        self._positions: dict[int, int] = {}  # id -> row, built on demand
         self._rows: dict[int, ActivityRow] = {}
         self.filter = ActivityFilter()
         self.sort_key = "start"
@@ -49,6 +51,7 @@ class ActivityTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._ids = self._query_ids(self.filter, self.sort_key, self.descending)
+        self._positions = {}
         self._rows.clear()
         self.endResetModel()
 
@@ -63,10 +66,9 @@ class ActivityTableModel(QAbstractTableModel):
         return self._ids[row]
 
     def row_of(self, activity_id: int) -> int:
-        try:
-            return self._ids.index(activity_id)
-        except ValueError:
-            return -1
+        if not self._positions and self._ids:
+            self._positions = {i: n for n, i in enumerate(self._ids)}
+        return self._positions.get(activity_id, -1)
 
     def activity(self, row: int) -> ActivityRow | None:
         if not 0 <= row < len(self._ids):
@@ -131,13 +133,19 @@ class ActivityTableModel(QAbstractTableModel):
         return value
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column][0] not in SORTABLE:
+        if not 0 <= column < len(COLUMNS):
+            return
+        if COLUMNS[column][0] not in SORTABLE:  # keep the indicator on the column really sorted
+            header_column = next(i for i, c in enumerate(COLUMNS) if c[0] == self.sort_key)
+            order_now = Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder
+            self.sort_indicator_reset.emit(header_column, order_now)
             return
         self.sort_key = COLUMNS[column][0]
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
         self._ids = self._query_ids(self.filter, self.sort_key, self.descending)
+        self._positions = {}
         new = {i: n for n, i in enumerate(self._ids)}
         for index in self.persistentIndexList():
             target = new.get(old_ids[index.row()], -1) if 0 <= index.row() < len(old_ids) else -1

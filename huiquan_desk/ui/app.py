@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from PySide6.QtCore import QLibraryInfo, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -17,10 +18,16 @@ log = logging.getLogger("huiquan_desk.ui")
 
 def setup_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    if app.property("huiquan_ready"):
+        return app  # type: ignore[return-value]
+    app.setProperty("huiquan_ready", True)
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("惠泉台账")
     app.setApplicationVersion(__version__)
+    translator = QTranslator(app)  # Qt's own buttons (OK, Cancel, Yes …) in Chinese
+    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
     font_id = QFontDatabase.addApplicationFont(str(font_file()))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     if families:

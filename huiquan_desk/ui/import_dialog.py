@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QT
 
 from huiquan_desk.domain.errors import Cancelled, HuiquanError, Problem, ValidationError
 from huiquan_desk.services.workspace import Workspace
-from huiquan_desk.ui.messages import show_error
+from huiquan_desk.ui import messages
 from huiquan_desk.ui.tasks import Task
 
 Index = QModelIndex | QPersistentModelIndex
@@ -93,8 +93,20 @@ class ImportDialog(QDialog):
         self.task = Task(self, self.tr("正在检查…"), self._preview_work, self._preview_done, self._preview_failed)
 
     def _preview_work(self, progress):  # type: ignore[no-untyped-def]
-        with self.ws.preview() as session:  # the real writes, always rolled back
-            return self.run(session, self.path, progress)
+        ws, path, run = self.ws, self.path, self.run  # the worker touches no widget
+        with ws.preview() as session:  # the real writes, always rolled back
+            return run(session, path, progress)
+
+    def busy(self) -> bool:
+        return self.task is not None and self.task.running
+
+    def reject(self) -> None:
+        """关闭 / Esc while an import is being written would hide its result: cancel it instead."""
+        if self.busy():
+            self.task.cancel()
+            self.summary.setText(self.tr("正在取消…"))
+            return
+        super().reject()
 
     def _preview_done(self, report) -> None:  # type: ignore[no-untyped-def]
         self.report = report
@@ -111,15 +123,16 @@ class ImportDialog(QDialog):
         elif isinstance(error, HuiquanError):
             self.summary.setText(str(error))
         else:
-            show_error(self, error)
+            messages.show_error(self, error)
         self.previewed.emit()
 
     def run_import(self) -> None:
         self.import_button.setEnabled(False)
+        ws, path, run = self.ws, self.path, self.run
 
         def work(progress):  # type: ignore[no-untyped-def]
-            with self.ws.write() as session:
-                return self.run(session, self.path, progress)
+            with ws.write() as session:
+                return run(session, path, progress)
 
         self.task = Task(self, self.tr("正在导入…"), work, self._imported, self._import_failed)
 
@@ -133,5 +146,4 @@ class ImportDialog(QDialog):
             self.summary.setText(str(error))
             self.import_button.setEnabled(True)
             return
-        self._preview_failed(error)
-        show_error(self, error)
+        self._preview_failed(error)  # problems go to the table, others to the one message box

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QStackedWid
 
 from huiquan_desk.services.settings import get_profile
 from huiquan_desk.services.workspace import Workspace
+from huiquan_desk.ui import messages, tasks
 from huiquan_desk.ui.activities_page import ActivitiesPage
 from huiquan_desk.ui.settings_page import SettingsPage
 from huiquan_desk.ui.volunteers_page import VolunteersPage
@@ -88,5 +89,12 @@ class MainWindow(QMainWindow):
             self.resize(1360, 820)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        busy = tasks.running_labels()
+        if busy:
+            if not messages.confirm(self, self.tr("退出"), self.tr("还有操作没有完成：{0}\n取消这些操作并退出吗？（未完成的写入不会保存）")
+                                    .format("、".join(busy)), self.tr("取消并退出")):
+                event.ignore()
+                return
+            tasks.cancel_all_and_wait()
         QSettings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)

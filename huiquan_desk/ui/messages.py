@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from huiquan_desk.domain.errors import Cancelled, HuiquanError
+from huiquan_desk.domain.errors import Cancelled, HuiquanError, ValidationError
 
 log = logging.getLogger("huiquan_desk.ui")
 
@@ -21,9 +21,16 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
     QMessageBox.critical(
         parent, "程序出错",
-        f"发生了意外错误：{error}\n\n数据没有被改动。详细信息已写入数据文件夹的 logs/huiquan.log，"
-        "请把该文件发给技术支持。",
+        f"发生了意外错误：{error}\n\n这一步操作没有完成（未提交的修改已撤销）。详细信息已写入数据文件夹的 "
+        "logs/huiquan.log，请把该文件发给技术支持。",
     )
+
+
+def place_problems(parent: QWidget | None, form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    """Show each problem under its field in `form`; any that has no field there in one message."""
+    unplaced = [p for p in error.problems if not form.show_error(p.field, p.message)]
+    if unplaced:
+        show_error(parent, ValidationError(unplaced))
 
 
 def confirm(parent: QWidget | None, title: str, text: str, ok: str = "确定") -> bool:

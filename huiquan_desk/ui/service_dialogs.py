@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -47,12 +46,6 @@ def volunteer_combo(ws: Workspace, selected: int | None = None) -> QComboBox:
     combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
     combo.setCurrentIndex(max(0, combo.findData(selected)) if selected is not None else -1)
     return combo
-
-
-def _place_problems(dialog: QWidget, form: FieldForm, err: ValidationError) -> None:
-    unplaced = [str(p) for p in err.problems if not form.show_error(p.field, p.message)]
-    if unplaced:
-        QMessageBox.warning(dialog, err.title, "\n".join(unplaced))
 
 
 class SupplementDialog(QDialog):
@@ -101,7 +94,7 @@ class SupplementDialog(QDialog):
             with self.ws.write() as session:
                 self.saved_id = service_hours.add_supplement(session, self.draft(), self.ws.operator)
         except ValidationError as err:
-            _place_problems(self, self.form, err)
+            messages.place_problems(self, self.form, err)
             return False
         except HuiquanError as err:
             messages.show_error(self, err)
@@ -167,7 +160,7 @@ class CertificateDialog(QDialog):
                                                       from_qdate(self.end.date()), issuer, self.ws.operator)
                 export_certificate(session, info.id, path)
         except ValidationError as err:
-            _place_problems(self, self.form, err)
+            messages.place_problems(self, self.form, err)
             return False
         except HuiquanError as err:
             messages.show_error(self, err)

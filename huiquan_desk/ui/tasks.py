@@ -20,6 +20,18 @@ from huiquan_desk.domain.errors import Cancelled, HuiquanError
 
 log = logging.getLogger("huiquan_desk.ui")
 SHOW_AFTER_MS = 500
+RUNNING: set[Task] = set()  # tasks not finished yet, so quitting can cancel and wait for them
+
+
+def running_labels() -> list[str]:
+    return [task.label for task in RUNNING]
+
+
+def cancel_all_and_wait(timeout_ms: int = 30000) -> bool:
+    """Cancel every running task and wait for the workers to stop (their transactions roll back)."""
+    for task in list(RUNNING):
+        task.cancel()
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 class _Signals(QObject):
@@ -38,7 +50,7 @@ class _Job(QRunnable):
     def progress(self, done: int, total: int) -> None:
         if self.cancel.is_set():
             raise Cancelled()
-        self.signals.progressed.emit(done, total)
+        self._emit(self.signals.progressed, done, total)
 
     def run(self) -> None:
         try:
@@ -46,9 +58,17 @@ class _Job(QRunnable):
         except BaseException as err:  # noqa: BLE001 - every failure goes back to the GUI thread
             if not isinstance(err, HuiquanError):
                 log.error("background task failed:\n%s", traceback.format_exc())
-            self.signals.failed.emit(err)
+            self._emit(self.signals.failed, err)
         else:
-            self.signals.finished.emit(result)
+            self._emit(self.signals.finished, result)
+        finally:
+            self.cancel.set()  # a window closed meanwhile: later progress calls stop at once
+
+    def _emit(self, signal, *args) -> None:  # type: ignore[no-untyped-def]
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window that asked for the work is gone: nobody to tell
+            self.cancel.set()
 
 
 class Task(QObject):
@@ -63,6 +83,7 @@ class Task(QObject):
         self.label = label
         self.cancel_event = threading.Event()
         self.running = True
+        RUNNING.add(self)
         self._signals = _Signals()
         self._signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self._signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
@@ -105,6 +126,7 @@ class Task(QObject):
 
     def _close(self) -> None:
         self.running = False
+        RUNNING.discard(self)
         self._timer.stop()
         if self.dialog is not None:
             self.dialog.canceled.disconnect(self.cancel)
@@ -115,9 +137,7 @@ class Task(QObject):
     def _on_finished(self, result: object) -> None:
         self._close()
         self.done.emit(result)
-        self.deleteLater()
 
     def _on_failed(self, error: object) -> None:
         self._close()
         self.failed.emit(error)
-        self.deleteLater()

@@ -218,9 +218,7 @@ class VolunteerDialog(QDialog):
                     svc.update_volunteer(session, self.volunteer_id, self.draft())
                     self.saved_id = self.volunteer_id
         except ValidationError as err:
-            unplaced = [str(p) for p in err.problems if not self.form.show_error(p.field, p.message)]
-            if unplaced:
-                QMessageBox.warning(self, err.title, "\n".join(unplaced))
+            messages.place_problems(self, self.form, err)
             return False
         except HuiquanError as err:
             messages.show_error(self, err)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime, Signal
 from PySide6.QtGui import QImageReader, QPixmap
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QVBoxLayout, QWidget
 
 THUMB = QSize(120, 90)
 
@@ -78,3 +78,32 @@ class FieldForm(QFormLayout):
         label.setText(message)
         label.setVisible(True)
         return True
+
+
+class ThumbnailList(QListWidget):
+    """Photo thumbnails in a grid; files dropped on it arrive as `files_dropped(paths)`."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self, icon: QSize, grid: QSize, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(icon)
+        self.setGridSize(grid)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setWordWrap(True)
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        event.acceptProposedAction() if event.mimeData().hasUrls() else super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        event.acceptProposedAction() if event.mimeData().hasUrls() else super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.mimeData().hasUrls():
+            self.files_dropped.emit([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)

@@ -287,12 +287,17 @@ def test_ambiguous_category_name_asks_for_path(ws: Workspace, tmp_path: Path) ->
 def test_status_labels_and_defaults(ws: Workspace, tmp_path: Path) -> None:
     future = (datetime.now() + timedelta(days=30)).strftime("%Y-%m-%d")
     records = [activity(title="t1", start="2026-01-01"), activity(title="t2", start=future),
-               activity(title="t3", **{"状态": "计划中"}), activity(title="t4", **{"状态": " 已归档 "})]
+               activity(title="t3", **{"状态": "计划中"}), activity(title="t4", **{"状态": " 已开展 "})]
     run_import(ws, ledger(tmp_path / "in.xlsx", records))
     with ws.read() as s:
         rows = list_activities(s, ActivityFilter(), sort="title")
     assert [r.status for r in rows] == [ActivityStatus.DONE, ActivityStatus.PLANNED, ActivityStatus.PLANNED,
-                                        ActivityStatus.ARCHIVED]
+                                        ActivityStatus.DONE]
+
+
+def test_archived_status_is_not_imported(ws: Workspace, tmp_path: Path) -> None:
+    (problem,) = problems_of(ws, ledger(tmp_path / "in.xlsx", [activity(**{"状态": "已归档"})]))
+    assert problem.field == "状态" and "已归档" in problem.message
 
 
 def test_unknown_status(ws: Workspace, tmp_path: Path) -> None:
@@ -515,11 +520,24 @@ def test_exported_activity_ledger_imports_back(ws: Workspace, tmp_path: Path) ->
         before = list_activities(s, ActivityFilter())
     write_xlsx(activity_ledger(before, "惠泉社区", None, None, None), tmp_path / "export.xlsx")
 
-    report = run_import(ws, tmp_path / "export.xlsx")
+    # into the same ledger: every row is recognised as imported before
+    duplicates = problems_of(ws, tmp_path / "export.xlsx")
+    assert [(p.row, p.field) for p in duplicates] == [(4, "活动名称"), (5, "活动名称")]
+    assert all("已经导入过" in p.message for p in duplicates)
 
+    # into another community's ledger: everything comes across
+    other = open_workspace(DataDir(tmp_path / "other"))
+    report = run_import(other, tmp_path / "export.xlsx")
     assert (report.header_row, report.created) == (3, 2)
-    with ws.read() as s:
+    with other.read() as s:
         after = list_activities(s, ActivityFilter())
+    other.close()
     key = [(r.title, r.category, r.start, r.end, r.place, r.participants, r.remarks, r.status) for r in before]
-    assert sorted(key * 2) == sorted(
+    assert sorted(key) == sorted(
         (r.title, r.category, r.start, r.end, r.place, r.participants, r.remarks, r.status) for r in after)
+
+
+def test_same_title_and_time_twice_in_a_file(ws: Workspace, tmp_path: Path) -> None:
+    records = [activity(title="清明祭英烈", start="2026-04-04 09:00"), activity(title="清明祭英烈", start="2026-04-04 09:00")]
+    (problem,) = problems_of(ws, ledger(tmp_path / "in.xlsx", records))
+    assert (problem.row, problem.field) == (3, "活动名称") and "与第 2 行重复" in problem.message

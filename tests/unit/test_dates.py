@@ -41,3 +41,9 @@ def test_printing_forms() -> None:
     assert catalogue_date(date(2026, 3, 5)) == "20260305"
     assert span_text(datetime(2026, 3, 5, 9), datetime(2026, 3, 5, 11, 30)) == "2026-03-05 09:00–11:30"
     assert span_text(datetime(2026, 3, 5, 9), datetime(2026, 3, 6, 17)) == "2026-03-05 09:00–2026-03-06 17:00"
+
+
+def test_numbers_from_spreadsheets() -> None:
+    assert parse_date(20260305) == date(2026, 3, 5)  # typed as a number
+    with pytest.raises(ValueError):
+        parse_date(2026)  # a year alone is not a date (it is not Excel day 2026 = 1905)
