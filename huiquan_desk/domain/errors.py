@@ -50,6 +50,10 @@ class StorageError(HuiquanError):
     title = "存储出错"
 
 
+class PermissionDenied(HuiquanError):
+    title = "没有权限"
+
+
 class Cancelled(HuiquanError):
     title = "已取消"
 

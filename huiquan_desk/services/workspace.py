@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from huiquan_desk.domain.errors import StorageError
+from huiquan_desk.domain.errors import PermissionDenied, StorageError
 from huiquan_desk.paths import DataDir
-from huiquan_desk.storage import migrate
+from huiquan_desk.storage import audit, migrate
 from huiquan_desk.storage.engine import dry_run, make_engine, make_sessionmaker, unit_of_work
 from huiquan_desk.storage.files import FileStore
 
@@ -31,11 +31,24 @@ class Workspace:
     # Who is working: recorded with every service entry and certificate. The OS login until the
     # optional sign-in replaces it.
     operator: str = field(default_factory=lambda: _login_name())
+    # The signed-in account's role (admin / editor / viewer); "admin" when no accounts are set up.
+    role: str = "admin"
     log_handler: logging.Handler | None = None
+
+    @property
+    def info(self) -> dict[str, str]:
+        return {"user": self.operator, "role": self.role}
 
     def write(self) -> contextmanager[Session]:  # type: ignore[valid-type]
         """`with ws.write() as s:` — one transaction, committed at the end of the block."""
-        return unit_of_work(self.writers)
+        if self.role == "viewer":
+            raise PermissionDenied("当前账号只能查看和打印，不能修改数据。请用录入员或管理员账号登录。")
+        return unit_of_work(self.writers, self.info)
+
+    def log(self, action: str, entity: str, summary: str, details: dict | None = None) -> None:
+        """Put one entry in the audit trail on its own (an export of personal data, a backup …)."""
+        with unit_of_work(self.writers, self.info) as session:
+            audit.record(session, action, entity, summary, details=details)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -48,7 +61,7 @@ class Workspace:
 
     def preview(self) -> contextmanager[Session]:  # type: ignore[valid-type]
         """A transaction that is always rolled back."""
-        return dry_run(self.writers)
+        return dry_run(self.writers, self.info)
 
 
     def close(self) -> None:
@@ -92,6 +105,8 @@ def open_workspace(data: DataDir) -> Workspace:
         log.removeHandler(handler)
         handler.close()
         raise StorageError(f"无法打开数据库 {data.database}：{err}") from err
-    ws = Workspace(data, engine, make_sessionmaker(engine), make_sessionmaker(engine, writer=True), FileStore(data.files))
+    writers = make_sessionmaker(engine, writer=True)
+    audit.install(writers)
+    ws = Workspace(data, engine, make_sessionmaker(engine), writers, FileStore(data.files))
     ws.log_handler = handler
     return ws

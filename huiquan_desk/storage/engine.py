@@ -56,9 +56,11 @@ def _storage_error(err: OperationalError) -> StorageError:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: committed if the block ends normally, rolled back on any exception."""
-    session = factory()
+def unit_of_work(factory: sessionmaker[Session], info: dict | None = None) -> Iterator[Session]:
+    """One transaction: committed if the block ends normally, rolled back on any exception.
+
+    `info` (who is working) travels with the session to the audit trail."""
+    session = factory(info=dict(info or {}))
     try:
         yield session
         session.commit()
@@ -73,9 +75,9 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @contextmanager
-def dry_run(factory: sessionmaker[Session]) -> Iterator[Session]:
+def dry_run(factory: sessionmaker[Session], info: dict | None = None) -> Iterator[Session]:
     """A transaction that is always rolled back: previews run the real writes inside one."""
-    session = factory()
+    session = factory(info=dict(info or {}))
     try:
         yield session
         session.flush()
