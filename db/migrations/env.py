@@ -21,7 +21,7 @@ def run_migrations_online() -> None:
 
 def _include(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
     """The FTS5 index (activity_fts and its shadow tables) is kept by hand in the migrations."""
-    return not (type_ == "table" and name and name.startswith("activity_fts"))
+    return not (type_ == "table" and name and name.startswith(("activity_fts", "activity_chars")))
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import Select, and_, column, delete, exists, func, literal_column, or_, select, table
+from sqlalchemy import Select, and_, column, exists, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.activity import (
@@ -22,13 +22,16 @@ from huiquan_desk.domain.activity import (
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.text import clean
 from huiquan_desk.services.categories import subtree_ids
+from huiquan_desk.storage.engine import spaced
 from huiquan_desk.storage.files import FileStore
 from huiquan_desk.storage.models import Activity, Attachment, Category, ServiceRecord, now
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 SIGN_IN_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 FTS_MIN_CHARS = 3  # the trigram tokenizer finds nothing for shorter queries
-ACTIVITY_FTS = table("activity_fts", column("rowid"))  # FTS5 index kept by triggers (migration 0001)
+ACTIVITY_FTS = table("activity_fts", column("rowid"))  # trigram FTS5 index kept by triggers (migration 0001)
+ACTIVITY_CHARS = table("activity_chars", column("rowid"))  # one token per character (migration 0004)
+SCAN_LIMIT = 20_000  # below this many candidate rows a short search scans them instead of using the index
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,31 @@ def _like_pattern(text: str) -> str:
 
 
 def _filtered(session: Session, query: Select, flt: ActivityFilter) -> Select:
+    conditions = _plain_conditions(session, flt)
+    text = clean(flt.text)
+    if len(text) >= FTS_MIN_CHARS:
+        phrase = '"' + text.replace('"', '""') + '"'
+        fts = select(ACTIVITY_FTS.c.rowid).where(literal_column("activity_fts").op("MATCH")(phrase))
+        conditions.append(Activity.id.in_(fts))
+    elif text:
+        conditions.append(_short_text_condition(session, text, conditions))
+    return query.where(and_(*conditions)) if conditions else query
+
+
+def _short_text_condition(session: Session, text: str, narrowing: list):  # type: ignore[no-untyped-def]
+    """One or two characters. Within a narrow range (the page shows one year by default) scanning
+    the rows is fastest; across many rows the one-character index (a phrase of single-character
+    tokens) is. Characters the index drops (punctuation, spaces) always scan."""
+    tokens = [c for c in spaced(text).split(" ") if c.isalnum()]
+    rows = session.scalar(select(func.count(Activity.id)).where(and_(*narrowing))) if narrowing else None
+    if len(tokens) == len(text) and (rows is None or rows > SCAN_LIMIT):
+        phrase = '"' + " ".join(tokens) + '"'
+        return Activity.id.in_(select(ACTIVITY_CHARS.c.rowid).where(literal_column("activity_chars").op("MATCH")(phrase)))
+    pattern = _like_pattern(text)
+    return or_(*(col.like(pattern, escape="\\") for col in (Activity.title, Activity.content, Activity.place)))
+
+
+def _plain_conditions(session: Session, flt: ActivityFilter) -> list:  # type: ignore[type-arg]
     conditions = []
     if flt.date_from:
         conditions.append(Activity.start_at >= datetime.combine(flt.date_from, time()))
@@ -120,15 +148,7 @@ def _filtered(session: Session, query: Select, flt: ActivityFilter) -> Select:
         conditions.append(Activity.status == flt.status.value)
     if flt.without_photos:
         conditions.append(~exists().where(Attachment.activity_id == Activity.id, Attachment.kind == AttachmentKind.PHOTO.value))
-    text = clean(flt.text)
-    if len(text) >= FTS_MIN_CHARS:
-        phrase = '"' + text.replace('"', '""') + '"'
-        fts = select(ACTIVITY_FTS.c.rowid).where(literal_column("activity_fts").op("MATCH")(phrase))
-        conditions.append(Activity.id.in_(fts))
-    elif text:
-        pattern = _like_pattern(text)
-        conditions.append(or_(*(col.like(pattern, escape="\\") for col in (Activity.title, Activity.content, Activity.place))))
-    return query.where(and_(*conditions)) if conditions else query
+    return conditions
 
 
 def query_ids(session: Session, flt: ActivityFilter, sort: str = "start", descending: bool = True) -> list[int]:
@@ -294,8 +314,10 @@ def update_activity(session: Session, activity_id: int, draft: ActivityDraft, st
     if draft.status is ActivityStatus.ARCHIVED:
         raise ValidationError.single(FIELD_LABELS["status"], "归档要按档案整理规则办理，不能在这里直接设为「已归档」")
     _apply(activity, draft)
-    if remove:
-        session.execute(delete(Attachment).where(Attachment.activity_id == activity_id, Attachment.id.in_(list(remove))))
+    if remove:  # through the ORM, so each removed photo is in the audit trail with its values
+        for attachment in session.scalars(select(Attachment).where(Attachment.activity_id == activity_id,
+                                                                   Attachment.id.in_(list(remove)))):
+            session.delete(attachment)
     for attachment_id, caption in (captions or {}).items():
         attachment = session.get(Attachment, attachment_id)
         if attachment is None or attachment.activity_id != activity_id:

@@ -14,6 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from huiquan_desk.domain.errors import StorageError
 
 
+def spaced(text: str | None) -> str:
+    """Every character as its own token for the one-character index (activity_chars)."""
+    return " ".join(text) if text else ""
+
+
 def make_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
@@ -25,6 +30,7 @@ def make_engine(path: Path) -> Engine:
     def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy own BEGIN so a whole unit of work is one transaction.
         dbapi_conn.isolation_level = None
+        dbapi_conn.create_function("hq_spaced", 1, spaced, deterministic=True)
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

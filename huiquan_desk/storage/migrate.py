@@ -9,7 +9,7 @@ from huiquan_desk.paths import bundled
 
 # The newest revision in db/migrations/versions; a test checks it against Alembic's head, so
 # a normal start can see "up to date" without importing Alembic at all.
-HEAD_REVISION = "0003_data_safety"
+HEAD_REVISION = "0004_activity_chars"
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -44,6 +44,7 @@ from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.widgets import ThumbnailList, from_qdate, thumbnail, to_qdate
 
 SEARCH_DELAY_MS = 150
+GAPS_DELAY_MS = 400  # the photo-gap count waits until typing pauses
 
 
 class ActivitiesPage(QWidget):
@@ -112,6 +113,8 @@ class ActivitiesPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
+        self._gaps_timer = QTimer(self, singleShot=True, interval=GAPS_DELAY_MS)
+        self._gaps_timer.timeout.connect(self._update_gaps)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         for widget in (QLabel(self.tr("时间")), self.date_from, QLabel(self.tr("至")), self.date_to,
                        QLabel(self.tr("类别")), self.category, self.status, self.without_photos):
@@ -136,7 +139,7 @@ class ActivitiesPage(QWidget):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.model.sort_indicator_reset.connect(header.setSortIndicator)
+        self.model.sort_indicator_reset.connect(lambda column, order: header.setSortIndicator(column, order))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
         splitter.addWidget(self.table)
 
@@ -210,6 +213,11 @@ class ActivitiesPage(QWidget):
         self.show_selected()
 
     def _update_summary(self) -> None:
+        """The row count at once; the count of photo gaps (a second scan) once typing pauses."""
+        self.summary.setText(self.tr("共 {0} 项活动。").format(self.model.rowCount()))
+        self._gaps_timer.start()
+
+    def _update_gaps(self) -> None:
         flt = self.current_filter()
         with self.ws.read() as session:
             gaps = activity_service.count_activities(session, ActivityFilter(

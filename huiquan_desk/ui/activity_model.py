@@ -46,10 +46,12 @@ class ActivityTableModel(QAbstractTableModel):
         self.filter = ActivityFilter()
         self.sort_key = "start"
         self.descending = True
+        self.loaded = False  # no query until the page sets its filter
 
     # --- data -------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.beginResetModel()
+        self.loaded = True
         self._ids = self._query_ids(self.filter, self.sort_key, self.descending)
         self._positions = {}
         self._rows.clear()
@@ -140,8 +142,12 @@ class ActivityTableModel(QAbstractTableModel):
             order_now = Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder
             self.sort_indicator_reset.emit(header_column, order_now)
             return
-        self.sort_key = COLUMNS[column][0]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending) and self.loaded:
+            return  # the view re-announces the current order (e.g. when sorting is switched on)
+        self.sort_key, self.descending = key, descending
+        if not self.loaded:
+            return  # nothing queried yet: the first refresh() uses this order
         self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
         self._ids = self._query_ids(self.filter, self.sort_key, self.descending)

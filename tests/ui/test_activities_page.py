@@ -94,7 +94,7 @@ def test_edit_keeps_photos_and_updates_row(window, ws, qtbot, tmp_path) -> None:
     assert titles(page) == ["重阳节登山活动"] and page.model.activity(0).photo_count == 1
 
 
-def test_filters_and_no_photo_gaps(window, ws, tmp_path) -> None:
+def test_filters_and_no_photo_gaps(window, ws, qtbot, tmp_path) -> None:
     add(ws, title="有照片的活动", files=[NewAttachment(str(make_image(tmp_path / "a.jpg")))])
     with ws.read() as s:
         law = category_id(s, "普法宣传")
@@ -103,7 +103,7 @@ def test_filters_and_no_photo_gaps(window, ws, tmp_path) -> None:
     page = window.activities
     page.refresh()
     assert sorted(titles(page)) == ["有照片的活动", "没有照片的普法活动"]  # this year by default
-    assert "1 项已开展但还没有照片" in page.summary.text()
+    qtbot.waitUntil(lambda: "1 项已开展但还没有照片" in page.summary.text(), timeout=3000)
     page.without_photos.setChecked(True)
     assert titles(page) == ["没有照片的普法活动"]
     page.without_photos.setChecked(False)
