@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from huiquan_desk.domain.errors import Cancelled, StorageError
-
-Progress = Callable[[int, int], None]  # (done, total); may raise Cancelled
+from huiquan_desk.domain.errors import Progress, StorageError
 
 
 @dataclass(frozen=True)
@@ -70,29 +68,33 @@ class Ledger:
         return "        ".join(parts)
 
 
+def _discard(tmp: Path) -> None:
+    """Remove a temporary file; failing to do so must not hide the error that got us here."""
+    with suppress(OSError):
+        tmp.unlink(missing_ok=True)
+
+
 @contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it into place only if the block succeeds.
 
-    A failed or cancelled export leaves no partial file and does not touch an existing one.
+    A failed or cancelled export leaves no partial file (no `.part` file either, whatever fails
+    from creating it onwards) and does not touch an existing one.
     """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix + ".part")
-        os.close(fd)
     except OSError as err:
         raise StorageError(f"无法写入 {path.parent}：{err.strerror}。请换一个文件夹。") from err
     tmp = Path(tmp_name)
     try:
+        os.close(fd)
         yield tmp
         os.replace(tmp, path)
-    except Cancelled:
-        tmp.unlink(missing_ok=True)
-        raise
     except OSError as err:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise StorageError(f"无法写入 {path}：{err.strerror}。请检查磁盘空间或换一个文件夹。") from err
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException:  # Cancelled, MissingGlyphError, … and KeyboardInterrupt alike
+        _discard(tmp)
         raise

@@ -3,10 +3,17 @@
 
 Drawn straight on the reportlab canvas (platypus tables are ~3.5x slower for 10,000 rows):
 the rows are first laid out into pages, so the total page count is known when drawing.
+A title too long for the page is set smaller (down to TITLE_MIN_SIZE), then wrapped; the
+subtitle, notes and signature line wrap, so that nothing runs off the page.
+
+Progress: one bar over the three phases, weighted by their usual share of the time: layout
+reports rows laid out, drawing reports pages drawn, and a last call follows saving. Any call
+may raise Cancelled; the export then stops and leaves no file (exports.ledger.atomic_output).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +28,14 @@ from huiquan_desk.exports.pdftext import PdfText
 BODY_SIZE = 9.0
 HEADER_SIZE = 9.0
 TITLE_SIZE = 16.0
+TITLE_MIN_SIZE = 11.0  # a long title is set smaller down to this size, then wrapped
 LEADING = 1.3  # line height as a multiple of the font size
 PAD = 2.5  # cell padding, points
 MARGIN = 14 * mm
 MARGIN_LEFT = 20 * mm  # binding edge
+# Progress units per row for each phase (layout : drawing : saving ≈ 1 : 4 : 1 for 10,000 rows).
+LAYOUT_UNITS, DRAW_UNITS, SAVE_UNITS = 1, 4, 1
+PROGRESS_CALLS = 200  # at most about this many calls while drawing
 
 
 @dataclass
@@ -33,10 +44,27 @@ class _Row:
     height_lines: int
 
 
+def _fit(text: PdfText, line: str, width: float, size: float, min_size: float) -> tuple[float, list[str]]:
+    """(font size, lines): `line` set smaller, down to `min_size`, to fit `width`; wrapped if
+    even that is too wide (without hanging punctuation, so no line is wider than `width`)."""
+    natural = text.text_width(line, size)
+    if natural > width:
+        size = max(min_size, math.floor(size * width / natural * 2) / 2)  # in half points
+    return size, text.wrap(line, width, size, hang=False)
+
+
 def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> Path:
     page_w, page_h = landscape(A4) if ledger.landscape else A4
     text = PdfText()
     usable_w = page_w - MARGIN_LEFT - MARGIN
+    rows_unit = max(ledger.row_count, 1)
+    draw_from = rows_unit * LAYOUT_UNITS  # progress units when drawing starts, …
+    save_from = draw_from + rows_unit * DRAW_UNITS  # … when saving starts
+    progress_total = save_from + rows_unit * SAVE_UNITS
+
+    def layout_progress(done: int, _rows: int) -> None:
+        if progress is not None:
+            progress(min(done, rows_unit) * LAYOUT_UNITS, progress_total)
     total_units = sum(ledger.widths)
     col_w = [usable_w * w / total_units for w in ledger.widths]
     aligns = ledger.aligns
@@ -47,10 +75,15 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
         text.check(line, "（标题）")
     for line in ledger.headers:
         text.check(line, "（表头）")
+    title_size, title_lines = _fit(text, ledger.title, usable_w, TITLE_SIZE, TITLE_MIN_SIZE)
+    subtitle_lines = text.wrap(ledger.subtitle, usable_w, BODY_SIZE, hang=False)
+    note_lines = [line for note in ledger.notes for line in text.wrap(note, usable_w, BODY_SIZE, hang=False)]
+    sign_size = BODY_SIZE + 1
+    sign_lines = text.wrap(ledger.signature_line(), usable_w, sign_size, hang=False)
 
     # 1. Lay out: wrap every cell, then cut the rows into pages.
     rows: list[_Row] = []
-    for row, cells in ledger.table(progress):
+    for row, cells in ledger.table(layout_progress if progress is not None else None):
         wrapped = []
         for value, width in zip(cells, col_w, strict=True):
             value_text = "" if value is None else str(value)
@@ -63,7 +96,11 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
 
     top = page_h - MARGIN
     bottom = MARGIN + 8 * mm  # room for the page number
-    first_top = top - TITLE_SIZE * 1.6 - BODY_SIZE * 2.2
+    # Baselines of the title and subtitle lines on the first page, and where its table begins.
+    title_ys = [top - title_size - k * title_size * LEADING for k in range(len(title_lines))]
+    subtitle_top = title_ys[-1] - title_size * 0.6
+    subtitle_ys = [subtitle_top - BODY_SIZE - k * body_line for k in range(len(subtitle_lines))]
+    first_top = subtitle_ys[-1] - BODY_SIZE * 1.2
     page_lines = int((top - header_h - bottom - 2 * PAD) // body_line)
     pages: list[list[tuple[int, int, int]]] = [[]]  # per page: (row index, first line, line count)
     y = first_top - header_h
@@ -81,7 +118,8 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
             pages[-1].append((index, first, take))
             y -= take * body_line + 2 * PAD
             first += take
-    tail_h = (len(ledger.notes) + 2) * body_line + 4 * mm
+    sign_line = sign_size * LEADING
+    tail_h = (len(note_lines) + 2) * body_line + (len(sign_lines) - 1) * sign_line + 4 * mm
     if y - tail_h < bottom:
         pages.append([])
         y = top - header_h
@@ -97,7 +135,9 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
         for w in col_w:
             xs.append(xs[-1] + w)
 
-        def draw_cell_lines(lines: list[str], x0: float, width: float, y0: float, size: float, align: str) -> None:
+        def cell_lines(out: list[tuple[float, float, str]], lines: list[str], x0: float, width: float, y0: float,
+                       size: float, align: str) -> None:
+            """Add a cell's lines, placed, to `out` (drawn together with PdfText.draw_lines)."""
             yy = y0 - PAD - size
             for line in lines:
                 if line:
@@ -106,15 +146,17 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
                     else:
                         lw = text.text_width(line, size)
                         tx = x0 + (width - lw) / 2 if align == "center" else x0 + width - PAD - lw
-                    text.draw(canvas, tx, yy, line, size)
+                    out.append((tx, yy, line))
                 yy -= size * LEADING
 
         def draw_header(y0: float) -> float:
             canvas.setFillGray(0.87)
             canvas.rect(xs[0], y0 - header_h, xs[-1] - xs[0], header_h, stroke=0, fill=1)
             canvas.setFillGray(0)
+            placed: list[tuple[float, float, str]] = []
             for i, lines in enumerate(header_rows):
-                draw_cell_lines(lines, xs[i], col_w[i], y0, HEADER_SIZE, "center")
+                cell_lines(placed, lines, xs[i], col_w[i], y0, HEADER_SIZE, "center")
+            text.draw_lines(canvas, placed, HEADER_SIZE)
             return y0 - header_h
 
         def grid(y_top: float, y_bottom: float, row_bottoms: list[float]) -> None:
@@ -124,34 +166,47 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
             for x in xs:
                 canvas.line(x, y_top, x, y_bottom)
 
+        def centred(lines: list[str], ys: list[float], size: float) -> None:
+            for line, yy in zip(lines, ys, strict=True):
+                if line:  # centred over the table
+                    text.draw(canvas, xs[0] + (usable_w - text.text_width(line, size)) / 2, yy, line, size)
+
+        report_every = max(1, total_pages // PROGRESS_CALLS)
         for page_no, page in enumerate(pages, start=1):
             y_top = top
             if page_no == 1:
-                canvas.setFont(PRIMARY, TITLE_SIZE)
-                text.draw(canvas, (page_w - text.text_width(ledger.title, TITLE_SIZE)) / 2, top - TITLE_SIZE,
-                          ledger.title, TITLE_SIZE)
-                text.draw(canvas, (page_w - text.text_width(ledger.subtitle, BODY_SIZE)) / 2,
-                          top - TITLE_SIZE * 1.6 - BODY_SIZE, ledger.subtitle, BODY_SIZE)
+                centred(title_lines, title_ys, title_size)
+                centred(subtitle_lines, subtitle_ys, BODY_SIZE)
                 y_top = first_top
             y = draw_header(y_top)
             bottoms = [y]
+            placed = []
             for index, first, count in page:
                 row = rows[index]
                 for i, lines in enumerate(row.lines):
                     part = lines[first:first + count]
                     if part:
-                        draw_cell_lines(part, xs[i], col_w[i], y, BODY_SIZE, aligns[i])
+                        cell_lines(placed, part, xs[i], col_w[i], y, BODY_SIZE, aligns[i])
                 y -= count * body_line + 2 * PAD
                 bottoms.append(y)
+            text.draw_lines(canvas, placed, BODY_SIZE)
             grid(y_top, y, bottoms)
             if page_no == total_pages:
                 y -= body_line * 1.5
-                for note in ledger.notes:
-                    text.draw(canvas, xs[0], y, note, BODY_SIZE)
+                for note in note_lines:
+                    if note:
+                        text.draw(canvas, xs[0], y, note, BODY_SIZE)
                     y -= body_line
-                text.draw(canvas, xs[0], y - body_line * 0.5, ledger.signature_line(), BODY_SIZE + 1)
+                y -= body_line * 0.5
+                for line in sign_lines:
+                    text.draw(canvas, xs[0], y, line, sign_size)
+                    y -= sign_line
             footer = f"第 {page_no} 页 共 {total_pages} 页"
             text.draw(canvas, (page_w - text.text_width(footer, BODY_SIZE)) / 2, MARGIN, footer, BODY_SIZE)
             canvas.showPage()
+            if progress is not None and (page_no % report_every == 0 or page_no == total_pages):
+                progress(draw_from + (save_from - draw_from) * page_no // total_pages, progress_total)
         canvas.save()
+        if progress is not None:
+            progress(progress_total, progress_total)
     return Path(path)

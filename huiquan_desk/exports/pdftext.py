@@ -6,6 +6,8 @@ Shared by the ledger writer (exports.pdf) and the documents drawn by hand (expor
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -48,9 +50,11 @@ class PdfText:
                 self.fallback[char] = name
 
     def wrap(self, text: str, width: float, size: float, hang: bool = True) -> list[str]:
-        """Lines of `text` no wider than `width`. Punctuation never begins a line: with `hang` it
-        stays at the end of the line before, past the width; without, the character before it
-        moves to the next line with it (for text inside a drawn frame)."""
+        """Lines of `text` no wider than `width`. Punctuation never begins a line: with `hang` one
+        mark may stay at the end of the line before, past the width; a second one, or any one
+        without `hang` (for text inside a drawn frame), takes the character before it down to the
+        next line. Only a line of nothing but punctuation breaks before a mark, so that no line
+        is ever more than one character wider than `width`."""
         limit = width / size
         lines: list[str] = []
         for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n"):
@@ -58,17 +62,18 @@ class PdfText:
             for i, char in enumerate(paragraph):
                 w = self.width(char)
                 if used + w > limit and i > line_start:
-                    cut = -1
                     if char not in NO_LINE_START:
                         cut = last_space + 1 if last_space >= line_start and char != " " and char.isascii() else i
                         if cut <= line_start:
                             cut = i
-                    elif not hang:
+                    elif hang and used <= limit:
+                        cut = -1  # the first mark past the width hangs
+                    else:
                         cut = i - 1
                         while cut > line_start and paragraph[cut] in NO_LINE_START:
                             cut -= 1
                         if cut <= line_start:
-                            cut = -1  # a line of nothing but punctuation: let it hang
+                            cut = i  # a line of nothing but punctuation: break before this mark
                     if cut > line_start:
                         lines.append(paragraph[line_start:cut].rstrip())
                         line_start = cut
@@ -86,19 +91,47 @@ class PdfText:
             canvas.setFont(PRIMARY, size)
             canvas.drawString(x, y, text, mode=mode)
             return
+        for font, run in self._runs(text):
+            canvas.setFont(font, size)
+            canvas.drawString(x, y, run, mode=mode)
+            x += stringWidth(run, font, size)
+
+    def draw_lines(self, canvas: Canvas, lines: Iterable[tuple[float, float, str]], size: float) -> None:
+        """Draw many (x, y, text), all checked and of one size, as one PDF text object: the same
+        output as draw() for each, at a fraction of its cost per line (a table's hot path)."""
+        obj = canvas.beginText()
+        obj.setFont(PRIMARY, size)
+        current = PRIMARY
+        fallback = self.fallback
+        for x, y, text in lines:
+            if not fallback or not any(c in fallback for c in text):
+                if current != PRIMARY:
+                    obj.setFont(PRIMARY, size)
+                    current = PRIMARY
+                obj.setTextOrigin(x, y)
+                obj._textOut(text)
+                continue
+            for font, run in self._runs(text):
+                if font != current:
+                    obj.setFont(font, size)
+                    current = font
+                obj.setTextOrigin(x, y)
+                obj._textOut(run)
+                x += stringWidth(run, font, size)
+        canvas.drawText(obj)
+
+    def _runs(self, text: str) -> Iterator[tuple[str, str]]:
+        """(font, run) of `text` split where the font changes."""
         run, run_font = "", PRIMARY
         for char in text:
             font = self.fallback.get(char, PRIMARY)
             if font != run_font and run:
-                canvas.setFont(run_font, size)
-                canvas.drawString(x, y, run, mode=mode)
-                x += stringWidth(run, run_font, size)
+                yield run_font, run
                 run = ""
             run_font = font
             run += char
         if run:
-            canvas.setFont(run_font, size)
-            canvas.drawString(x, y, run, mode=mode)
+            yield run_font, run
 
     def text_width(self, text: str, size: float) -> float:
         return sum(self.width(c) for c in text) * size

@@ -28,6 +28,31 @@ def _styled(ws, value, **styles) -> WriteOnlyCell:  # type: ignore[no-untyped-de
     return cell
 
 
+def _set_value(cell: WriteOnlyCell, value: object) -> bool:
+    """Put `value` in `cell`; True if it is a string that must be guarded as text: one that
+    starts like a formula or that Excel would not read as text (an error code such as #N/A).
+    Control characters pasted from elsewhere, which a workbook cannot hold, are dropped."""
+    try:
+        cell.value = value
+    except IllegalCharacterError:
+        cell.value = value = ILLEGAL_CHARACTERS_RE.sub("", value)  # type: ignore[arg-type]
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or cell.data_type != "s"):
+        cell.data_type = "s"  # text, never run as a formula or read as an error code
+        return True
+    return False
+
+
+def _text(ws, value: str, **styles) -> WriteOnlyCell:  # type: ignore[no-untyped-def]
+    """A styled cell for a user-derived string outside the table (title, subtitle, notes,
+    signature line), guarded like the body cells."""
+    cell = WriteOnlyCell(ws)
+    if _set_value(cell, value):
+        styles = {**styles, "quotePrefix": True}
+    for name, style in styles.items():
+        setattr(cell, name, style)
+    return cell
+
+
 def write_xlsx(ledger: Ledger, path: Path, progress: Progress | None = None) -> Path:
     with atomic_output(path) as tmp:
         wb = Workbook(write_only=True)
@@ -59,46 +84,37 @@ def _fill(ws, ledger: Ledger, progress: Progress | None) -> None:  # type: ignor
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
 
-    ws.append([_styled(ws, ledger.title, font=Font(name=FONT_NAME, size=16, bold=True),
-                       alignment=Alignment(horizontal="center", vertical="center"))])
-    ws.append([_styled(ws, ledger.subtitle, font=Font(name=FONT_NAME, size=10),
-                       alignment=Alignment(horizontal="center"))])
+    ws.append([_text(ws, ledger.title, font=Font(name=FONT_NAME, size=16, bold=True),
+                     alignment=Alignment(horizontal="center", vertical="center"))])
+    ws.append([_text(ws, ledger.subtitle, font=Font(name=FONT_NAME, size=10),
+                     alignment=Alignment(horizontal="center"))])
     ws.merged_cells.add(f"A1:{last}1")
     ws.merged_cells.add(f"A2:{last}2")
     header_font = Font(name=FONT_NAME, size=10, bold=True)
     header_fill = PatternFill("solid", fgColor="DDDDDD")
     header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.append([_styled(ws, h, font=header_font, fill=header_fill, alignment=header_align, border=_BORDER)
+    ws.append([_text(ws, h, font=header_font, fill=header_fill, alignment=header_align, border=_BORDER)
                for h in ledger.headers])
 
-    # One styled template cell per alignment; data cells share its style array (fast path).
+    # Styled template cells per alignment, plain and guarded as text (quotePrefix); data cells
+    # share their style arrays (fast path).
     body_font = Font(name=FONT_NAME, size=10)
-    templates = {
-        align: _styled(ws, None, font=body_font, border=_BORDER,
+
+    def template(align: str, quote: bool):  # type: ignore[no-untyped-def]
+        return _styled(ws, None, font=body_font, border=_BORDER, quotePrefix=quote,
                        alignment=Alignment(horizontal=align, vertical="top", wrap_text=True))._style
-        for align in set(ledger.aligns)
-    }
-    text_template = _styled(ws, None, font=body_font, border=_BORDER, quotePrefix=True,
-                            alignment=Alignment(horizontal="left", vertical="top", wrap_text=True))._style
-    column_styles = [templates[a] for a in ledger.aligns]
+
+    column_styles = [(template(a, False), template(a, True)) for a in ledger.aligns]
 
     for _row, values in ledger.table(progress):
         out = []
-        for value, style in zip(values, column_styles, strict=True):
+        for value, (style, text_style) in zip(values, column_styles, strict=True):
             cell = WriteOnlyCell(ws)
-            try:
-                cell.value = value
-            except IllegalCharacterError:  # control characters pasted from elsewhere
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # type: ignore[arg-type]
-            if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or cell.data_type != "s"):
-                cell.data_type = "s"  # text, never run as a formula or read as an error code
-                cell._style = copy(text_template)
-            else:
-                cell._style = copy(style)
+            cell._style = copy(text_style if _set_value(cell, value) else style)
             out.append(cell)
         ws.append(out)
 
     ws.append([])
     for note in ledger.notes:
-        ws.append([note])
-    ws.append([ledger.signature_line()])
+        ws.append([_text(ws, note)])
+    ws.append([_text(ws, ledger.signature_line())])

@@ -1,5 +1,7 @@
 """Both ledger writers, read back the way a user (or an inspector's Excel) would."""
 
+import errno
+import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -7,10 +9,13 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from huiquan_desk.domain.errors import StorageError
+from huiquan_desk.domain.errors import Cancelled, StorageError
+from huiquan_desk.exports import ledger as ledger_module
+from huiquan_desk.exports import pdf as pdf_module
 from huiquan_desk.exports.fonts import MissingGlyphError
 from huiquan_desk.exports.ledger import Column, Ledger
 from huiquan_desk.exports.pdf import write_pdf
+from huiquan_desk.exports.pdftext import NO_LINE_START, PdfText
 from huiquan_desk.exports.xlsx import write_xlsx
 from huiquan_desk.services import activities as svc
 from huiquan_desk.services.activities import ActivityFilter
@@ -152,3 +157,178 @@ def test_failed_export_keeps_the_previous_file(tmp_path) -> None:
     with pytest.raises(MissingGlyphError):
         write_pdf(_ledger([{"name": "𠀾", "text": ""}]), out)
     assert out.read_bytes() == b"previous"
+
+
+# ---------------------------------------------------------------------------------------------
+# Review findings: overprinting punctuation, long titles, cancelling while drawing, formula guard
+
+
+@pytest.fixture
+def drawn(monkeypatch) -> list[tuple[float, float, str, float]]:  # type: ignore[no-untyped-def]
+    """Every string the PDF writers draw: (x, y, text, size)."""
+    calls: list[tuple[float, float, str, float]] = []
+    draw, draw_lines = PdfText.draw, PdfText.draw_lines
+
+    def recording(self, canvas, x, y, text, size, mode=None):  # type: ignore[no-untyped-def]
+        calls.append((x, y, text, size))
+        draw(self, canvas, x, y, text, size, mode)
+
+    def recording_lines(self, canvas, lines, size):  # type: ignore[no-untyped-def]
+        lines = list(lines)
+        calls.extend((x, y, text, size) for x, y, text in lines)
+        draw_lines(self, canvas, lines, size)
+
+    monkeypatch.setattr(PdfText, "draw", recording)
+    monkeypatch.setattr(PdfText, "draw_lines", recording_lines)
+    return calls
+
+
+def _columns_x(ledger: Ledger) -> list[float]:
+    """The column edges write_pdf uses (landscape A4)."""
+    usable = 841.89 - pdf_module.MARGIN_LEFT - pdf_module.MARGIN
+    xs = [pdf_module.MARGIN_LEFT]
+    for width in ledger.widths:
+        xs.append(xs[-1] + usable * width / sum(ledger.widths))
+    return xs
+
+
+def test_wrap_hangs_at_most_one_punctuation_mark() -> None:
+    text = PdfText()
+    for hang in (True, False):
+        assert text.wrap("好" * 10 + "。！好好", 90, 9, hang=hang) == ["好" * 9, "好。！好好"]  # 好 comes down too
+    run = "好" * 5 + "！" * 30 + "……”" * 5 + "。" * 40
+    for hang, extra in ((True, 1), (False, 0)):
+        lines = text.wrap(run, 90, 9, hang=hang)
+        assert "".join(lines) == run
+        assert all(text.text_width(line, 9) <= 90 + extra * 9 + 1e-6 for line in lines), lines
+        # a line begins with punctuation only after one that has nothing but punctuation to give
+        for before, line in zip(lines, lines[1:], strict=False):
+            assert line[0] not in NO_LINE_START or set(before[1:]) <= NO_LINE_START, (before, line)
+
+
+def test_pdf_punctuation_runs_stay_in_their_cell(tmp_path, drawn) -> None:
+    cell_text = ["。" * 40, "好" * 5 + "！" * 30 + "……”" * 5]
+    ledger = Ledger("标点台账", "副标题", [Column("内容", lambda r: r, 10), Column("备注", lambda r: "", 70)],
+                    cell_text, len(cell_text), numbered=False)
+    out = write_pdf(ledger, tmp_path / "p.pdf")
+    xs = _columns_x(ledger)
+    room = xs[1] - xs[0] - 2 * pdf_module.PAD
+    assert 8 * 9 < room < 11 * 9  # about ten characters
+    measure = PdfText()
+    one_char = max(measure.text_width(c, pdf_module.BODY_SIZE) for c in "".join(cell_text))
+    lines = [(x, t) for x, _y, t, size in drawn if set(t) <= set("".join(cell_text)) and size == pdf_module.BODY_SIZE]
+    assert len(lines) >= 10
+    for x, line in lines:
+        assert xs[0] <= x < xs[1]
+        assert measure.text_width(line, pdf_module.BODY_SIZE) <= room + one_char + 1e-6, line
+    _reader, extracted = pdf_text(out)
+    for char, count in (("。", 40), ("！", 30), ("…", 10), ("”", 5), ("好", 5)):
+        assert extracted.count(char) == count, char
+
+
+@pytest.mark.parametrize("repeat", [5, 12])  # 60 characters: set smaller; 144: wrapped as well
+def test_pdf_long_title_and_subtitle_stay_on_the_page(tmp_path, drawn, repeat) -> None:
+    title = "城门镇惠泉社区居民委员会" * repeat
+    subtitle = ("单位：城门镇惠泉社区居民委员会第三网格    时间：2026年1月1日至2026年12月31日    类别：全部    " * 8)[:300]
+    ledger = Ledger(title, subtitle, [Column("姓名", lambda r: r, 10)], ["王堃"], 1,
+                    notes=["注：" + "备注文字很长，" * 60])
+    out = write_pdf(ledger, tmp_path / "t.pdf")
+    left, right = pdf_module.MARGIN_LEFT, 841.89 - pdf_module.MARGIN
+    measure = PdfText()
+    for x, _y, line, size in drawn:
+        assert x >= left - 1e-6 and x + measure.text_width(line, size) <= right + 1e-6, (line, size)
+    title_sizes = {size for _x, _y, line, size in drawn if line and set(line) <= set(title)}
+    assert len(title_sizes) == 1 and pdf_module.TITLE_MIN_SIZE <= title_sizes.pop() < pdf_module.TITLE_SIZE
+    title_lines = [line for _x, _y, line, size in drawn if set(line) <= set(title) and size > pdf_module.BODY_SIZE]
+    assert "".join(title_lines) == title and (len(title_lines) > 1) == (repeat > 5)
+
+    def squeeze(s: str) -> str:
+        return "".join(s.split())
+
+    _reader, extracted = pdf_text(out)
+    for whole in (title, subtitle, ledger.notes[0]):
+        assert squeeze(whole) in squeeze(extracted)
+    assert extracted.index("王堃") > extracted.index("类别")  # the table starts below the subtitle
+
+
+def test_pdf_cancel_while_drawing_leaves_no_file(tmp_path) -> None:
+    rows = [{"name": f"志愿者{i}", "text": "入户走访，宣传垃圾分类知识。" * 3} for i in range(400)]
+    calls: list[tuple[int, int]] = []
+    layout_done = len(rows) * pdf_module.LAYOUT_UNITS
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+        if done > layout_done:  # the first report from drawing
+            raise Cancelled
+
+    out = tmp_path / "a.pdf"
+    with pytest.raises(Cancelled):
+        write_pdf(_ledger(rows), out, progress)
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its .part
+    assert (layout_done, calls[0][1]) in calls  # cancelled after the layout had finished …
+    assert calls[-1][0] < calls[-1][1]  # … and before drawing had
+
+    calls.clear()
+    write_pdf(_ledger(rows), out, lambda done, total: calls.append((done, total)))
+    dones = [done for done, _total in calls]
+    assert {total for _done, total in calls} == {calls[-1][0]} and dones == sorted(dones)
+    assert len([d for d in dones if layout_done < d < calls[-1][0]]) >= 5  # the bar moves while drawing
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_xlsx_title_notes_and_signature_are_never_formulas(tmp_path) -> None:
+    title = '=HYPERLINK("http://x","惠泉社区")'
+    ledger = Ledger(title, "=1+1 副标题", [Column("内容", lambda r: r, 10), Column("负责人", lambda r: "-", 8, "center")],
+                    ["+86 电话"], 1, notes=["=SUM(A1:A9)", "@提醒", "#N/A"])
+    out = write_xlsx(ledger, tmp_path / "f.xlsx")
+    ws = openpyxl.load_workbook(out).active
+    texts = {"A1": title, "A2": "=1+1 副标题", "B4": "+86 电话", "C4": "-", "A6": "=SUM(A1:A9)", "A7": "@提醒",
+             "A8": "#N/A"}
+    for ref, value in texts.items():
+        assert (ws[ref].data_type, ws[ref].value, ws[ref].quotePrefix) == ("s", value, True), ref
+    assert ws["C4"].alignment.horizontal == "center"  # guarded, and still in its column's alignment
+    assert ws["A9"].data_type == "s" and ws["A9"].value.startswith("填表人：")
+
+
+def test_xlsx_cancelled_leaves_no_file(tmp_path) -> None:
+    out = tmp_path / "a.xlsx"
+
+    def cancel(_done: int, _total: int) -> None:
+        raise Cancelled
+
+    with pytest.raises(Cancelled):
+        write_xlsx(_ledger([{"name": "王堃", "text": "x"}] * 500), out, cancel)
+    assert list(tmp_path.iterdir()) == []
+    out.write_bytes(b"previous")
+    with pytest.raises(Cancelled):
+        write_xlsx(_ledger([{"name": "王堃", "text": "x"}]), out, cancel)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"] and out.read_bytes() == b"previous"
+
+
+def test_failure_right_after_creating_the_temp_file_leaves_no_part_file(tmp_path, monkeypatch) -> None:
+    real_close = os.close
+
+    def failing_close(fd: int) -> None:
+        real_close(fd)
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(ledger_module.os, "close", failing_close)
+    with pytest.raises(StorageError):
+        with ledger_module.atomic_output(tmp_path / "a.xlsx"):
+            pytest.fail("the block must not run")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_table_draws_fallback_characters_in_place(tmp_path, drawn) -> None:
+    from huiquan_desk.exports.fonts import PRIMARY, fonts
+
+    if fonts().font_for("☑") in (None, PRIMARY) or fonts().font_for("♻") in (None, PRIMARY):
+        pytest.skip("no fallback font with ☑ and ♻ on this machine")
+    rows = [{"name": "王堃☑", "text": "已签到☑王堃♻，" * 8}]
+    out = write_pdf(_ledger(rows), tmp_path / "f.pdf")
+    reader, extracted = pdf_text(out)
+    assert "".join(extracted.split()).count("已签到☑王堃♻") == 8 and "王堃☑" in extracted
+    embedded = embedded_fonts(reader)
+    assert len(embedded) >= 2 and not any(f.startswith("NOT-EMBEDDED") for f in embedded)  # primary + fallback
+    assert any("☑" in line for _x, _y, line, _size in drawn)
