@@ -6,7 +6,9 @@
     huiquan-desk export activities --format xlsx|pdf -o FILE [--from D] [--to D] [--category NAME]
     huiquan-desk export volunteers|service-hours --format xlsx|pdf -o FILE [--from D] [--to D]
     huiquan-desk export certificate --volunteer ID-OR-NUMBER -o FILE.pdf [--from D] [--to D]
-    huiquan-desk check                            database and attachment integrity
+    huiquan-desk backup [-o FILE-OR-FOLDER]       one zip: database snapshot + attachments + manifest
+    huiquan-desk restore FILE.zip [--yes]         replace the data with a backup (asks first)
+    huiquan-desk check                            database, attachment and backup integrity
 """
 
 from __future__ import annotations
@@ -40,7 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     sub.add_parser("demo", help="在空的数据文件夹里生成演示社区（近十二个月的活动和照片）")
-    sub.add_parser("check", help="检查数据库完整性和附件文件，有问题时以非零状态退出")
+    sub.add_parser("check", help="检查数据库完整性、附件文件和备份，有问题时以非零状态退出")
+    bak = sub.add_parser("backup", help="立即备份（数据库快照 + 附件 + 校验清单，一个 zip 文件）")
+    bak.add_argument("-o", "--output", type=Path,
+                     help="备份文件或文件夹（如 U 盘）；默认放在数据文件夹的 backups/ 里")
+    res = sub.add_parser("restore", help="用备份替换当前数据（当前数据会先自动备份）")
+    res.add_argument("file", type=Path, help="备份文件 .zip")
+    res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
 
     imp = sub.add_parser("import", help="从 Excel 导入")
     imp_sub = imp.add_subparsers(dest="what", required=True)
@@ -95,7 +103,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     ws = _open(args)
     with ws.read() as session:
-        report = check(session, ws.files)
+        report = check(session, ws.files, data=ws.data)
     print(f"数据文件夹：{ws.data.root}")
     for note in report.notes:
         print(f"  ✓ {note}")
@@ -103,6 +111,80 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"  ✗ {problem}")
     print("检查通过。" if report.ok else f"发现 {len(report.problems)} 个问题。")
     return 0 if report.ok else 1
+
+
+RESTORE_QUESTION = "恢复会用备份替换当前数据（当前数据会先自动备份），确定吗？[y/N] "
+
+
+def _counts_line(info) -> str:  # type: ignore[no-untyped-def]
+    from huiquan_desk.storage.backups import human_size
+
+    return f"{info.summary()}；{human_size(info.size)}"
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.workspace import open_workspace
+    from huiquan_desk.storage import backups
+    from huiquan_desk.storage.guard import DataLock
+
+    data = data_dir(args.data_dir)
+    with DataLock(data):
+        backups.finish_interrupted_restore(data)
+        info = backups.create_backup(data, "manual", dest=args.output)
+    ws = open_workspace(data, daily_backup=False)
+    try:
+        ws.log("backup", "backup", f"备份到 {info.path.name}", {"file": str(info.path), "files": info.files})
+    finally:
+        ws.close()
+    print(f"已备份到 {info.path}")
+    print(f"  {_counts_line(info)}")
+    if info.missing:
+        print(f"  注意：{len(info.missing)} 个附件文件缺失，没有放进备份（运行 check 查看）。")
+    return 0
+
+
+def _confirmed() -> bool:
+    print(RESTORE_QUESTION, end="", flush=True)
+    try:
+        answer = sys.stdin.readline() if sys.stdin is not None else ""
+    except (OSError, ValueError):
+        answer = ""
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        print()  # the answer came from a pipe: end the question's line
+    return answer.strip().lower() in ("y", "yes", "是")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.workspace import open_workspace
+    from huiquan_desk.storage import backups
+    from huiquan_desk.storage.guard import DataLock
+
+    data = data_dir(args.data_dir)
+    info = backups.inspect_backup(args.file)
+    print(f"备份文件：{args.file}")
+    if info.problems:
+        print("这个备份不能用来恢复，当前数据没有任何改动：", file=sys.stderr)
+        for problem in info.problems:
+            print(f"  ✗ {problem}", file=sys.stderr)
+        return 1
+    print(f"  {_counts_line(info)}")
+    if not args.yes and not _confirmed():
+        print("\n已取消，当前数据没有任何改动。")
+        return 1
+    with DataLock(data):
+        report = backups.restore_backup(data, args.file)
+    ws = open_workspace(data, daily_backup=False)  # migrates a backup from an older version
+    try:
+        ws.log("restore", "backup", f"从备份 {info.path.name} 恢复", {"file": str(info.path)})
+    finally:
+        ws.close()
+    print(f"已从备份恢复：{info.summary()}")
+    print(f"  复制回 {report.files_added} 个附件文件，移除 {report.files_removed} 个不属于该备份的文件。")
+    if report.safety_backup is not None:
+        print(f"  恢复前的数据已保存到 {report.safety_backup}")
+    for note in report.notes:
+        print(f"  注意：{note}")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -183,7 +265,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"demo": cmd_demo, "check": cmd_check, "import": cmd_import, "export": cmd_export}
+    commands = {"demo": cmd_demo, "check": cmd_check, "import": cmd_import, "export": cmd_export,
+                "backup": cmd_backup, "restore": cmd_restore}
     if args.command is None:
         from huiquan_desk.ui.app import run
 

@@ -21,6 +21,7 @@ from huiquan_desk.domain.activity import (
 )
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.text import clean
+from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.categories import subtree_ids
 from huiquan_desk.storage.engine import spaced
 from huiquan_desk.storage.files import FileStore
@@ -346,7 +347,9 @@ def add_attachments(session: Session, activity_id: int, items: Sequence[NewAttac
 
 
 def delete_activities(session: Session, activity_ids: Sequence[int]) -> int:
-    """Delete activities with their attachment records. Archived ones are refused."""
+    """Move activities with their attachment records to the recycle bin. Archived ones are refused.
+
+    The photo files stay in files/ (the bin entry still names them), so a restore brings them back."""
     activities = [_editable(session, i) for i in activity_ids]
     archived = [a.title for a in activities if a.status == ActivityStatus.ARCHIVED.value]
     if archived:
@@ -359,6 +362,6 @@ def delete_activities(session: Session, activity_ids: Sequence[int]) -> int:
         raise ValidationError.single("志愿服务记录", f"{names}已有志愿服务记录，按记录办法应保留；"
                                      "如确属误录，请先在「志愿服务登记」中取消这些志愿者")
     for activity in activities:
-        session.delete(activity)
-    session.flush()
+        recycle_bin.move_to_bin(session, activity, list(activity.attachments),
+                                f"{activity.title}（{activity.start_at:%Y-%m-%d}）")
     return len(activities)

@@ -44,6 +44,7 @@ from huiquan_desk.services.excel_import import (
     save_workbook,
     template_workbook,
 )
+from huiquan_desk.storage import audit
 from huiquan_desk.storage.models import Activity
 
 # Every header the import understands, per field; the first name is the canonical label
@@ -263,6 +264,9 @@ def import_activities(session: Session, path: str | Path, progress: Progress | N
         sheet.require_records()
     if rows:  # never empty here (require_records() refuses a sheet without records), but an empty
         session.execute(insert(Activity.__table__), rows)  # executemany would insert one blank row
+        # One entry in the audit trail for the whole file (a Core insert is not seen by the ORM hook).
+        audit.record(session, "import", "activities", f"导入 {len(rows)} 项活动（{Path(path).name}）",
+                     details={"文件": str(path), "条数": len(rows)})
     if progress is not None:
         progress(sheet.total, sheet.total)
     return ImportReport(rows_read=len(rows), created=len(rows), header_row=sheet.header.row,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import NotFoundError, ValidationError
 from huiquan_desk.domain.text import clean
+from huiquan_desk.services.accounts import require_admin
 from huiquan_desk.storage.models import Activity, Category
 
 FESTIVAL_CATEGORY = "传统节日"
@@ -90,6 +91,7 @@ def _check_name(session: Session, name: str, parent_id: int | None, exclude: int
 
 
 def add_category(session: Session, name: str, parent_id: int | None = None) -> CategoryNode:
+    require_admin(session, "修改活动类别")
     if parent_id is not None and session.get(Category, parent_id) is None:
         raise NotFoundError("上级类别不存在，可能已被删除。")
     name = _check_name(session, name, parent_id)
@@ -101,6 +103,7 @@ def add_category(session: Session, name: str, parent_id: int | None = None) -> C
 
 
 def rename_category(session: Session, category_id: int, name: str) -> None:
+    require_admin(session, "修改活动类别")
     category = session.get(Category, category_id)
     if category is None:
         raise NotFoundError("类别不存在，可能已被删除。")
@@ -109,6 +112,7 @@ def rename_category(session: Session, category_id: int, name: str) -> None:
 
 
 def delete_category(session: Session, category_id: int) -> None:
+    require_admin(session, "修改活动类别")
     category = session.get(Category, category_id)
     if category is None:
         raise NotFoundError("类别不存在，可能已被删除。")

@@ -126,3 +126,35 @@ def export_certificate(session: Session, certificate_id: int, path: Path) -> Pat
         raise ValidationError.single("格式", "志愿服务记录证明只能导出为 PDF（文件名以 .pdf 结尾）")
     info = get_certificate(session, certificate_id)
     return write_certificate_pdf(info, get_profile(session).name, Path(path))
+
+
+# --- audit trail ------------------------------------------------------------------------------------
+def audit_scope(entity: str | None = None, entity_id: int | None = None, user: str | None = None,
+                date_from: date | None = None, date_to: date | None = None, text: str = "") -> str:
+    """The filters of an audit export in words, for the ledger's subtitle."""
+    from huiquan_desk.exports.activity_ledger import period_text
+    from huiquan_desk.services.audit_log import entity_label
+
+    parts = [f"时间：{period_text(date_from, date_to)}"]
+    if entity:
+        parts.append(f"对象：{entity_label(entity)}" + (f" #{entity_id}" if entity_id is not None else ""))
+    if user:
+        parts.append(f"操作人：{user}")
+    if text.strip():
+        parts.append(f"检索：{text.strip()}")
+    return "    ".join(parts)
+
+
+def export_audit(session: Session, path: Path, fmt: str | None = None, progress: Progress | None = None,
+                 **filters) -> int:  # type: ignore[no-untyped-def]
+    """Write the 操作日志 for the filters of services.audit_log.query_audit (all matching entries
+    unless `limit` is given); returns the entries written."""
+    from huiquan_desk.exports.audit_ledger import audit_ledger
+    from huiquan_desk.services.audit_log import query_audit
+
+    fmt = format_from_path(path, fmt)
+    rows = query_audit(session, **{"limit": None, **filters})
+    profile = get_profile(session)
+    scope = audit_scope(**{k: v for k, v in filters.items() if k != "limit"})
+    render(audit_ledger(rows, profile.name, scope, profile.preparer), Path(path), fmt, progress)
+    return len(rows)

@@ -1,4 +1,4 @@
-"""`huiquan-desk check`: database integrity and attachment files, reported in Chinese."""
+"""`huiquan-desk check`: database integrity, attachment files and backups, reported in Chinese."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import Progress
+from huiquan_desk.paths import DataDir
 from huiquan_desk.storage.files import FileStore
 from huiquan_desk.storage.migrate import HEAD_REVISION, current_revision
 from huiquan_desk.storage.models import Activity, Attachment
@@ -24,7 +25,37 @@ class CheckReport:
         return not self.problems
 
 
-def check(session: Session, store: FileStore, progress: Progress | None = None) -> CheckReport:
+def check_backups(data: DataDir, report: CheckReport, progress: Progress | None = None) -> None:
+    """The newest backup in data/backups is verified fully (every member's SHA-256, the database
+    inside); the others by their manifest. A broken one is a problem, no backup at all a note."""
+    from huiquan_desk.storage import backups
+
+    found = backups.list_backups(data)
+    if not found:
+        report.notes.append("备份文件夹里还没有备份（每天第一次打开时会自动备份）")
+        return
+    newest, *older = found
+    problems = newest.problems if newest.ok is False else backups.verify_backup(newest.path, progress)
+    for problem in problems:
+        report.problems.append(f"最新的备份 {newest.path.name}：{problem}")
+    if not problems:
+        report.notes.append(f"最新的备份 {newest.path.name} 完整可用（{newest.summary()}）")
+    broken = [info for info in older if info.ok is False]
+    for info in broken:
+        report.problems.append(f"备份 {info.path.name} 已损坏：{'；'.join(info.problems)}")
+    report.notes.append(f"备份文件夹里共有 {len(found)} 个备份（其余 {len(older)} 个已核对备份说明）")
+
+
+def check(session: Session, store: FileStore, progress: Progress | None = None,
+          data: DataDir | None = None) -> CheckReport:
+    """With `data`, the backups in data/backups are checked too (see `check_backups`)."""
+    report = _check_database(session, store, progress)
+    if data is not None:
+        check_backups(data, report)
+    return report
+
+
+def _check_database(session: Session, store: FileStore, progress: Progress | None) -> CheckReport:
     report = CheckReport()
     result = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
     if result != ["ok"]:

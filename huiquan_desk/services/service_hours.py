@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import volunteer as rules
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.text import clean
 from huiquan_desk.domain.volunteer import ServiceSource
+from huiquan_desk.services import recycle_bin
 from huiquan_desk.storage.models import Activity, ServiceRecord, Team, Volunteer, now
 
 MAX_MINUTES = 24 * 60
@@ -83,11 +84,8 @@ def record_attendance(session: Session, activity_id: int, served: Mapping[int, i
     existing = {r.volunteer_id: r for r in session.scalars(select(ServiceRecord).where(
         ServiceRecord.activity_id == activity_id, ServiceRecord.source == ServiceSource.ACTIVITY.value))}
     late = rules.is_late(activity.end_at.date(), at.date())
-    gone = [vid for vid in existing if vid not in served]
-    if gone:
-        session.execute(delete(ServiceRecord).where(ServiceRecord.activity_id == activity_id,
-                                                    ServiceRecord.source == ServiceSource.ACTIVITY.value,
-                                                    ServiceRecord.volunteer_id.in_(gone)))
+    for vid in [vid for vid in existing if vid not in served]:  # through the ORM: each removal is audited
+        session.delete(existing.pop(vid))
     # What the record copies from the activity; refreshed on every save so a corrected date or
     # title of the activity reaches the records already entered (their hours and entry stay as they were).
     copied = dict(service_date=activity.start_at.date(), title=activity.title, place=activity.place,
@@ -166,14 +164,16 @@ def add_supplement(session: Session, draft: SupplementDraft, entered_by: str, at
     return record.id
 
 
-def delete_supplement(session: Session, record_id: int) -> None:
+def delete_supplement(session: Session, record_id: int) -> int:
+    """Move a 补录 record to the recycle bin; returns the bin id."""
     record = session.get(ServiceRecord, record_id)
     if record is None:
         raise NotFoundError("该服务记录已不存在。")
     if record.source != ServiceSource.SUPPLEMENT.value:
         raise ValidationError.single("服务记录", "随活动登记的时长请在活动的「志愿服务登记」中修改")
-    session.delete(record)
-    session.flush()
+    name = session.scalar(select(Volunteer.name).where(Volunteer.id == record.volunteer_id)) or ""
+    label = f"{name}：{record.service_date:%Y-%m-%d}「{record.title}」{rules.hours_text(record.minutes)} 小时"
+    return recycle_bin.move_to_bin(session, record, (), label)
 
 
 # --- totals and ledgers ---------------------------------------------------------------------------

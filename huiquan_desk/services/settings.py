@@ -55,6 +55,9 @@ def get_profile(session: Session) -> CommunityProfile:
 
 
 def save_profile(session: Session, profile: CommunityProfile) -> CommunityProfile:
+    from huiquan_desk.services.accounts import require_admin  # accounts reads settings: import here
+
+    require_admin(session, "修改社区信息")
     cleaned = CommunityProfile(**{k: clean(v) for k, v in asdict(profile).items()})
     problems = []
     if not cleaned.name:

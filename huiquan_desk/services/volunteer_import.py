@@ -45,6 +45,7 @@ from huiquan_desk.services.volunteers import (
     list_teams,
     next_volunteer_number,
 )
+from huiquan_desk.storage import audit
 from huiquan_desk.storage.models import Team, Volunteer
 
 L = rules.FIELD_LABELS
@@ -248,6 +249,9 @@ def import_volunteers(session: Session, path: str | Path, progress: Progress | N
     rows = [_insert_values(d, now) for d in reader.drafts]
     if rows:  # never empty here, but an empty executemany would insert one blank row
         session.execute(insert(Volunteer.__table__), rows)
+        # One entry in the audit trail for the whole file (a Core insert is not seen by the ORM hook).
+        audit.record(session, "import", "volunteers", f"导入 {len(rows)} 名志愿者（{Path(path).name}）",
+                     details={"文件": str(path), "条数": len(rows)})
     if progress is not None:
         progress(sheet.total, sheet.total)
     return VolunteerImportReport(rows_read=len(rows), created=len(rows), header_row=sheet.header.row,

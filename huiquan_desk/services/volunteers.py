@@ -12,6 +12,8 @@ from huiquan_desk.domain import volunteer as rules
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.identity import age_on, mask_id, mask_phone, normalize_id, normalize_phone, parse_id
 from huiquan_desk.domain.text import clean
+from huiquan_desk.services import recycle_bin
+from huiquan_desk.services.accounts import require_admin
 from huiquan_desk.services.settings import get_setting, set_setting
 from huiquan_desk.storage.models import (
     Certificate,
@@ -69,6 +71,7 @@ def _team_name(session: Session, name: str, exclude: int | None = None) -> str:
 
 
 def add_team(session: Session, name: str, description: str = "") -> int:
+    require_admin(session, "修改志愿服务队伍")
     order = session.scalar(select(func.max(Team.sort_order))) or 0
     team = Team(name=_team_name(session, name), description=clean(description), sort_order=order + 1)
     session.add(team)
@@ -77,6 +80,7 @@ def add_team(session: Session, name: str, description: str = "") -> int:
 
 
 def rename_team(session: Session, team_id: int, name: str, description: str | None = None) -> None:
+    require_admin(session, "修改志愿服务队伍")
     team = session.get(Team, team_id)
     if team is None:
         raise NotFoundError("队伍不存在，可能已被删除。")
@@ -87,6 +91,7 @@ def rename_team(session: Session, team_id: int, name: str, description: str | No
 
 
 def delete_team(session: Session, team_id: int) -> None:
+    require_admin(session, "修改志愿服务队伍")
     team = session.get(Team, team_id)
     if team is None:
         raise NotFoundError("队伍不存在，可能已被删除。")
@@ -113,6 +118,7 @@ def star_thresholds(session: Session) -> tuple[int, ...]:
 
 
 def set_star_thresholds(session: Session, text: str) -> tuple[int, ...]:
+    require_admin(session, "修改星级时长标准")
     try:
         values = rules.parse_thresholds(text)
     except ValueError as err:
@@ -340,15 +346,19 @@ def update_volunteer(session: Session, volunteer_id: int, draft: VolunteerDraft)
     session.flush()
 
 
-def delete_volunteer(session: Session, volunteer_id: int) -> None:
+def delete_volunteer(session: Session, volunteer_id: int) -> int:
+    """Move a volunteer with their trainings, commendations and evaluations to the recycle bin.
+
+    Refused while service records or certificates name them (the 记录办法 keeps those). Returns the bin id."""
     v = _get(session, volunteer_id)
     services = session.scalar(select(func.count()).select_from(ServiceRecord).where(ServiceRecord.volunteer_id == volunteer_id))
     certificates = session.scalar(select(func.count()).select_from(Certificate).where(Certificate.volunteer_id == volunteer_id))
     if services or certificates:
         raise ValidationError.single(L["name"], f"「{v.name}」已有 {services} 条服务记录、{certificates} 份证明，"
                                      "按记录办法应保留，不能删除")
-    session.delete(v)
-    session.flush()
+    children = [row for model in (Training, Commendation, Evaluation)
+                for row in session.scalars(select(model).where(model.volunteer_id == volunteer_id).order_by(model.id))]
+    return recycle_bin.move_to_bin(session, v, children, f"{v.name}（{v.number}）")
 
 
 def _get(session: Session, volunteer_id: int) -> Volunteer:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import logging
 import logging.handlers
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from huiquan_desk.domain.errors import PermissionDenied, StorageError
+from huiquan_desk.domain.errors import HuiquanError, PermissionDenied, StorageError
 from huiquan_desk.paths import DataDir
 from huiquan_desk.storage import audit, migrate
 from huiquan_desk.storage.engine import dry_run, make_engine, make_sessionmaker, unit_of_work
@@ -89,22 +91,61 @@ def setup_logging(data: DataDir) -> logging.Handler:
     return handler
 
 
-def open_workspace(data: DataDir) -> Workspace:
-    """Create the folder if needed, migrate the database to the newest schema and open it."""
+def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
+    """Create the folder if needed, finish a restore that was interrupted, migrate the database
+    to the newest schema (after a pre-migration backup) and open it; then take the day's
+    automatic backup unless one exists already (a directory listing) or the database is new.
+
+    `daily_backup=False` for commands that are themselves a backup or restore."""
+    from huiquan_desk.storage import backups
+
     try:
         data.ensure()
     except OSError as err:
         raise StorageError(f"无法创建数据文件夹 {data.root}：{err.strerror}。请换一个可写的位置（--data-dir）。") from err
     handler = setup_logging(data)
-    engine = make_engine(data.database)
-    try:
-        if migrate.upgrade(engine):
-            log.info("database migrated to %s", migrate.HEAD_REVISION)
-    except Exception as err:
-        engine.dispose()
+
+    def give_up() -> None:
         log.removeHandler(handler)
         handler.close()
+
+    try:
+        note = backups.finish_interrupted_restore(data)
+    except (OSError, sqlite3.Error, HuiquanError) as err:
+        give_up()
+        raise StorageError(f"上次从备份恢复没有完成，也无法自动完成：{err}。请重新从备份恢复。") from err
+    if note:
+        log.warning(note)
+    existed = data.database.is_file() and data.database.stat().st_size > 0
+    engine = make_engine(data.database)
+
+    def before_migration(revision: str | None) -> None:
+        if revision is None or not existed:
+            return  # a brand-new database: nothing to keep
+        try:
+            backups.create_backup(data, "pre-migration")
+            backups.prune_backups(data, kinds=("pre-migration",))
+        except HuiquanError as err:
+            raise StorageError(f"升级数据库前的自动备份没有完成，数据库没有升级，也没有改动：{err}") from err
+
+    try:
+        if migrate.upgrade(engine, before=before_migration):
+            log.info("database migrated to %s", migrate.HEAD_REVISION)
+    except HuiquanError:
+        engine.dispose()
+        give_up()
+        raise
+    except Exception as err:
+        engine.dispose()
+        give_up()
         raise StorageError(f"无法打开数据库 {data.database}：{err}") from err
+    if daily_backup and existed:
+        started = time.perf_counter()
+        try:
+            if backups.backup_if_due(data) is not None:
+                log.info("daily backup taken in %.1f s", time.perf_counter() - started)
+        except (OSError, sqlite3.Error, HuiquanError) as err:
+            log.warning("daily backup failed: %s", err)
     writers = make_sessionmaker(engine, writer=True)
     audit.install(writers)
     ws = Workspace(data, engine, make_sessionmaker(engine), writers, FileStore(data.files))

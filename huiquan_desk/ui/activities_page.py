@@ -41,7 +41,7 @@ from huiquan_desk.ui.export_actions import export_in_background
 from huiquan_desk.ui.import_dialog import ImportDialog
 from huiquan_desk.ui.photo_viewer import PhotoViewer
 from huiquan_desk.ui.tasks import Task
-from huiquan_desk.ui.widgets import ThumbnailList, from_qdate, thumbnail, to_qdate
+from huiquan_desk.ui.widgets import ThumbnailList, from_qdate, mark_writes, thumbnail, to_qdate
 
 SEARCH_DELAY_MS = 150
 GAPS_DELAY_MS = 400  # the photo-gap count waits until typing pauses
@@ -83,6 +83,7 @@ class ActivitiesPage(QWidget):
         self.pdf_button.setToolTip("Ctrl+P")
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         self.new_button.setObjectName("primary")
+        mark_writes(self.new_button, self.edit_button, self.delete_button, self.attendance_button, self.import_button)
         for button in (self.new_button, self.edit_button, self.delete_button, self.attendance_button):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -341,7 +342,7 @@ class ActivitiesPage(QWidget):
         titles = [row.title for i in ids if (row := self.model.activity(self.model.row_of(i)))]
         shown = "\n".join(f"· {t}" for t in titles[:10]) + ("\n……" if len(titles) > 10 else "")
         if not messages.confirm(self, self.tr("删除活动"),
-                                self.tr("确定删除以下 {0} 项活动及其照片记录？\n{1}").format(len(ids), shown),
+                                self.tr("确定删除以下 {0} 项活动及其照片记录？删除后可在「回收站」中恢复。\n{1}").format(len(ids), shown),
                                 self.tr("删除")):
             return
         try:

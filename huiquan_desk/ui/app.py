@@ -45,30 +45,69 @@ def _excepthook(kind, value, tb) -> None:  # type: ignore[no-untyped-def]
     sys.__excepthook__(kind, value, tb)
 
 
+def sign_in(ws):  # type: ignore[no-untyped-def]
+    """Ask for a user name and password if accounts are set up: the SignedIn, None if there are no
+    accounts, or False if the user cancelled. Sets `ws.operator` and `ws.role` on success."""
+    from huiquan_desk.services.accounts import accounts_enabled
+    from huiquan_desk.ui.login_dialog import LoginDialog
+
+    with ws.read() as session:
+        if not accounts_enabled(session):  # one small query: no accounts, no sign-in
+            return None
+    signed = LoginDialog.ask(ws)
+    if signed is None:
+        return False
+    ws.operator = signed.operator
+    ws.role = signed.role
+    return signed
+
+
 def start(explicit_data_dir: str | None = None):  # type: ignore[no-untyped-def]
-    """Everything up to a shown main window: (app, window, workspace), or None if it cannot open."""
+    """Everything up to a shown main window: (app, window, workspace), or the exit code if no
+    window opens (2: the data cannot be opened, 0: sign-in cancelled)."""
     app = setup_application()
     sys.excepthook = _excepthook
-    from huiquan_desk.services.workspace import open_workspace
     from huiquan_desk.ui.main_window import MainWindow
+
+    window = MainWindow()  # on screen before the data layer is even imported
+    window.show()
+    app.processEvents()
+    from huiquan_desk.services.workspace import open_workspace
 
     try:
         ws = open_workspace(data_dir(explicit_data_dir))
     except HuiquanError as err:
-        QMessageBox.critical(None, err.title, str(err))
-        return None
-    window = MainWindow(ws)
-    window.show()
-    if not window.settings_page.profile().name:
-        window.nav.setCurrentRow(window.pages.indexOf(window.settings_page))
+        QMessageBox.critical(window, err.title, str(err))
+        window.close()
+        return 2
+    try:
+        signed = sign_in(ws)
+    except HuiquanError as err:
+        QMessageBox.critical(window, err.title, str(err))
+        ws.close()
+        window.close()
+        return 2
+    if signed is False:
+        ws.close()
+        window.close()
+        return 0
+    window.attach(ws)  # after the role is known, so it can hide what the role may not use
+    if signed is not None:
+        from huiquan_desk.ui.login_dialog import IdleLock
+
+        window.idle_lock = IdleLock(ws, signed, window)
+        window.idle_lock.signed_in_changed.connect(lambda _s: window.apply_role())
+        window.statusBar().showMessage(window.tr("已登录：{0}（{1}）").format(signed.operator, signed.role_label))
+    if not window.settings_page.profile().name and ws.role == "admin":
+        window.nav.setCurrentRow(4)
         window.statusBar().showMessage(window.tr("欢迎使用惠泉台账：请先填写社区名称等信息，它们会打印在台账上。"))
     return app, window, ws
 
 
 def run(explicit_data_dir: str | None = None) -> int:
     started = start(explicit_data_dir)
-    if started is None:
-        return 2
+    if isinstance(started, int):
+        return started
     app, _window, ws = started
     code = app.exec()
     ws.close()

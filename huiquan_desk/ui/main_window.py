@@ -1,23 +1,30 @@
-"""The main window: a side navigation holding the pages that work, shortcuts, remembered geometry."""
+"""The main window: a side navigation holding the pages that work, a menu, shortcuts, remembered
+geometry. It paints before the data layer is even imported (`MainWindow()` then `attach(ws)`), and
+builds each page the first time it is shown, so the program is on screen at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
-from huiquan_desk.services.settings import get_profile
-from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages, tasks
-from huiquan_desk.ui.activities_page import ActivitiesPage
-from huiquan_desk.ui.settings_page import SettingsPage
-from huiquan_desk.ui.volunteers_page import VolunteersPage
+
+if TYPE_CHECKING:
+    from huiquan_desk.services.workspace import Workspace
+
+WRITE_ROLES = ("admin", "editor")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ws: Workspace):
+    def __init__(self, ws: Workspace | None = None):
         super().__init__()
-        self.ws = ws
+        self.ws: Workspace | None = None
+        self.idle_lock = None  # set by ui.app when someone signed in
+        self.setWindowTitle(self.tr("惠泉台账"))
         self.setMinimumSize(1000, 640)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -27,55 +34,198 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
         self.pages = QStackedWidget()
-        self.activities = ActivitiesPage(ws)
-        self.volunteers = VolunteersPage(ws)
-        self.settings_page = SettingsPage(ws)
-        for label, page in ((self.tr("活动台账"), self.activities), (self.tr("志愿服务"), self.volunteers),
-                            (self.tr("设置"), self.settings_page)):
-            self.nav.addItem(label)
-            self.pages.addWidget(page)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.nav.setCurrentRow(0)
+        self.loading = QLabel(self.tr("正在打开数据……"), alignment=Qt.AlignmentFlag.AlignCenter)
+        self.pages.addWidget(self.loading)
         layout.addWidget(self.nav)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.settings_page.profile_saved.connect(self.update_title)
-        self.settings_page.categories_changed.connect(self.activities.reload_categories)
-        self.activities.changed.connect(self.volunteers.reload)
-        self._shortcuts()
+        self.restore_geometry()
+        if ws is not None:
+            self.attach(ws)
+
+    # --- pages ------------------------------------------------------------------------------
+    def attach(self, ws: Workspace) -> None:
+        """Open the data: build the navigation for this role and show the activity page."""
+        self.ws = ws
+        self._factories: list[tuple[str, Callable[[], QWidget]]] = [
+            (self.tr("活动台账"), self._activities_page),
+            (self.tr("志愿服务"), self._volunteers_page),
+            (self.tr("操作日志"), self._audit_page),
+            (self.tr("回收站"), self._recycle_page),
+            (self.tr("设置"), self._settings_page),
+        ]
+        if ws.role == "admin":
+            self._factories.append((self.tr("账号管理"), self._users_page))
+        self._built: dict[int, QWidget] = {}
+        self.nav.clear()
+        for label, _factory in self._factories:
+            self.nav.addItem(label)
+        self.nav.currentRowChanged.connect(self._show_page)
+        self.nav.setCurrentRow(0)
+        self._menus()
         self.update_title()
         self.statusBar().showMessage(self.tr("数据文件夹：{0}").format(ws.data.root))
-        self.restore_geometry()
 
-    def _shortcuts(self) -> None:
-        def action(text: str, key: QKeySequence | str, slot) -> QAction:  # type: ignore[no-untyped-def]
+    def page(self, row: int) -> QWidget:
+        """The page of navigation row `row`, built on first use."""
+        widget = self._built.get(row)
+        if widget is None:
+            widget = self._factories[row][1]()
+            self._built[row] = widget
+            self.pages.addWidget(widget)
+            self._apply_role(widget)
+        return widget
+
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        fresh = row not in self._built
+        widget = self.page(row)
+        if not fresh:  # another page may have changed what this one shows
+            for name in ("refresh", "reload", "load"):
+                if hasattr(widget, name):
+                    getattr(widget, name)()
+                    break
+        self.pages.setCurrentWidget(widget)
+
+    def show_page(self, widget_type: type) -> QWidget | None:
+        for row in range(len(self._factories)):
+            if isinstance(self.page(row), widget_type):
+                self.nav.setCurrentRow(row)
+                return self.page(row)
+        return None
+
+    def _activities_page(self) -> QWidget:
+        from huiquan_desk.ui.activities_page import ActivitiesPage
+
+        return ActivitiesPage(self.ws)
+
+    def _volunteers_page(self) -> QWidget:
+        from huiquan_desk.ui.volunteers_page import VolunteersPage
+
+        return VolunteersPage(self.ws)
+
+    def _audit_page(self) -> QWidget:
+        from huiquan_desk.ui.audit_page import AuditPage
+
+        return AuditPage(self.ws)
+
+    def _recycle_page(self) -> QWidget:
+        from huiquan_desk.ui.recycle_page import RecyclePage
+
+        return RecyclePage(self.ws)
+
+    def _settings_page(self) -> QWidget:
+        from huiquan_desk.ui.settings_page import SettingsPage
+
+        page = SettingsPage(self.ws)
+        page.profile_saved.connect(self.update_title)
+        page.categories_changed.connect(lambda: self.activities.reload_categories())
+        page.backup_requested.connect(self.open_backups)
+        return page
+
+    def _users_page(self) -> QWidget:
+        from huiquan_desk.ui.users_page import UsersPage
+
+        page = UsersPage(self.ws)
+        page.idle_minutes_changed.connect(lambda minutes: self.idle_lock and self.idle_lock.set_minutes(minutes))
+        return page
+
+    @property
+    def activities(self):  # type: ignore[no-untyped-def]
+        return self.page(0)
+
+    @property
+    def volunteers(self):  # type: ignore[no-untyped-def]
+        return self.page(1)
+
+    @property
+    def settings_page(self):  # type: ignore[no-untyped-def]
+        return self.page(4)
+
+    # --- roles ------------------------------------------------------------------------------
+    def _apply_role(self, widget: QWidget) -> None:
+        """A 查看 account sees no button that would only end in "没有权限" (the services refuse anyway)."""
+        if self.ws is None or self.ws.role in WRITE_ROLES:
+            return
+        from PySide6.QtWidgets import QAbstractButton
+
+        for button in widget.findChildren(QAbstractButton):
+            if button.property("writes"):
+                button.setEnabled(False)
+                button.setToolTip(self.tr("当前账号只能查看和打印"))
+
+    def apply_role(self) -> None:
+        for widget in self._built.values():
+            self._apply_role(widget)
+        self.new_action.setEnabled(self.ws is not None and self.ws.role in WRITE_ROLES)
+
+    # --- menu and shortcuts -----------------------------------------------------------------
+    def _menus(self) -> None:
+        def action(menu, text: str, slot, key=None) -> QAction:  # type: ignore[no-untyped-def]
             act = QAction(text, self)
-            act.setShortcut(QKeySequence(key))
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if key is not None:
+                act.setShortcut(QKeySequence(key))
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(slot)
+            menu.addAction(act)
             self.addAction(act)
             return act
 
-        self.new_action = action(self.tr("新建活动"), QKeySequence.StandardKey.New, self._new)
-        self.find_action = action(self.tr("搜索"), QKeySequence.StandardKey.Find, self._find)
-        self.print_action = action(self.tr("打印台账"), QKeySequence.StandardKey.Print, self._print)
-
-    def _show_activities(self) -> None:
-        self.nav.setCurrentRow(0)
+        bar = self.menuBar()
+        bar.clear()
+        data = bar.addMenu(self.tr("文件"))
+        self.new_action = action(data, self.tr("新建活动"), self._new, QKeySequence.StandardKey.New)
+        self.find_action = action(data, self.tr("搜索活动"), self._find, QKeySequence.StandardKey.Find)
+        self.print_action = action(data, self.tr("打印活动台账…"), self._print, QKeySequence.StandardKey.Print)
+        data.addSeparator()
+        self.backup_action = action(data, self.tr("备份与恢复…"), self.open_backups)
+        data.addSeparator()
+        action(data, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
+        self.apply_role()
 
     def _new(self) -> None:
-        self._show_activities()
+        self.nav.setCurrentRow(0)
         self.activities.new_activity()
 
     def _find(self) -> None:
-        self._show_activities()
+        self.nav.setCurrentRow(0)
         self.activities.focus_search()
 
     def _print(self) -> None:
-        self._show_activities()
+        self.nav.setCurrentRow(0)
         self.activities.export("pdf")
 
+    def open_backups(self) -> None:
+        from huiquan_desk.ui.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self.ws, self, self._close_workspace, self._reopen_workspace)
+        dialog.exec()
+
+    def _close_workspace(self) -> None:
+        """Before a restore replaces the database: stop work and let go of every connection."""
+        tasks.cancel_all_and_wait()
+        for widget in self._built.values():
+            self.pages.removeWidget(widget)
+            widget.deleteLater()
+        self._built = {}
+        self.pages.setCurrentWidget(self.loading)
+        self.ws.close()
+
+    def _reopen_workspace(self):  # type: ignore[no-untyped-def]
+        from huiquan_desk.services.workspace import open_workspace
+
+        old = self.ws
+        ws = open_workspace(old.data)
+        ws.operator, ws.role = old.operator, old.role
+        self.nav.currentRowChanged.disconnect(self._show_page)
+        self.attach(ws)
+        return ws
+
+    # --- window ------------------------------------------------------------------------------
     def update_title(self) -> None:
+        from huiquan_desk.services.settings import get_profile
+
         with self.ws.read() as session:
             profile = get_profile(session)
         name = profile.name or self.tr("（请在「设置」中填写社区名称）")

@@ -21,7 +21,7 @@ from huiquan_desk.services import categories as category_service
 from huiquan_desk.services.settings import PROFILE_LABELS, CommunityProfile, get_profile, save_profile
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
-from huiquan_desk.ui.widgets import FieldForm
+from huiquan_desk.ui.widgets import FieldForm, mark_writes
 
 
 def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
@@ -33,6 +33,7 @@ def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | N
 class SettingsPage(QWidget):
     profile_saved = Signal()
     categories_changed = Signal()
+    backup_requested = Signal()
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
@@ -56,6 +57,13 @@ class SettingsPage(QWidget):
         self.saved_label = QLabel()
         box_layout.addWidget(self.save_button, alignment=Qt.AlignmentFlag.AlignLeft)
         box_layout.addWidget(self.saved_label)
+        safety = QLabel(self.tr("数据每天第一次打开时自动备份到数据文件夹；也可以随时备份到 U 盘，或从备份恢复。"))
+        safety.setWordWrap(True)
+        backup = QPushButton(self.tr("备份与恢复…"))
+        backup.clicked.connect(self.backup_requested)
+        box_layout.addSpacing(16)
+        box_layout.addWidget(safety)
+        box_layout.addWidget(backup, alignment=Qt.AlignmentFlag.AlignLeft)
         box_layout.addStretch(1)
         layout.addWidget(profile_box, 1)
 
@@ -70,6 +78,8 @@ class SettingsPage(QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+            mark_writes(button)
+        mark_writes(self.save_button)
         tree_layout.addLayout(buttons)
         layout.addWidget(tree_box, 1)
         self.load()

@@ -26,6 +26,7 @@ from huiquan_desk.domain import volunteer as rules
 from huiquan_desk.domain.dates import cn_date
 from huiquan_desk.domain.errors import HuiquanError, ValidationError
 from huiquan_desk.services import certificates, service_hours, volunteers
+from huiquan_desk.services.audit_log import log_export
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.export_actions import export_in_background
@@ -34,9 +35,12 @@ from huiquan_desk.ui.service_dialogs import CertificateDialog, SupplementDialog
 from huiquan_desk.ui.settings_page import ask_text
 from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.volunteer_dialog import VolunteerDialog
-from huiquan_desk.ui.widgets import from_qdate, to_qdate
+from huiquan_desk.ui.widgets import from_qdate, mark_writes, to_qdate
 
 L = rules.FIELD_LABELS
+# The buttons on this page that change data (disabled for a 查看 account).
+WRITE_BUTTONS = {"新增志愿者", "删除", "补录时长…", "出具证明…", "从 Excel 导入…", "删除补录", "添加队伍", "改名",
+                 "删除队伍", "保存星级标准"}
 
 
 def _table(model, sort: bool = True, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder):  # type: ignore[no-untyped-def]
@@ -100,6 +104,7 @@ class VolunteersPage(QWidget):
         self.tabs.addTab(self._teams_tab(), self.tr("队伍与星级"))
         self.status = QLabel()
         layout.addWidget(self.status)
+        mark_writes(*(b for b in self.findChildren(QPushButton) if b.text() in WRITE_BUTTONS))
         self.reload()
 
     # --- tabs -----------------------------------------------------------------------------------
@@ -333,7 +338,7 @@ class VolunteersPage(QWidget):
     def delete_volunteer(self) -> None:
         row = self.selected_volunteer()
         if row is None or not messages.confirm(self, self.tr("删除志愿者"),
-                                               self.tr("确定删除志愿者「{0}」（{1}）？").format(row.name, row.number),
+                                               self.tr("确定删除志愿者「{0}」（{1}）？删除后可在「回收站」中恢复。").format(row.name, row.number),
                                                self.tr("删除")):
             return
         try:
@@ -371,9 +376,17 @@ class VolunteersPage(QWidget):
         row = self.selected_volunteer()
         dialog = CertificateDialog(self.ws, row.id if row else None, self)
         if dialog.exec() and dialog.issued is not None:
+            self._log_certificate(dialog.issued, dialog.pdf)
             self.last_export = dialog.pdf
             self.status.setText(self.tr("已出具证明 {0}，保存在 {1}").format(dialog.issued.number, dialog.pdf))
             self._changed()
+
+    def _log_certificate(self, issued: certificates.CertificateInfo, pdf: Path) -> None:
+        """The certificate (full ID number) is personal data: note who wrote it where."""
+        try:
+            log_export(self.ws, "certificates", self.tr("志愿服务记录证明 {0}").format(issued.number), pdf, 1)
+        except HuiquanError as err:
+            messages.show_error(self, err)
 
     def reprint_certificate(self, path: Path | None = None) -> Task | None:
         from huiquan_desk.services.exporting import export_certificate
@@ -382,9 +395,10 @@ class VolunteersPage(QWidget):
         if cert is None:
             return None
         return export_in_background(
-            self, self.ws, self.tr("志愿服务记录证明"), "pdf", f"志愿服务记录证明_{cert.name}_{cert.issued_on:%Y%m%d}",
+            self, self.ws, self.tr("志愿服务记录证明 {0}").format(cert.number), "pdf",
+            f"志愿服务记录证明_{cert.name}_{cert.issued_on:%Y%m%d}",
             lambda session, out, _fmt, _progress: export_certificate(session, cert.id, out) and 1, path,
-            self._exported)
+            self._exported, personal=True, entity="certificates")
 
     def import_roster(self, path: Path | None = None):  # type: ignore[no-untyped-def]
         from huiquan_desk.ui.import_dialog import ImportDialog
@@ -425,7 +439,8 @@ class VolunteersPage(QWidget):
         text, team = self.search.text(), self.team_filter.currentData()
         return export_in_background(
             self, self.ws, self.tr("志愿者花名册"), fmt, f"志愿者花名册_{date.today():%Y%m%d}",
-            lambda s, out, f, p: export_volunteers(s, out, f, text=text, team_id=team, progress=p), path, self._exported)
+            lambda s, out, f, p: export_volunteers(s, out, f, text=text, team_id=team, progress=p), path, self._exported,
+            personal=True, entity="volunteers")
 
     def export_services(self, fmt: str, path: Path | None = None) -> Task | None:
         from huiquan_desk.services.exporting import export_service_hours
@@ -435,7 +450,7 @@ class VolunteersPage(QWidget):
         return export_in_background(
             self, self.ws, self.tr("志愿服务记录台账"), fmt, f"志愿服务记录台账_{start:%Y%m%d}-{end:%Y%m%d}",
             lambda s, out, f, p: export_service_hours(s, out, f, start=start, end=end, team_id=team, progress=p),
-            path, self._exported)
+            path, self._exported, personal=True, entity="service_records")
 
     def export_stats(self, fmt: str, path: Path | None = None) -> Task | None:
         from huiquan_desk.services.exporting import export_monthly_stats
@@ -450,7 +465,8 @@ class VolunteersPage(QWidget):
 
         return export_in_background(
             self, self.ws, self.tr("志愿服务证明登记簿"), fmt, f"志愿服务证明登记簿_{date.today():%Y%m%d}",
-            lambda s, out, f, p: export_certificate_register(s, out, f, progress=p), path, self._exported)
+            lambda s, out, f, p: export_certificate_register(s, out, f, progress=p), path, self._exported,
+            personal=True, entity="certificates")
 
     # --- teams and stars --------------------------------------------------------------------------
     def _team_write(self, action) -> None:  # type: ignore[no-untyped-def]

@@ -107,3 +107,9 @@ class ThumbnailList(QListWidget):
             event.acceptProposedAction()
         else:
             super().dropEvent(event)
+
+
+def mark_writes(*buttons: QWidget) -> None:
+    """Buttons that change data: disabled for a 查看 (read-only) account."""
+    for button in buttons:
+        button.setProperty("writes", True)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from huiquan_desk.domain.activity import ActivityStatus, AttachmentKind, NewAttachment, PhotoCaption
 from huiquan_desk.domain.errors import NotFoundError, ValidationError
 from huiquan_desk.services import activities as svc
+from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.activities import ActivityFilter
 from huiquan_desk.storage.files import sha256_of
 from huiquan_desk.storage.models import Activity, Attachment
@@ -106,6 +107,11 @@ def test_delete_removes_activity_and_attachment_rows(ws, tmp_path) -> None:
         assert s.scalar(select(func.count()).select_from(Attachment)) == 1
         with pytest.raises(NotFoundError):
             svc.get_activity(s, ids[0], ws.files)
+        # … into the recycle bin, each with its attachment row; the shared photo file stays.
+        binned = recycle_bin.list_bin(s)
+        assert sorted(r.entity_id for r in binned) == ids[:2]
+        assert [r.children for r in binned] == [{"attachments": 1}] * 2
+        assert svc.get_activity(s, ids[2], ws.files).attachments[0].path.is_file()
 
 
 @pytest.fixture

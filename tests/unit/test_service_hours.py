@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from huiquan_desk.domain.errors import NotFoundError, ValidationError
 from huiquan_desk.domain.volunteer import ServiceSource, entry_deadline
-from huiquan_desk.services import activities
+from huiquan_desk.services import activities, recycle_bin
 from huiquan_desk.services import service_hours as svc
 from huiquan_desk.services import volunteers as vsvc
 from huiquan_desk.services.service_hours import NO_TEAM, TOTAL, MonthlyStat, SupplementDraft
@@ -285,6 +285,7 @@ def test_delete_supplement_refuses_activity_records(ws, three) -> None:
         svc.delete_supplement(s, rid)
     with ws.read() as s:
         assert [r.id for r in svc.service_rows(s)] == [activity_record]
+        assert [(r.entity_label, r.entity_id) for r in recycle_bin.list_bin(s)] == [("补录记录", rid)]
     with pytest.raises(NotFoundError), ws.write() as s:
         svc.delete_supplement(s, rid)
 

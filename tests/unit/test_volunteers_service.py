@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from huiquan_desk.domain.errors import NotFoundError, ValidationError
+from huiquan_desk.services import recycle_bin
 from huiquan_desk.services import service_hours as hours
 from huiquan_desk.services import volunteers as svc
 from huiquan_desk.services.volunteers import DuplicateVolunteerError, VolunteerDraft
-from huiquan_desk.storage.models import Setting, Volunteer
+from huiquan_desk.storage.models import Commendation, Evaluation, Setting, Training, Volunteer
 from tests.volunteer_helpers import (
     KNOWN_FEMALE,
     KNOWN_MALE,
@@ -270,8 +271,14 @@ def test_delete_removes_trainings_and_other_records_with_the_volunteer(ws) -> No
         svc.add_commendation(s, vid, "优秀志愿者", date(2026, 5, 1))
         svc.add_evaluation(s, vid, "优秀", date(2026, 6, 1))
     with ws.write() as s:
-        svc.delete_volunteer(s, vid)
+        bin_id = svc.delete_volunteer(s, vid)
     assert volunteer_count(ws) == 0
+    with ws.read() as s:
+        for model in (Training, Commendation, Evaluation):
+            assert s.scalar(select(func.count()).select_from(model)) == 0
+        (binned,) = recycle_bin.list_bin(s)
+    assert binned.id == bin_id and binned.entity_id == vid
+    assert binned.children == {"trainings": 1, "commendations": 1, "evaluations": 1}
 
 
 # --- star levels ------------------------------------------------------------------------------------
