@@ -81,16 +81,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from huiquan_desk.services.workspace import open_workspace
+_LOCKS: list = []  # type: ignore[type-arg]  # held until the process ends
 
-    return open_workspace(data_dir(args.data_dir))
+
+def _open(args: argparse.Namespace, writes: bool = False):  # type: ignore[no-untyped-def]
+    """The workspace; commands that write first take the data folder's lock, so they never write
+    beside an open window (reads and exports run alongside it)."""
+    from huiquan_desk.services.workspace import open_workspace
+    from huiquan_desk.storage.guard import DataLock
+
+    data = data_dir(args.data_dir)
+    if writes:
+        _LOCKS.append(DataLock(data).acquire())
+    return open_workspace(data)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from huiquan_desk.services.demo import fill_demo
 
-    ws = _open(args)
+    ws = _open(args, writes=True)
     summary = fill_demo(ws)
     print(f"演示数据已生成：{summary.activities} 项活动，{summary.photos} 张照片，{summary.sign_ins} 份签到表；"
           f"{summary.volunteers} 名志愿者，{summary.service_records} 条服务记录，{summary.certificates} 份证明。")
@@ -194,7 +203,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         from huiquan_desk.services.activity_import import import_activities as run
         noun = "项活动"
-    ws = _open(args)
+    ws = _open(args, writes=not args.dry_run)
     scope = ws.preview() if args.dry_run else ws.write()
     with scope as session:
         report = run(session, args.file)
@@ -216,8 +225,9 @@ def _find_volunteer(session, text: str) -> int:  # type: ignore[no-untyped-def]
 
 def cmd_export_volunteers(args: argparse.Namespace) -> int:
     from huiquan_desk.services import exporting
+    from huiquan_desk.services.audit_log import log_export
 
-    ws = _open(args)
+    ws = _open(args, writes=args.what == "certificate")
     if args.what == "certificate":
         from dataclasses import replace
 
@@ -229,16 +239,19 @@ def cmd_export_volunteers(args: argparse.Namespace) -> int:
             info = issue_certificate(session, _find_volunteer(session, args.volunteer), args.date_from,
                                      args.date_to or date.today(), issuer, ws.operator)
             exporting.export_certificate(session, info.id, args.output)
+        log_export(ws, "certificates", f"志愿服务记录证明 {info.number}", args.output, 1)
         print(f"已出具证明 {info.number}（{info.name}），保存到 {args.output}")
         return 0
     with ws.read() as session:
         if args.what == "volunteers":
             count = exporting.export_volunteers(session, args.output, args.format)
-            print(f"已导出 {count} 名志愿者的花名册到 {args.output}")
+            entity, title = "volunteers", "志愿者花名册"
         else:
             count = exporting.export_service_hours(session, args.output, args.format, start=args.date_from,
                                                    end=args.date_to)
-            print(f"已导出 {count} 条志愿服务记录到 {args.output}")
+            entity, title = "service_records", "志愿服务记录台账"
+    log_export(ws, entity, title, args.output, count)  # personal data: who printed what
+    print(f"已导出 {title}（{count} 条）到 {args.output}")
     return 0
 
 

@@ -47,6 +47,7 @@ from typing import Any
 from huiquan_desk import __version__
 from huiquan_desk.domain.errors import Progress, StorageError
 from huiquan_desk.paths import DataDir
+from huiquan_desk.storage import guard
 
 log = logging.getLogger("huiquan_desk.backups")
 
@@ -372,8 +373,8 @@ def integrity_problems(database: Path, quick: bool = False) -> list[str]:
 # Taking a backup
 
 
-class DamagedDatabase(StorageError):
-    """The live database fails SQLite's integrity check: a backup of it would not be a good one."""
+# The live database fails SQLite's integrity check: a backup of it would not be a good one.
+DamagedDatabase = guard.DamagedDatabase
 
 
 def _free_name(folder: Path, kind: str, when: datetime) -> Path:

@@ -22,6 +22,14 @@ class FolderInUse(StorageError):
     title = "数据文件夹正在使用"
 
 
+class NetworkShareWarning(StorageError):
+    title = "数据文件夹在网络共享上"
+
+
+class DamagedDatabase(StorageError):
+    title = "数据库已损坏"
+
+
 class DataLock:
     """An OS lock on data/huiquan.lock held while the program runs. A second copy of the program on
     the same folder is refused instead of writing beside the first. The OS drops the lock when the

@@ -108,7 +108,7 @@ def test_volunteer_exports_and_certificate(demo_dir, tmp_path) -> None:
     assert all(len(i) == 18 and i[6:14] == "********" for i in ids)  # masked in the roster
     hours = tmp_path / "服务.pdf"
     result = cli("export", "service-hours", "--format", "pdf", "-o", str(hours), "--from", "2020-01-01", data=demo_dir)
-    assert result.returncode == 0 and "条志愿服务记录" in result.stdout
+    assert result.returncode == 0 and "志愿服务记录台账" in result.stdout
     assert "志愿服务记录台账" in PdfReader(hours).pages[0].extract_text()
     number = rows[0][1]
     cert = tmp_path / "证明.pdf"
@@ -135,3 +135,26 @@ def test_import_volunteers_dry_run(tmp_path) -> None:
     assert real.returncode == 0 and "已导入 2 名志愿者" in real.stdout
     again = cli("import", "volunteers", str(source), data=data)
     assert again.returncode == 2 and "同一身份证号只能登记一次" in again.stderr
+
+
+def test_personal_exports_are_in_the_trail_and_writers_wait_for_the_lock(demo_dir, tmp_path) -> None:
+    import sqlite3
+
+    roster = tmp_path / "r.pdf"
+    assert cli("export", "volunteers", "-o", str(roster), data=demo_dir).returncode == 0
+    conn = sqlite3.connect(demo_dir / "huiquan.sqlite3")
+    rows = conn.execute("SELECT action, entity, summary FROM audit_log WHERE action = 'export'").fetchall()
+    conn.close()
+    assert any(entity == "volunteers" and "r.pdf" in summary for _a, entity, summary in rows)
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from huiquan_desk.paths import DataDir; from huiquan_desk.storage.guard import DataLock; "
+                               "held = DataLock(DataDir(Path(sys.argv[1]))).acquire(); print('ok', flush=True); time.sleep(60)",
+                               str(demo_dir)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        busy = cli("import", "activities", str(tmp_path / "none.xlsx"), data=demo_dir)
+        assert busy.returncode == 2 and "正被另一个惠泉台账使用" in busy.stderr
+        assert cli("export", "activities", "-o", str(tmp_path / "a.xlsx"), data=demo_dir).returncode == 0  # reads go on
+    finally:
+        holder.kill()
+        holder.wait()
