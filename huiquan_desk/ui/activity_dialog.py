@@ -35,7 +35,7 @@ from huiquan_desk.domain.activity import (
     NewAttachment,
     PhotoCaption,
 )
-from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.domain.errors import ValidationError
 from huiquan_desk.services import activities as activity_service
 from huiquan_desk.services.categories import list_categories
 from huiquan_desk.services.workspace import Workspace
@@ -313,23 +313,19 @@ class ActivityDialog(QDialog):
         super().reject()
 
     def save(self) -> bool:
-        self.form.clear_errors()
         kept = self.kept_items()
         new = [NewAttachment(str(i.path), i.kind, i.caption) for i in kept if i.attachment_id is None]
         captions = {i.attachment_id: i.caption for i in kept if i.attachment_id is not None and i.caption_changed}
-        try:
-            with self.ws.write() as session:
-                if self.activity_id is None:
-                    self.saved_id = activity_service.create_activity(session, self.draft(), self.ws.files, new)
-                else:
-                    activity_service.update_activity(session, self.activity_id, self.draft(), self.ws.files,
-                                                     add=new, remove=self.removed, captions=captions)
-                    self.saved_id = self.activity_id
-        except ValidationError as err:
-            messages.place_problems(self, self.form, err)
-            return False
-        except HuiquanError as err:
-            messages.show_error(self, err)
+
+        def write(session) -> None:  # type: ignore[no-untyped-def]
+            if self.activity_id is None:
+                self.saved_id = activity_service.create_activity(session, self.draft(), self.ws.files, new)
+            else:
+                activity_service.update_activity(session, self.activity_id, self.draft(), self.ws.files,
+                                                 add=new, remove=self.removed, captions=captions)
+                self.saved_id = self.activity_id
+
+        if not messages.write_from_form(self, self.ws, self.form, write):
             return False
         self.accept()
         return True

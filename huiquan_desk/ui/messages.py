@@ -33,6 +33,22 @@ def place_problems(parent: QWidget | None, form, error: ValidationError) -> None
         show_error(parent, ValidationError(unplaced))
 
 
+def write_from_form(parent: QWidget | None, ws, form, action) -> bool:  # type: ignore[no-untyped-def]
+    """Run `action(session)` as one unit of work for a form: problems go under their fields,
+    other failures to the one message box. True when it was saved."""
+    form.clear_errors()
+    try:
+        with ws.write() as session:
+            action(session)
+    except ValidationError as err:
+        place_problems(parent, form, err)
+        return False
+    except HuiquanError as err:
+        show_error(parent, err)
+        return False
+    return True
+
+
 def confirm(parent: QWidget | None, title: str, text: str, ok: str = "确定") -> bool:
     """Ask before a destructive step. Tests replace this function."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)

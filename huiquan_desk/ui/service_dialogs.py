@@ -89,15 +89,10 @@ class SupplementDialog(QDialog):
             reason=self.reason.text())
 
     def save(self) -> bool:
-        self.form.clear_errors()
-        try:
-            with self.ws.write() as session:
-                self.saved_id = service_hours.add_supplement(session, self.draft(), self.ws.operator)
-        except ValidationError as err:
-            messages.place_problems(self, self.form, err)
-            return False
-        except HuiquanError as err:
-            messages.show_error(self, err)
+        def write(session) -> None:  # type: ignore[no-untyped-def]
+            self.saved_id = service_hours.add_supplement(session, self.draft(), self.ws.operator)
+
+        if not messages.write_from_form(self, self.ws, self.form, write):
             return False
         self.accept()
         return True

@@ -107,16 +107,7 @@ class SettingsPage(QWidget):
         return CommunityProfile(**{key: edit.text() for key, edit in self.fields.items()})
 
     def save_profile(self) -> bool:
-        self.form.clear_errors()
-        try:
-            with self.ws.write() as session:
-                save_profile(session, self.profile())
-        except ValidationError as err:
-            for problem in err.problems:
-                self.form.show_error(problem.field, problem.message)
-            return False
-        except HuiquanError as err:
-            messages.show_error(self, err)
+        if not messages.write_from_form(self, self.ws, self.form, lambda session: save_profile(session, self.profile())):
             return False
         self.saved_label.setText(self.tr("已保存。"))
         self.profile_saved.emit()

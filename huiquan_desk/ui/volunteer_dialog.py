@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from huiquan_desk.domain import volunteer as rules
-from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.domain.errors import HuiquanError
 from huiquan_desk.domain.identity import parse_id
 from huiquan_desk.services import volunteers as svc
 from huiquan_desk.services.workspace import Workspace
@@ -209,19 +209,14 @@ class VolunteerDialog(QDialog):
                 self.form.show_error(L["id_number"], self.tr("已登记为志愿者「{0}」").format(name))
 
     def save(self) -> bool:
-        self.form.clear_errors()
-        try:
-            with self.ws.write() as session:
-                if self.volunteer_id is None:
-                    self.saved_id = svc.create_volunteer(session, self.draft())
-                else:
-                    svc.update_volunteer(session, self.volunteer_id, self.draft())
-                    self.saved_id = self.volunteer_id
-        except ValidationError as err:
-            messages.place_problems(self, self.form, err)
-            return False
-        except HuiquanError as err:
-            messages.show_error(self, err)
+        def write(session) -> None:  # type: ignore[no-untyped-def]
+            if self.volunteer_id is None:
+                self.saved_id = svc.create_volunteer(session, self.draft())
+            else:
+                svc.update_volunteer(session, self.volunteer_id, self.draft())
+                self.saved_id = self.volunteer_id
+
+        if not messages.write_from_form(self, self.ws, self.form, write):
             return False
         self.accept()
         return True
