@@ -29,6 +29,7 @@ class PdfText:
         self.primary = self.fontset.coverage[0]
         self.widths: dict[str, float] = {}
         self.fallback: dict[str, str] = {}  # char -> font name, for chars the primary lacks
+        self._wrapped: dict[tuple[str, float, float, bool], list[str]] = {}
 
     def width(self, char: str) -> float:
         w = self.widths.get(char)
@@ -55,7 +56,21 @@ class PdfText:
         without `hang` (for text inside a drawn frame), takes the character before it down to the
         next line. Only a line of nothing but punctuation breaks before a mark, so that no line
         is ever more than one character wider than `width`."""
+        key = (text, width, size, hang)
+        cached = self._wrapped.get(key)
+        if cached is not None:  # short columns (category, leader, status …) repeat row after row
+            return cached
+        lines = self._wrap(text, width, size, hang)
+        if len(text) <= 40:
+            self._wrapped[key] = lines
+        return lines
+
+    def _wrap(self, text: str, width: float, size: float, hang: bool) -> list[str]:
         limit = width / size
+        if "\n" not in text and "\r" not in text and "\t" not in text:
+            widths = self.width
+            if sum(widths(c) for c in text) <= limit:
+                return [text.rstrip()]  # fits on one line: the common case
         lines: list[str] = []
         for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n"):
             line_start, used, last_space = 0, 0.0, -1

@@ -156,7 +156,7 @@ def _daily_backup_in_background(window, ws) -> None:  # type: ignore[no-untyped-
         window.statusBar().showMessage(window.tr("今天的自动备份没有完成：{0}").format(error))
 
     window.daily_backup = Task(window, window.tr("正在自动备份…"), lambda progress: backups.backup_if_due(ws.data, progress=progress),
-                               done, failed)
+                               done, failed, ask_before_quit=False, quiet=True)
 
 
 def run(explicit_data_dir: str | None = None) -> int:

@@ -240,11 +240,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         busy = tasks.running_labels()
-        if busy:
-            if not messages.confirm(self, self.tr("退出"), self.tr("还有操作没有完成：{0}\n取消这些操作并退出吗？（未完成的写入不会保存）")
-                                    .format("、".join(busy)), self.tr("取消并退出")):
-                event.ignore()
-                return
-            tasks.cancel_all_and_wait()
+        if busy and not messages.confirm(self, self.tr("退出"), self.tr("还有操作没有完成：{0}\n取消这些操作并退出吗？（未完成的写入不会保存）")
+                                         .format("、".join(busy)), self.tr("取消并退出")):
+            event.ignore()
+            return
+        tasks.cancel_all_and_wait()  # also stops a daily backup quietly (it is written to a temporary file)
         QSettings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)

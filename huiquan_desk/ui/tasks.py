@@ -24,7 +24,8 @@ RUNNING: set[Task] = set()  # tasks not finished yet, so quitting can cancel and
 
 
 def running_labels() -> list[str]:
-    return [task.label for task in RUNNING]
+    """The running work worth asking about before quitting (a daily backup is simply cancelled)."""
+    return [task.label for task in RUNNING if task.ask_before_quit]
 
 
 def cancel_all_and_wait(timeout_ms: int = 30000) -> bool:
@@ -78,11 +79,13 @@ class Task(QObject):
     failed = Signal(object)
 
     def __init__(self, parent: QWidget | None, label: str, work: Callable[..., Any],
-                 on_done: Callable[[Any], None] | None = None, on_error: Callable[[BaseException], None] | None = None):
+                 on_done: Callable[[Any], None] | None = None, on_error: Callable[[BaseException], None] | None = None,
+                 ask_before_quit: bool = True, quiet: bool = False):
         super().__init__(parent)
         self.label = label
         self.cancel_event = threading.Event()
         self.running = True
+        self.ask_before_quit = ask_before_quit
         RUNNING.add(self)
         self._signals = _Signals()
         self._signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
@@ -98,7 +101,8 @@ class Task(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_dialog)
-        self._timer.start(SHOW_AFTER_MS)
+        if not quiet:  # quiet work (the daily backup) never pops up a progress dialog
+            self._timer.start(SHOW_AFTER_MS)
         QThreadPool.globalInstance().start(_Job(work, self._signals, self.cancel_event))
 
     def cancel(self) -> None:
