@@ -102,6 +102,7 @@ class VolunteersPage(QWidget):
         self.tabs.addTab(self._stats_tab(), self.tr("月度统计"))
         self.tabs.addTab(self._certificates_tab(), self.tr("证明登记簿"))
         self.tabs.addTab(self._teams_tab(), self.tr("队伍与星级"))
+        self.tabs.currentChanged.connect(self._reload_tab)
         self.status = QLabel()
         layout.addWidget(self.status)
         mark_writes(*(b for b in self.findChildren(QPushButton) if b.text() in WRITE_BUTTONS))
@@ -269,11 +270,19 @@ class VolunteersPage(QWidget):
 
     # --- loading --------------------------------------------------------------------------------
     def reload(self) -> None:
+        """Reload the tab on screen now; the others when they are next shown (a year of service
+        records can be tens of thousands of rows: no need to read them to show the roster)."""
         self.reload_teams()
-        self.reload_registry()
-        self.reload_services()
-        self.reload_stats()
-        self.reload_register()
+        self._stale = set(range(self.tabs.count()))
+        self._reload_tab(self.tabs.currentIndex())
+
+    def _reload_tab(self, index: int) -> None:
+        if index not in getattr(self, "_stale", set()):
+            return
+        self._stale.discard(index)
+        loaders = {0: self.reload_registry, 1: self.reload_services, 2: self.reload_stats, 3: self.reload_register}
+        if index in loaders:
+            loaders[index]()
 
     def reload_registry(self) -> None:
         with self.ws.read() as session:

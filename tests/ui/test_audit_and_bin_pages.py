@@ -321,6 +321,7 @@ def test_certificates_issued_and_reprinted_are_logged(volunteers_page, ws, qtbot
     with ws.read() as s:
         number = s.scalar(select(AuditEntry.summary).where(AuditEntry.entity == "certificates", AuditEntry.action == "create"))
     assert number.endswith("志证第0001号")
+    page.tabs.setCurrentIndex(3)  # the 证明登记簿 tab loads when shown
     page.register_view.selectRow(0)
     task = page.reprint_certificate(tmp_path / "again.pdf")
     with qtbot.waitSignal(task.done, timeout=20000):

@@ -127,6 +127,7 @@ def test_attendance_in_one_step(window, ws, qtbot) -> None:
     assert {(r.volunteer_id, r.minutes) for r in rows} == {(a, 150), (b, 150), (c, 90)}
     assert all(r.entered_by == ws.operator and not r.late for r in rows)
     window.volunteers.reload()
+    window.volunteers.tabs.setCurrentIndex(1)  # the 服务记录 tab loads when shown
     assert window.volunteers.services.rowCount() == 3 or date.today().year != start.year
 
 
@@ -220,6 +221,7 @@ def test_certificate_from_the_page(window, ws, qtbot, tmp_path) -> None:
     assert "11010519491231002X" in text and "王堃" in text
     page = window.volunteers
     page.reload()
+    page.tabs.setCurrentIndex(3)  # the 证明登记簿 tab loads when shown
     assert page.register.rowCount() == 1
     page.register_view.selectRow(0)
     task = page.reprint_certificate(tmp_path / "again.pdf")
