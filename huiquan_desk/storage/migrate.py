@@ -9,7 +9,7 @@ from huiquan_desk.paths import bundled
 
 # The newest revision in db/migrations/versions; a test checks it against Alembic's head, so
 # a normal start can see "up to date" without importing Alembic at all.
-HEAD_REVISION = "0004_activity_chars"
+HEAD_REVISION = "0005_service_indexes"
 
 
 def current_revision(engine: Engine) -> str | None:

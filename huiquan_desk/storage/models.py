@@ -148,6 +148,8 @@ class ServiceRecord(TimestampMixin, Base):
         CheckConstraint("minutes > 0 AND minutes <= 1440", name="minutes_range"),
         Index("ix_service_records_date", "service_date"),
         Index("ix_service_records_volunteer_date", "volunteer_id", "service_date"),
+        Index("ix_service_records_volunteer_minutes", "volunteer_id", "minutes"),  # totals from the index
+        Index("ix_service_records_date_cover", "service_date", "source", "minutes"),
         Index("uq_service_records_activity_volunteer", "activity_id", "volunteer_id", unique=True,
               sqlite_where=text("source = 'activity'")),
     )

@@ -6,10 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 Index = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True)
@@ -26,11 +25,33 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Any] = []
+        self.sorted_by: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        if self.sorted_by is not None:
+            self._sort_rows(*self.sorted_by)
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves: one key per row (a proxy model would compare through data()
+        tens of thousands of times for a few thousand rows)."""
+        if not 0 <= column < len(self.columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self.sorted_by = (column, order)
+        self._sort_rows(column, order)
+        self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        value = self.columns[column].value
+
+        def key(row: Any) -> tuple[int, Any]:
+            v = value(row)
+            return (0, v) if isinstance(v, int | float) else (1, "" if v is None else str(v))
+
+        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def row(self, index: int) -> Any:
         return self.rows[index]
@@ -57,20 +78,9 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = col.value(row)
             return "" if value is None else value
-        if role == SORT_ROLE:
-            value = col.value(row)
-            return value if isinstance(value, int | float) else str(value or "")
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align != "left":
             horizontal = Qt.AlignmentFlag.AlignRight if col.align == "right" else Qt.AlignmentFlag.AlignHCenter
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
             return col.tooltip(row)
         return None
-
-
-def sortable(model: RowsModel, parent=None) -> QSortFilterProxyModel:  # type: ignore[no-untyped-def]
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setSortLocaleAware(True)
-    return proxy

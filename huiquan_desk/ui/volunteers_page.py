@@ -30,7 +30,7 @@ from huiquan_desk.services.audit_log import log_export
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.export_actions import export_in_background
-from huiquan_desk.ui.rows_model import Col, RowsModel, sortable
+from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.service_dialogs import CertificateDialog, SupplementDialog
 from huiquan_desk.ui.settings_page import ask_text
 from huiquan_desk.ui.tasks import Task
@@ -45,8 +45,7 @@ WRITE_BUTTONS = {"新增志愿者", "删除", "补录时长…", "出具证明�
 
 def _table(model, sort: bool = True, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder):  # type: ignore[no-untyped-def]
     view = QTableView()
-    shown = sortable(model, view) if sort else model
-    view.setModel(shown)
+    view.setModel(model)
     view.verticalHeader().setVisible(False)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -59,16 +58,14 @@ def _table(model, sort: bool = True, order: Qt.SortOrder = Qt.SortOrder.Ascendin
         view.setColumnWidth(column, col.width)
     if sort:
         view.sortByColumn(0, order)
-    return view, shown
+    return view, model
 
 
 def _selected(view: QTableView, model: RowsModel):  # type: ignore[no-untyped-def]
     rows = view.selectionModel().selectedRows()
     if not rows:
         return None
-    proxy = view.model()
-    source = proxy.mapToSource(rows[0]) if proxy is not model else rows[0]  # type: ignore[attr-defined]
-    return model.row(source.row())
+    return model.row(rows[0].row())
 
 
 def _date_edit(value: date) -> QDateEdit:
