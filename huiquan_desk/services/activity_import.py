@@ -34,6 +34,7 @@ from huiquan_desk.services.categories import CategoryNode, list_categories, reso
 from huiquan_desk.services.excel_import import (
     DATETIME_FORMAT,
     HeaderSpec,
+    ImportReport,
     ListSheet,
     TemplateColumn,
     add_choice,
@@ -76,13 +77,6 @@ _TIME_RANGE_RE = re.compile(r"^(.*\d{1,2}[:：]\d{2})\s*-\s*(\d{1,2}[:：]\d{2})
 _TIME_ONLY_RE = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
 
 
-@dataclass
-class ImportReport:
-    rows_read: int  # non-blank data rows
-    created: int  # activities written (0 when problems)
-    header_row: int  # Excel row number of the header
-    columns: dict[str, str] = field(default_factory=dict)  # field key -> header text found in the file
-    problems: list[Problem] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- cells
@@ -270,7 +264,7 @@ def import_activities(session: Session, path: str | Path, progress: Progress | N
     if progress is not None:
         progress(sheet.total, sheet.total)
     return ImportReport(rows_read=len(rows), created=len(rows), header_row=sheet.header.row,
-                        columns=sheet.header.texts, problems=[])
+                        columns=sheet.header.texts)
 
 
 def _duplicates(session: Session, numbered: list[tuple[int, dict[str, object]]]) -> list[Problem]:

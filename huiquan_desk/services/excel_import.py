@@ -334,3 +334,13 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
         workbook.save(tmp)
     return path
 
+
+@dataclass
+class ImportReport:
+    """What an import read and wrote. Problems never come back here: any problem raises
+    ValidationError with all of them, and nothing is written."""
+
+    rows_read: int  # non-blank data rows
+    created: int  # records written
+    header_row: int  # Excel row number of the header
+    columns: dict[str, str] = field(default_factory=dict)  # field key -> header text found in the file

@@ -30,6 +30,7 @@ from huiquan_desk.services.excel_import import (
     DATE_FORMAT,
     TEXT_FORMAT,
     HeaderSpec,
+    ImportReport,
     ListSheet,
     TemplateColumn,
     add_choice,
@@ -78,13 +79,6 @@ _GENDERS = {"男": Sex.MALE, "男性": Sex.MALE, "女": Sex.FEMALE, "女性": Se
 _EXACT_DIGITS = 15  # a number cell keeps no more significant digits than this in Excel
 
 
-@dataclass
-class VolunteerImportReport:
-    rows_read: int  # non-blank data rows
-    created: int  # volunteers written (0 when problems)
-    header_row: int  # Excel row number of the header
-    columns: dict[str, str] = field(default_factory=dict)  # field key -> header text found in the file
-    problems: list[Problem] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- cells
@@ -232,7 +226,7 @@ def _insert_values(d: VolunteerDraft, now: datetime) -> dict[str, object]:
 # ---------------------------------------------------------------- import
 
 
-def import_volunteers(session: Session, path: str | Path, progress: Progress | None = None) -> VolunteerImportReport:
+def import_volunteers(session: Session, path: str | Path, progress: Progress | None = None) -> ImportReport:
     """Import every volunteer of the first sheet of `path`, or raise ValidationError and write nothing.
 
     `progress(done, total)` is called every 500 rows and may raise Cancelled. Never commits.
@@ -254,8 +248,8 @@ def import_volunteers(session: Session, path: str | Path, progress: Progress | N
                      details={"文件": str(path), "条数": len(rows)})
     if progress is not None:
         progress(sheet.total, sheet.total)
-    return VolunteerImportReport(rows_read=len(rows), created=len(rows), header_row=sheet.header.row,
-                                 columns=sheet.header.texts, problems=[])
+    return ImportReport(rows_read=len(rows), created=len(rows), header_row=sheet.header.row,
+                                 columns=sheet.header.texts)
 
 
 # ---------------------------------------------------------------- template
