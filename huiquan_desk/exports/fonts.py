@@ -7,12 +7,14 @@ has it, the export stops with MissingGlyphError naming the record and the charac
 
 from __future__ import annotations
 
+import inspect
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+import reportlab
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from huiquan_desk.domain.errors import HuiquanError
@@ -26,6 +28,71 @@ FALLBACK_CANDIDATES = [
     "C:/Windows/Fonts/simsun.ttc",
     "C:/Windows/Fonts/simsunb.ttf",
 ]
+
+
+def _utf16be_hex(code: int) -> str:
+    """A ToUnicode destination: the code point as UTF-16BE hex, a surrogate pair above U+FFFF."""
+    return chr(code).encode("utf-16-be", "surrogatepass").hex().upper()
+
+
+def _install_tounicode_fix() -> None:
+    """Make the ToUnicode CMap of every TrueType subset valid for characters outside the BMP.
+
+    reportlab (5.1.0) writes it in reportlab.pdfbase.ttfonts.makeToUnicodeCMap(fontname, subset),
+    called by TTFont.addObjects, with a bfchar line "<%02X> <%04X>" % (code, codepoint) per glyph.
+    For 😀 that gives "<01> <1F600>": an odd-length hex string, not UTF-16BE, so PDF readers
+    cannot map the glyph back and the character can be neither found nor copied. It must be the
+    surrogate pair "<01> <D83DDE00>".
+
+    The module function is replaced by a wrapper that calls reportlab's own and rewrites only
+    the lines of characters above U+FFFF, so output for the BMP stays byte-identical. If
+    reportlab changes the function, its call site or the line format, this fails at import
+    with an error naming what changed, instead of silently leaving the PDFs unsearchable.
+    """
+    current = getattr(ttfonts, "makeToUnicodeCMap", None)
+    if getattr(current, "_huiquan_original", None) is not None:
+        return  # already installed (module reloaded)
+
+    def broken(what: str) -> RuntimeError:
+        return RuntimeError(
+            f"huiquan_desk.exports.fonts: cannot fix PDF ToUnicode CMaps for characters outside the "
+            f"BMP: {what}. This relies on reportlab.pdfbase.ttfonts.makeToUnicodeCMap(fontname, subset), "
+            f"called by TTFont.addObjects, writing one '<%02X> <%04X>' bfchar line per character; "
+            f"reportlab {reportlab.Version} changed that. Review _install_tounicode_fix."
+        )
+
+    if not callable(current):
+        raise broken("reportlab.pdfbase.ttfonts.makeToUnicodeCMap no longer exists")
+    if list(inspect.signature(current).parameters) != ["fontname", "subset"]:
+        raise broken(f"makeToUnicodeCMap has the signature {inspect.signature(current)}")
+    if "makeToUnicodeCMap" not in TTFont.addObjects.__code__.co_names:
+        raise broken("TTFont.addObjects no longer calls makeToUnicodeCMap")
+    original = current
+
+    def make_to_unicode_cmap(fontname, subset):  # type: ignore[no-untyped-def]
+        cmap = original(fontname, subset)
+        wide = [(i, v) for i, v in enumerate(subset) if v > 0xFFFF]
+        if not wide:
+            return cmap
+        lines = cmap.split("\n")
+        where = {line: n for n, line in enumerate(lines)}
+        for i, v in wide:
+            n = where.get(f"<{i:02X}> <{v:04X}>")  # the line reportlab wrote: "<%02X> <%04X>"
+            if n is None:
+                raise broken(f"no bfchar line for U+{v:04X} in its output")
+            lines[n] = f"<{i:02X}> <{_utf16be_hex(v)}>"
+        return "\n".join(lines)
+
+    make_to_unicode_cmap._huiquan_original = original  # type: ignore[attr-defined]
+    make_to_unicode_cmap.__doc__ = original.__doc__
+    # Probe once now, so that a change in reportlab's output stops the app here, not mid-export.
+    probe = make_to_unicode_cmap("PROBE", [0, 0x41, 0x1F600])
+    if "<01> <0041>" not in probe.split("\n") or "<02> <D83DDE00>" not in probe.split("\n"):
+        raise broken("its output for a probe subset is not as expected")
+    ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+
+
+_install_tounicode_fix()
 
 
 class MissingGlyphError(HuiquanError):
