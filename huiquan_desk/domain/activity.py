@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from huiquan_desk.domain.dates import out_of_range
 from huiquan_desk.domain.errors import Problem
-from huiquan_desk.domain.text import clean
+from huiquan_desk.domain.text import clean, text_problem
 
 
 class ActivityStatus(StrEnum):
@@ -49,6 +50,17 @@ FIELD_LABELS = {
     "status": "状态",
     "photos": "照片",
 }
+MAX_TITLE = 200
+MAX_TEXT = 20000
+# Longest text of each free-text field (characters, after clean()); the columns are as wide.
+FIELD_LIMITS = {
+    "title": MAX_TITLE,
+    "place": 200,
+    "organizer": 200,
+    "leader": 100,  # may name several people
+    "content": MAX_TEXT,
+    "remarks": MAX_TEXT,
+}
 
 
 class AttachmentKind(StrEnum):
@@ -59,9 +71,6 @@ class AttachmentKind(StrEnum):
     def label(self) -> str:
         return {"photo": "活动照片", "signin": "签到表"}[self.value]
 
-
-MAX_TITLE = 200
-MAX_TEXT = 20000
 
 
 @dataclass
@@ -103,15 +112,23 @@ def validate_activity(draft: ActivityDraft, row: int | None = None) -> list[Prob
     def bad(key: str, message: str) -> None:
         problems.append(Problem(FIELD_LABELS[key], message, row))
 
+    def check_text(key: str) -> None:
+        if why := text_problem(getattr(draft, key), FIELD_LIMITS[key]):
+            bad(key, why)
+
     if not draft.title:
         bad("title", "必须填写")
-    elif len(draft.title) > MAX_TITLE:
-        bad("title", f"不能超过 {MAX_TITLE} 个字")
+    else:
+        check_text("title")
     if draft.category_id is None:
         bad("category", "必须选择")
     if draft.start is None:
         bad("start", "必须填写")
-    if draft.start and draft.end and draft.end < draft.start:
+    elif why := out_of_range(draft.start):
+        bad("start", why)
+    if draft.end is not None and draft.end != draft.start and (why := out_of_range(draft.end)):
+        bad("end", why)
+    elif draft.start and draft.end and draft.end < draft.start:
         bad("end", "不能早于开始时间")
     if draft.participants is None:
         bad("participants", "必须填写（没有可填 0）")
@@ -119,12 +136,8 @@ def validate_activity(draft: ActivityDraft, row: int | None = None) -> list[Prob
         bad("participants", "不能小于 0")
     elif draft.participants > 1_000_000:
         bad("participants", "数值过大，请核对")
-    for key, limit in (("place", 200), ("organizer", 200), ("leader", 100)):
-        if len(getattr(draft, key)) > limit:
-            bad(key, f"不能超过 {limit} 个字")
-    for key in ("content", "remarks"):
-        if len(getattr(draft, key)) > MAX_TEXT:
-            bad(key, f"不能超过 {MAX_TEXT} 个字")
+    for key in ("place", "organizer", "leader", "content", "remarks"):
+        check_text(key)
     return problems
 
 
@@ -148,6 +161,22 @@ CAPTION_LABELS = {
     "photographer": "摄影者",
     "background": "背景",
 }
+CAPTION_LIMITS = {"title": 200, "place": 200, "people": 2000, "photographer": 50, "background": MAX_TEXT}
+
+
+def caption_label(key: str) -> str:
+    """照片题名, 照片时间 …: how a problem names a caption field (题名 alone would be ambiguous)."""
+    return f"照片{CAPTION_LABELS[key]}"
+
+
+def validate_caption(caption: PhotoCaption, photo: str = "") -> list[Problem]:
+    """Problems with a photo's caption (its texts as cleaned), each naming the field and the photo."""
+    prefix = f"{photo}：" if photo else ""
+    problems = [Problem(caption_label(key), prefix + why) for key, limit in CAPTION_LIMITS.items()
+                if (why := text_problem(clean(getattr(caption, key)), limit))]
+    if why := out_of_range(caption.taken_at):
+        problems.append(Problem(caption_label("taken_at"), prefix + why))
+    return problems
 
 
 @dataclass

@@ -1,4 +1,12 @@
-"""Dates as committees write them, and as official documents print them."""
+"""Dates as committees write them, and as official documents print them.
+
+The range a date may take is kept here, once: the committee's own records (activities, service
+records, trainings, commendations, evaluations, certificates, registration) fall in
+EARLIEST_YEAR–LATEST_YEAR; a date outside it (0001-01-01, 9999-12-31, a year typed with a
+digit missing) is a typing error, refused with the field's name. Birth dates reach further back:
+volunteers born before 1949 serve to this day, so they start at EARLIEST_BIRTH_YEAR (the
+earliest a citizen ID number may give, GB 11643-1999; see identity.parse_id).
+"""
 
 from __future__ import annotations
 
@@ -15,14 +23,33 @@ _DATE_RE = re.compile(
 _COMPACT_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
+EARLIEST_YEAR = 1949  # a record's date: activities, services, trainings, certificates …
+LATEST_YEAR = 2100
+EARLIEST_BIRTH_YEAR = 1880  # a person's birth date
 
-def parse_datetime(value: object) -> datetime | None:
+
+def out_of_range(value: date | datetime | None, earliest: int = EARLIEST_YEAR) -> str | None:
+    """Why a date is out of range (Chinese, for a Problem naming the field), or None."""
+    if value is None or earliest <= value.year <= LATEST_YEAR:
+        return None
+    return f"日期应在 {earliest} 年到 {LATEST_YEAR} 年之间"
+
+
+def parse_datetime(value: object, earliest: int = EARLIEST_YEAR) -> datetime | None:
     """Parse what a person or a spreadsheet calls a date, with or without a time.
 
     Accepts datetime/date objects, Excel serial numbers, 2026-03-05, 2026/3/5, 2026.3.5,
     2026年3月5日, 20260305, any of them with "08:30" or "8时30分", full-width digits too.
-    Returns None for a blank; raises ValueError with a Chinese message otherwise.
+    Returns None for a blank; raises ValueError with a Chinese message otherwise, also for a
+    date outside `earliest`–LATEST_YEAR.
     """
+    parsed = _parse_datetime(value)
+    if parsed is not None and (why := out_of_range(parsed, earliest)):
+        raise ValueError(f"{why}（现在是 {parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}）")
+    return parsed
+
+
+def _parse_datetime(value: object) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -31,7 +58,7 @@ def parse_datetime(value: object) -> datetime | None:
         return datetime.combine(value, time())
     if isinstance(value, int | float) and not isinstance(value, bool):
         if isinstance(value, int) and 19000101 <= value <= 21001231:
-            return parse_datetime(str(value))  # 20260305 typed as a number
+            return _parse_datetime(str(value))  # 20260305 typed as a number
         if 3654 <= value < 73051:  # Excel serial numbers for 1910-01-01 … 2099-12-31
             return (_EXCEL_EPOCH + timedelta(days=float(value))).replace(microsecond=0)
         raise ValueError(f"无法识别的日期数值 {value}，请写成 2026-03-05")
@@ -50,8 +77,8 @@ def parse_datetime(value: object) -> datetime | None:
         raise ValueError(f"日期「{text}」不存在") from None
 
 
-def parse_date(value: object) -> date | None:
-    parsed = parse_datetime(value)
+def parse_date(value: object, earliest: int = EARLIEST_YEAR) -> date | None:
+    parsed = parse_datetime(value, earliest)
     return parsed.date() if parsed else None
 
 

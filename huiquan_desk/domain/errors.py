@@ -29,11 +29,36 @@ class Problem:
 
 
 class ValidationError(HuiquanError):
+    """Every problem of the input, kept in `.problems`; its message lists at most the first
+    LISTED of them (a file of 200,000 bad rows gives a summary, not megabytes of text)."""
+
     title = "输入有误"
+    LISTED = 200
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(self.summary(self.problems))
+
+    @property
+    def listed(self) -> list[Problem]:
+        """The problems the message shows."""
+        return self.problems[:self.LISTED]
+
+    @classmethod
+    def more_line(cls, problems: list[Problem]) -> str:
+        """「……另有 N 个问题未列出（共 M 个）」 when there are more than LISTED problems, else ''."""
+        hidden = len(problems) - cls.LISTED
+        return f"……另有 {hidden} 个问题未列出（共 {len(problems)} 个）" if hidden > 0 else ""
+
+    @classmethod
+    def summary(cls, problems: list[Problem]) -> str:
+        """One line per problem, at most LISTED lines, then the more_line. A lone surrogate quoted
+        from the input is shown as U+FFFD, so the message itself can always be printed or logged."""
+        lines = [str(p) for p in problems[:cls.LISTED]]
+        if more := cls.more_line(problems):
+            lines.append(more)
+        text = "\n".join(lines)
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
     @classmethod
     def single(cls, field: str, message: str, row: int | None = None) -> ValidationError:

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from huiquan_desk.domain.dates import EARLIEST_BIRTH_YEAR, out_of_range
 from huiquan_desk.domain.text import clean, halfwidth
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -69,7 +70,7 @@ def parse_id(text: object, today: date | None = None) -> IdNumber:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValueError(f"出生日期 {number[6:14]} 不存在") from None
-    if birth > (today or date.today()) or birth.year < 1880:
+    if birth > (today or date.today()) or out_of_range(birth, EARLIEST_BIRTH_YEAR):
         raise ValueError(f"出生日期 {number[6:14]} 不合理")
     expected = check_char(number[:17])
     if number[17] != expected:

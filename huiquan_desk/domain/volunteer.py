@@ -26,6 +26,30 @@ FIELD_LABELS = {
     "team": "所属队伍",
     "remarks": "备注",
 }
+# Longest text of each free-text field (characters, after clean()). 身份证号, 联系方式, 性别 and
+# 政治面貌 have rules of their own that admit nothing longer.
+FIELD_LIMITS = {"name": 50, "area": 100, "skills": 200, "service_types": 200, "number": 32, "remarks": 2000}
+
+# A volunteer team (志愿服务队伍).
+TEAM_LABELS = {"name": "队伍名称", "description": "队伍简介"}
+TEAM_LIMITS = {"name": 60, "description": 2000}
+
+# A volunteer's trainings, commendations and evaluations (记录办法 art. 8: 培训、表彰奖励、评价).
+TRAINING_LABELS = {"name": "培训名称", "held_on": "培训日期", "minutes": "学习时长", "content": "主要内容",
+                   "organizer": "举办单位"}
+TRAINING_LIMITS = {"name": 200, "content": 20000, "organizer": 200}
+COMMENDATION_LABELS = {"name": "表彰名称", "awarded_on": "表彰日期", "grantor": "授予单位"}
+COMMENDATION_LIMITS = {"name": 200, "grantor": 200}
+EVALUATION_LABELS = {"quality": "服务质量评价", "evaluated_on": "评价日期", "evaluator": "评价人", "remarks": "说明"}
+EVALUATION_LIMITS = {"evaluator": 50, "remarks": 20000}
+
+# A service record (志愿服务记录), as 补录 enters it and attendance signs who entered it.
+SERVICE_LABELS = {"volunteer": "志愿者", "service_date": "服务日期", "minutes": "服务时长", "title": "活动名称",
+                  "place": "地点", "content": "服务内容", "organizer": "活动组织单位", "leader": "活动负责人",
+                  "reason": "补录原因", "entered_by": "登记人", "activity": "活动"}
+SERVICE_LIMITS = {"title": 200, "place": 200, "content": 20000, "organizer": 200, "leader": 100, "reason": 2000,
+                  "entered_by": 50}
+
 POLITICAL_STATUSES = ("中共党员", "中共预备党员", "共青团员", "民主党派", "群众")
 QUALITY_GRADES = ("优秀", "良好", "合格", "不合格")
 STAR_LABELS = ("", "一星", "二星", "三星", "四星", "五星")

@@ -18,9 +18,10 @@ from huiquan_desk.domain.activity import (
     NewAttachment,
     PhotoCaption,
     validate_activity,
+    validate_caption,
 )
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
-from huiquan_desk.domain.text import clean
+from huiquan_desk.domain.text import clean, savable
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.categories import subtree_ids
 from huiquan_desk.storage.engine import spaced
@@ -240,15 +241,32 @@ def check_attachment_file(path: Path, kind: AttachmentKind) -> str | None:
     return None
 
 
-def _validated(session: Session, draft: ActivityDraft, new_files: Sequence[NewAttachment]) -> ActivityDraft:
+def file_label(path: Path) -> str:
+    """A picked file's name as stored and shown: cleaned (no direction marks: "照片\u202egpj.exe"
+    would print as "照片exe.jpg"), and a name from a disk written on another system (bytes that are
+    not UTF-8 arrive as lone surrogates) kept with U+FFFD in their place instead of failing the save."""
+    return savable(clean(path.name))[:255]
+
+
+def _attachment_problems(items: Sequence[NewAttachment]) -> list[Problem]:
+    problems = []
+    for item in items:
+        name = file_label(Path(item.source))
+        if why := check_attachment_file(Path(item.source), item.kind):
+            problems.append(Problem(item.kind.label, f"{name}：{why}"))
+        problems += validate_caption(item.caption, name)
+    return problems
+
+
+def _validated(session: Session, draft: ActivityDraft, new_files: Sequence[NewAttachment],
+               captions: Sequence[PhotoCaption] = ()) -> ActivityDraft:
     draft = draft.normalized()
     problems = validate_activity(draft)
     if draft.category_id is not None and session.get(Category, draft.category_id) is None:
         problems.append(Problem(FIELD_LABELS["category"], "所选类别已不存在"))
-    for item in new_files:
-        why = check_attachment_file(Path(item.source), item.kind)
-        if why:
-            problems.append(Problem(item.kind.label, f"{Path(item.source).name}：{why}"))
+    problems += _attachment_problems(new_files)
+    for caption in captions:
+        problems += validate_caption(caption)
     if problems:
         raise ValidationError(problems)
     return draft
@@ -276,7 +294,7 @@ def _attach(session: Session, activity: Activity, items: Sequence[NewAttachment]
         c = item.caption
         session.add(Attachment(
             activity_id=activity.id, kind=item.kind.value, sha256=stored.sha256, suffix=stored.suffix,
-            original_name=Path(item.source).name[:255], size=stored.size, sort_order=order,
+            original_name=file_label(Path(item.source)), size=stored.size, sort_order=order,
             caption_title=clean(c.title) or activity.title, caption_time=c.taken_at or activity.start_at,
             caption_place=clean(c.place) or activity.place, caption_people=clean(c.people),
             caption_photographer=clean(c.photographer), caption_background=clean(c.background),
@@ -313,7 +331,7 @@ def update_activity(session: Session, activity_id: int, draft: ActivityDraft, st
                     captions: dict[int, PhotoCaption] | None = None) -> None:
     activity = _editable(session, activity_id)
     _refuse_archived(activity)
-    draft = _validated(session, draft, add)
+    draft = _validated(session, draft, add, list((captions or {}).values()))
     if draft.status is ActivityStatus.ARCHIVED:
         raise ValidationError.single(FIELD_LABELS["status"], "归档要按档案整理规则办理，不能在这里直接设为「已归档」")
     _apply(activity, draft)
@@ -339,8 +357,7 @@ def add_attachments(session: Session, activity_id: int, items: Sequence[NewAttac
     """Attach files (dropped on the page) to an existing activity."""
     activity = _editable(session, activity_id)
     _refuse_archived(activity)
-    problems = [Problem(i.kind.label, f"{Path(i.source).name}：{why}") for i in items
-                if (why := check_attachment_file(Path(i.source), i.kind))]
+    problems = _attachment_problems(items)
     if problems:
         raise ValidationError(problems)
     _attach(session, activity, items, store)

@@ -8,11 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import NotFoundError, ValidationError
-from huiquan_desk.domain.text import clean
+from huiquan_desk.domain.text import clean, text_problem
 from huiquan_desk.services.accounts import require_admin
 from huiquan_desk.storage.models import Activity, Category
 
 FESTIVAL_CATEGORY = "传统节日"
+NAME_LABEL = "类别名称"
+NAME_LIMIT = 60  # the column's width
 
 
 @dataclass(frozen=True)
@@ -77,16 +79,16 @@ def _under(parent_id: int | None):  # type: ignore[no-untyped-def]
 def _check_name(session: Session, name: str, parent_id: int | None, exclude: int | None = None) -> str:
     name = clean(name)
     if not name:
-        raise ValidationError.single("类别名称", "必须填写")
-    if len(name) > 60:
-        raise ValidationError.single("类别名称", "不能超过 60 个字")
+        raise ValidationError.single(NAME_LABEL, "必须填写")
+    if why := text_problem(name, NAME_LIMIT):
+        raise ValidationError.single(NAME_LABEL, why)
     if "/" in name:
-        raise ValidationError.single("类别名称", "不能包含「/」")
+        raise ValidationError.single(NAME_LABEL, "不能包含「/」")
     query = select(Category.id).where(Category.name == name, _under(parent_id))
     if exclude is not None:
         query = query.where(Category.id != exclude)
     if session.scalar(query) is not None:
-        raise ValidationError.single("类别名称", f"同一级已有「{name}」")
+        raise ValidationError.single(NAME_LABEL, f"同一级已有「{name}」")
     return name
 
 

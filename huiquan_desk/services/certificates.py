@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from huiquan_desk.domain.dates import out_of_range
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.identity import mask_id
-from huiquan_desk.domain.text import clean
+from huiquan_desk.domain.text import clean, text_problem, text_problems
 from huiquan_desk.services.service_hours import hours_total, service_rows
 from huiquan_desk.services.settings import get_profile, get_setting, set_setting
 from huiquan_desk.storage.models import Certificate, Volunteer
@@ -26,6 +27,9 @@ class IssuerInfo:
 
 ISSUER_LABELS = {"name": "出具单位", "leader": "负责人", "handler": "经办人", "contact": "联系方式"}
 ISSUER_LIMITS = {"name": 200, "leader": 50, "handler": 50, "contact": 50}  # the register's column widths
+PERIOD_LABEL = "证明时段"
+ISSUED_LABELS = {"issued_on": "出具日期", "issued_by": "出具人"}
+ISSUED_BY_LIMIT = 50
 
 
 def certificate_number(year: int, seq: int) -> str:
@@ -82,25 +86,31 @@ def issue_certificate(session: Session, volunteer_id: int, start: date | None, e
     if volunteer is None:
         raise NotFoundError("这名志愿者已不存在，可能已被删除。")
     issuer = IssuerInfo(*(clean(v) for v in (issuer.name, issuer.leader, issuer.handler, issuer.contact)))
+    issued_by = clean(issued_by)
     problems = [Problem(ISSUER_LABELS[k], "必须填写") for k in ISSUER_LABELS if not getattr(issuer, k)]
-    problems += [Problem(ISSUER_LABELS[k], f"不能超过 {limit} 个字") for k, limit in ISSUER_LIMITS.items()
-                 if len(getattr(issuer, k)) > limit]
+    problems += text_problems((ISSUER_LABELS[k], getattr(issuer, k), limit) for k, limit in ISSUER_LIMITS.items())
+    if why := text_problem(issued_by, ISSUED_BY_LIMIT):
+        problems.append(Problem(ISSUED_LABELS["issued_by"], why))
     issued_on = issued_on or date.today()
+    if why := out_of_range(issued_on):
+        problems.append(Problem(ISSUED_LABELS["issued_on"], why))
     end = min(end, issued_on) if end else issued_on  # a certificate never counts hours after its own date
-    if start and end < start:
-        problems.append(Problem("证明时段", "结束日期不能早于开始日期"))
+    if why := out_of_range(start) or out_of_range(end):
+        problems.append(Problem(PERIOD_LABEL, why))
+    elif start and end < start:
+        problems.append(Problem(PERIOD_LABEL, "结束日期不能早于开始日期"))
     if problems:
         raise ValidationError(problems)
     summary = hours_total(session, volunteer_id, start, end)
     if summary.services == 0:
-        raise ValidationError.single("证明时段", f"「{volunteer.name}」在所选时段没有志愿服务记录，不能出具证明")
+        raise ValidationError.single(PERIOD_LABEL, f"「{volunteer.name}」在所选时段没有志愿服务记录，不能出具证明")
     seq = (session.scalar(select(func.max(Certificate.seq)).where(Certificate.year == issued_on.year)) or 0) + 1
     titles = [r.title for r in service_rows(session, start, end, volunteer_id=volunteer_id)]
     row = Certificate(
         number=certificate_number(issued_on.year, seq), year=issued_on.year, seq=seq, volunteer_id=volunteer_id,
         period_from=start, period_to=end, minutes=summary.minutes, service_count=summary.services,
         content=_summary(titles, summary.services), issuer=issuer.name, leader=issuer.leader, handler=issuer.handler,
-        contact=issuer.contact, issued_on=issued_on, issued_by=clean(issued_by))
+        contact=issuer.contact, issued_on=issued_on, issued_by=issued_by)
     session.add(row)
     for key in ("leader", "handler", "contact"):
         set_setting(session, f"certificate.{key}", getattr(issuer, key))

@@ -10,13 +10,15 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import volunteer as rules
+from huiquan_desk.domain.dates import out_of_range
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
-from huiquan_desk.domain.text import clean
+from huiquan_desk.domain.text import clean, text_problem, text_problems
 from huiquan_desk.domain.volunteer import ServiceSource
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.storage.models import Activity, ServiceRecord, Team, Volunteer, now
 
 MAX_MINUTES = 24 * 60
+L = rules.SERVICE_LABELS
 
 
 def default_minutes(start: datetime, end: datetime) -> int:
@@ -50,14 +52,18 @@ def attendance(session: Session, activity_id: int) -> list[AttendanceRow]:
 
 def _check_minutes(minutes: int, who: str) -> Problem | None:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        return Problem("服务时长", f"{who}：应为整数分钟")
+        return Problem(L["minutes"], f"{who}：应为整数分钟")
     if not 0 < minutes <= MAX_MINUTES:
-        return Problem("服务时长", f"{who}：应大于 0 且不超过 24 小时")
+        return Problem(L["minutes"], f"{who}：应大于 0 且不超过 24 小时")
     return None
 
 
 def _check_entered_by(entered_by: str) -> Problem | None:
-    return None if clean(entered_by) else Problem("登记人", "必须填写（每条记录都要写明由谁登记）")
+    entered_by = clean(entered_by)
+    if not entered_by:
+        return Problem(L["entered_by"], "必须填写（每条记录都要写明由谁登记）")
+    why = text_problem(entered_by, rules.SERVICE_LIMITS["entered_by"])
+    return Problem(L["entered_by"], why) if why else None
 
 
 def record_attendance(session: Session, activity_id: int, served: Mapping[int, int], entered_by: str,
@@ -73,9 +79,9 @@ def record_attendance(session: Session, activity_id: int, served: Mapping[int, i
         raise NotFoundError("这条活动已不存在，可能已被删除。")
     at = at or now()
     if activity.start_at.date() > at.date():
-        raise ValidationError.single("活动", "活动还没有开展，开展后再登记志愿服务时长")
+        raise ValidationError.single(L["activity"], "活动还没有开展，开展后再登记志愿服务时长")
     names = dict(session.execute(select(Volunteer.id, Volunteer.name).where(Volunteer.id.in_(list(served)))).all())
-    problems = [Problem("志愿者", f"编号 {vid} 的志愿者已不存在") for vid in served if vid not in names]
+    problems = [Problem(L["volunteer"], f"编号 {vid} 的志愿者已不存在") for vid in served if vid not in names]
     problems += [p for vid, minutes in served.items() if vid in names and (p := _check_minutes(minutes, names[vid]))]
     if who := _check_entered_by(entered_by):
         problems.append(who)
@@ -124,41 +130,39 @@ class SupplementDraft:
 
 def add_supplement(session: Session, draft: SupplementDraft, entered_by: str, at: datetime | None = None) -> int:
     at = at or now()
+    texts = {key: clean(getattr(draft, key)) for key in ("title", "place", "content", "organizer", "leader", "reason")}
     problems = []
     if draft.volunteer_id is None or session.get(Volunteer, draft.volunteer_id) is None:
-        problems.append(Problem("志愿者", "必须选择"))
+        problems.append(Problem(L["volunteer"], "必须选择"))
     if draft.service_date is None:
-        problems.append(Problem("服务日期", "必须填写"))
+        problems.append(Problem(L["service_date"], "必须填写"))
     elif draft.service_date > at.date():
-        problems.append(Problem("服务日期", "不能晚于今天"))
+        problems.append(Problem(L["service_date"], "不能晚于今天"))
+    elif why := out_of_range(draft.service_date):
+        problems.append(Problem(L["service_date"], why))
     if isinstance(draft.minutes, bool) or not isinstance(draft.minutes, int):
-        problems.append(Problem("服务时长", "应为整数分钟"))
+        problems.append(Problem(L["minutes"], "应为整数分钟"))
     elif not 0 < draft.minutes <= MAX_MINUTES:
-        problems.append(Problem("服务时长", "应大于 0 且不超过 24 小时"))
-    if not clean(draft.title):
-        problems.append(Problem("活动名称", "必须填写"))
-    for label, value, limit in (("活动名称", draft.title, 200), ("地点", draft.place, 200),
-                                ("活动组织单位", draft.organizer, 200), ("活动负责人", draft.leader, 100)):
-        if len(clean(value)) > limit:
-            problems.append(Problem(label, f"不能超过 {limit} 个字"))
-    if not clean(draft.reason):
-        problems.append(Problem("补录原因", "必须填写（如：当天签到表遗漏）"))
+        problems.append(Problem(L["minutes"], "应大于 0 且不超过 24 小时"))
+    if not texts["title"]:
+        problems.append(Problem(L["title"], "必须填写"))
+    problems += text_problems((L[key], value, rules.SERVICE_LIMITS[key]) for key, value in texts.items())
+    if not texts["reason"]:
+        problems.append(Problem(L["reason"], "必须填写（如：当天签到表遗漏）"))
     if draft.activity_id is not None and session.get(Activity, draft.activity_id) is None:
-        problems.append(Problem("活动", "所选活动已不存在"))
+        problems.append(Problem(L["activity"], "所选活动已不存在"))
     elif draft.activity_id is not None and session.scalar(select(ServiceRecord.id).where(
             ServiceRecord.activity_id == draft.activity_id, ServiceRecord.volunteer_id == draft.volunteer_id,
             ServiceRecord.source == ServiceSource.ACTIVITY.value)) is not None:
-        problems.append(Problem("活动", "该志愿者在这项活动的签到中已有时长，不能重复补录；如时长有误请在「志愿服务登记」中修改"))
+        problems.append(Problem(L["activity"], "该志愿者在这项活动的签到中已有时长，不能重复补录；如时长有误请在「志愿服务登记」中修改"))
     if who := _check_entered_by(entered_by):
         problems.append(who)
     if problems:
         raise ValidationError(problems)
     record = ServiceRecord(
         volunteer_id=draft.volunteer_id, activity_id=draft.activity_id, source=ServiceSource.SUPPLEMENT.value,
-        service_date=draft.service_date, minutes=draft.minutes, title=clean(draft.title), place=clean(draft.place),
-        content=clean(draft.content), organizer=clean(draft.organizer), leader=clean(draft.leader),
-        reason=clean(draft.reason), entered_by=clean(entered_by), entered_at=at,
-        late=rules.is_late(draft.service_date, at.date()))  # type: ignore[arg-type]
+        service_date=draft.service_date, minutes=draft.minutes, entered_by=clean(entered_by), entered_at=at,
+        late=rules.is_late(draft.service_date, at.date()), **texts)  # type: ignore[arg-type]
     session.add(record)
     session.flush()
     return record.id

@@ -21,7 +21,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import volunteer as rules
-from huiquan_desk.domain.dates import parse_date
+from huiquan_desk.domain.dates import EARLIEST_BIRTH_YEAR, EARLIEST_YEAR, parse_date
 from huiquan_desk.domain.errors import Problem, Progress, ValidationError
 from huiquan_desk.domain.identity import Sex, normalize_id
 from huiquan_desk.domain.text import clean, halfwidth
@@ -104,6 +104,7 @@ class _Teams:
         teams = list_teams(session)
         self.names = [t.name for t in teams]
         self.ids = {_key(t.name): t.id for t in teams}
+        self.refused: dict[str, str] = {}  # text -> why, built once per distinct text (not per row)
         # Held so that check_volunteer's session.get(Team, …) finds them in the identity map
         # (it holds objects weakly) instead of querying once per row.
         self._loaded = list(session.scalars(select(Team)))
@@ -113,6 +114,11 @@ class _Teams:
         found = self.ids.get(_key(text))
         if found is not None:
             return found
+        if text not in self.refused:
+            self.refused[text] = self._why(text)
+        return self.refused[text]
+
+    def _why(self, text: str) -> str:
         if not self.names:
             return f"还没有任何队伍，找不到「{text}」。请先在「队伍」中添加，或把这一格留空"
         return f"没有名为「{text}」的队伍。现有队伍：{'、'.join(self.names)}。请改成其中之一，或先在「队伍」中添加"
@@ -153,9 +159,9 @@ class _RowReader:
             draft.gender = _GENDERS[gender]
         elif gender:
             bad("gender", f"「{gender}」无法识别，应填 男 或 女（也可留空，按身份证号自动填写）")
-        for key in ("birth_date", "registered_on"):
+        for key, earliest in (("birth_date", EARLIEST_BIRTH_YEAR), ("registered_on", EARLIEST_YEAR)):
             try:
-                setattr(draft, key, parse_date(cells.get(key)))
+                setattr(draft, key, parse_date(cells.get(key), earliest))
             except ValueError as err:
                 bad(key, str(err))
         team = cell_text(cells.get("team"))

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import volunteer as rules
+from huiquan_desk.domain.dates import EARLIEST_BIRTH_YEAR, EARLIEST_YEAR, out_of_range
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.identity import age_on, mask_id, mask_phone, normalize_id, normalize_phone, parse_id
-from huiquan_desk.domain.text import clean
+from huiquan_desk.domain.text import clean, text_problem, text_problems, unsavable_at
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.accounts import require_admin
 from huiquan_desk.services.settings import get_setting, set_setting
@@ -56,24 +57,31 @@ def list_teams(session: Session) -> list[TeamRow]:
     return [TeamRow(*row) for row in rows]
 
 
-def _team_name(session: Session, name: str, exclude: int | None = None) -> str:
+def _team_values(session: Session, name: str, description: str | None,
+                 exclude: int | None = None) -> tuple[str, str | None]:
+    """The cleaned name and description, or a ValidationError naming each field."""
+    labels, limits = rules.TEAM_LABELS, rules.TEAM_LIMITS
     name = clean(name)
-    if not name:
-        raise ValidationError.single("队伍名称", "必须填写")
-    if len(name) > 60:
-        raise ValidationError.single("队伍名称", "不能超过 60 个字")
-    query = select(Team.id).where(Team.name == name)
-    if exclude is not None:
-        query = query.where(Team.id != exclude)
-    if session.scalar(query) is not None:
-        raise ValidationError.single("队伍名称", f"已有「{name}」")
-    return name
+    description = None if description is None else clean(description)
+    problems = [] if name else [Problem(labels["name"], "必须填写")]
+    problems += text_problems([(labels["name"], name, limits["name"]),
+                               (labels["description"], description or "", limits["description"])])
+    if not problems:
+        query = select(Team.id).where(Team.name == name)
+        if exclude is not None:
+            query = query.where(Team.id != exclude)
+        if session.scalar(query) is not None:
+            problems.append(Problem(labels["name"], f"已有「{name}」"))
+    if problems:
+        raise ValidationError(problems)
+    return name, description
 
 
 def add_team(session: Session, name: str, description: str = "") -> int:
     require_admin(session, "修改志愿服务队伍")
+    name, description = _team_values(session, name, description)
     order = session.scalar(select(func.max(Team.sort_order))) or 0
-    team = Team(name=_team_name(session, name), description=clean(description), sort_order=order + 1)
+    team = Team(name=name, description=description, sort_order=order + 1)
     session.add(team)
     session.flush()
     return team.id
@@ -84,9 +92,9 @@ def rename_team(session: Session, team_id: int, name: str, description: str | No
     team = session.get(Team, team_id)
     if team is None:
         raise NotFoundError("队伍不存在，可能已被删除。")
-    team.name = _team_name(session, name, exclude=team_id)
+    team.name, description = _team_values(session, name, description, exclude=team_id)
     if description is not None:
-        team.description = clean(description)
+        team.description = description
     session.flush()
 
 
@@ -214,13 +222,17 @@ class VolunteerDetail:
 
 def find_by_id_number(session: Session, text: str) -> int | None:
     number = normalize_id(text)
-    return session.scalar(select(Volunteer.id).where(Volunteer.id_number == number)) if number else None
+    if not number or unsavable_at(number) is not None:  # no such number is stored, and SQLite cannot take it
+        return None
+    return session.scalar(select(Volunteer.id).where(Volunteer.id_number == number))
 
 
 def find_by_number(session: Session, text: str) -> int | None:
     """By 志愿者编号."""
     number = clean(text)
-    return session.scalar(select(Volunteer.id).where(Volunteer.number == number)) if number else None
+    if not number or unsavable_at(number) is not None:
+        return None
+    return session.scalar(select(Volunteer.id).where(Volunteer.number == number))
 
 
 def next_volunteer_number(session: Session, year: int) -> str:
@@ -258,12 +270,16 @@ def check_volunteer(session: Session, draft: VolunteerDraft, exclude_id: int | N
                           if isinstance(getattr(draft, f.name), str)})
     if not d.name:
         bad("name", "必须填写")
-    elif len(d.name) > 50:
-        bad("name", "不能超过 50 个字")
-    for key in ("birth_date", "registered_on"):  # a spreadsheet cell gives a datetime, never equal to a date
+    elif why := text_problem(d.name, rules.FIELD_LIMITS["name"]):
+        bad("name", why)
+    out_of_range_dates = set()
+    for key, earliest in (("birth_date", EARLIEST_BIRTH_YEAR), ("registered_on", EARLIEST_YEAR)):
         value = getattr(d, key)
-        if isinstance(value, datetime):
+        if isinstance(value, datetime):  # a spreadsheet cell gives a datetime, never equal to a date
             setattr(d, key, value.date())
+        if why := out_of_range(value, earliest):
+            bad(key, why)
+            out_of_range_dates.add(key)
     parsed = None
     try:
         parsed = parse_id(d.id_number, today)
@@ -274,7 +290,7 @@ def check_volunteer(session: Session, draft: VolunteerDraft, exclude_id: int | N
         d.gender = {"男性": "男", "女性": "女", "M": "男", "F": "女", "m": "男", "f": "女"}.get(d.gender, d.gender)
         if d.gender and d.gender != parsed.sex:
             bad("gender", f"与身份证号不符（号码显示为{parsed.sex}）")
-        if d.birth_date and d.birth_date != parsed.birth_date:
+        if d.birth_date and "birth_date" not in out_of_range_dates and d.birth_date != parsed.birth_date:
             bad("birth_date", f"与身份证号不符（号码显示为 {parsed.birth_date:%Y-%m-%d}）")
         d.gender, d.birth_date = parsed.sex, parsed.birth_date
     try:
@@ -286,10 +302,12 @@ def check_volunteer(session: Session, draft: VolunteerDraft, exclude_id: int | N
     d.registered_on = d.registered_on or (today or date.today())
     if d.team_id is not None and session.get(Team, d.team_id) is None:
         bad("team", "所选队伍已不存在")
-    for key, limit in (("area", 100), ("skills", 200), ("service_types", 200), ("number", 32)):
-        if len(getattr(d, key)) > limit:
-            bad(key, f"不能超过 {limit} 个字")
-    if d.number:
+    refused = set()
+    for key in ("area", "skills", "service_types", "number", "remarks"):
+        if why := text_problem(getattr(d, key), rules.FIELD_LIMITS[key]):
+            bad(key, why)
+            refused.add(key)
+    if d.number and "number" not in refused:  # a refused text never reaches the database, not even a query
         query = select(Volunteer.name).where(Volunteer.number == d.number)
         if exclude_id is not None:
             query = query.where(Volunteer.id != exclude_id)
@@ -429,20 +447,27 @@ def get_volunteer(session: Session, volunteer_id: int) -> VolunteerDetail:
 
 
 # --- trainings, commendations, evaluations --------------------------------------------------------
-def _need(value: object, label: str) -> None:
-    if value in (None, ""):
-        raise ValidationError.single(label, "必须填写")
+def _record_problems(labels: dict[str, str], limits: dict[str, int], texts: dict[str, str],
+                     dates: dict[str, date | None], required: tuple[str, ...]) -> list[Problem]:
+    """Every problem of a training / commendation / evaluation (texts already cleaned)."""
+    values: dict[str, object] = {**texts, **dates}
+    problems = [Problem(labels[key], "必须填写") for key in required if values[key] in (None, "")]
+    problems += text_problems((labels[key], value, limits[key]) for key, value in texts.items() if key in limits)
+    problems += [Problem(labels[key], why) for key, value in dates.items() if (why := out_of_range(value))]
+    return problems
 
 
 def add_training(session: Session, volunteer_id: int, name: str, held_on: date | None, minutes: int = 0,
                  content: str = "", organizer: str = "") -> int:
     _get(session, volunteer_id)
-    _need(clean(name), "培训名称")
-    _need(held_on, "培训日期")
+    labels = rules.TRAINING_LABELS
+    texts = {"name": clean(name), "content": clean(content), "organizer": clean(organizer)}
+    problems = _record_problems(labels, rules.TRAINING_LIMITS, texts, {"held_on": held_on}, ("name", "held_on"))
     if minutes < 0 or minutes > 1440 * 30:
-        raise ValidationError.single("学习时长", "应在 0 到 720 小时之间")
-    row = Training(volunteer_id=volunteer_id, name=clean(name), held_on=held_on, minutes=minutes,
-                   content=clean(content), organizer=clean(organizer))
+        problems.append(Problem(labels["minutes"], "应在 0 到 720 小时之间"))
+    if problems:
+        raise ValidationError(problems)
+    row = Training(volunteer_id=volunteer_id, held_on=held_on, minutes=minutes, **texts)
     session.add(row)
     session.flush()
     return row.id
@@ -450,9 +475,12 @@ def add_training(session: Session, volunteer_id: int, name: str, held_on: date |
 
 def add_commendation(session: Session, volunteer_id: int, name: str, awarded_on: date | None, grantor: str = "") -> int:
     _get(session, volunteer_id)
-    _need(clean(name), "表彰名称")
-    _need(awarded_on, "表彰日期")
-    row = Commendation(volunteer_id=volunteer_id, name=clean(name), awarded_on=awarded_on, grantor=clean(grantor))
+    texts = {"name": clean(name), "grantor": clean(grantor)}
+    problems = _record_problems(rules.COMMENDATION_LABELS, rules.COMMENDATION_LIMITS, texts,
+                                {"awarded_on": awarded_on}, ("name", "awarded_on"))
+    if problems:
+        raise ValidationError(problems)
+    row = Commendation(volunteer_id=volunteer_id, awarded_on=awarded_on, **texts)
     session.add(row)
     session.flush()
     return row.id
@@ -461,12 +489,16 @@ def add_commendation(session: Session, volunteer_id: int, name: str, awarded_on:
 def add_evaluation(session: Session, volunteer_id: int, quality: str, evaluated_on: date | None,
                    evaluator: str = "", remarks: str = "") -> int:
     _get(session, volunteer_id)
+    labels = rules.EVALUATION_LABELS
     quality = clean(quality)
-    if quality not in rules.QUALITY_GRADES:
-        raise ValidationError.single("服务质量评价", f"应为 {'、'.join(rules.QUALITY_GRADES)} 之一")
-    _need(evaluated_on, "评价日期")
-    row = Evaluation(volunteer_id=volunteer_id, quality=quality, evaluated_on=evaluated_on, evaluator=clean(evaluator),
-                     remarks=clean(remarks))
+    texts = {"evaluator": clean(evaluator), "remarks": clean(remarks)}
+    problems = [] if quality in rules.QUALITY_GRADES else [
+        Problem(labels["quality"], f"应为 {'、'.join(rules.QUALITY_GRADES)} 之一")]
+    problems += _record_problems(labels, rules.EVALUATION_LIMITS, texts, {"evaluated_on": evaluated_on},
+                                 ("evaluated_on",))
+    if problems:
+        raise ValidationError(problems)
+    row = Evaluation(volunteer_id=volunteer_id, quality=quality, evaluated_on=evaluated_on, **texts)
     session.add(row)
     session.flush()
     return row.id

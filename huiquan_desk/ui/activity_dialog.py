@@ -34,6 +34,8 @@ from huiquan_desk.domain.activity import (
     AttachmentKind,
     NewAttachment,
     PhotoCaption,
+    caption_label,
+    validate_caption,
 )
 from huiquan_desk.domain.errors import ValidationError
 from huiquan_desk.services import activities as activity_service
@@ -66,7 +68,7 @@ class CaptionDialog(QDialog):
     def __init__(self, caption: PhotoCaption, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("照片说明"))
-        form = FieldForm(self)
+        self.form = form = FieldForm(self)
         self.title = form.add(CAPTION_LABELS["title"], QLineEdit(caption.title))
         self.taken = form.add(CAPTION_LABELS["taken_at"], QDateTimeEdit(to_qdatetime(caption.taken_at or datetime.now())))
         self.taken.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -84,6 +86,16 @@ class CaptionDialog(QDialog):
     def caption(self) -> PhotoCaption:
         return PhotoCaption(self.title.text(), from_qdatetime(self.taken.dateTime()), self.place.text(),
                             self.people.text(), self.photographer.text(), self.background.text())
+
+    def accept(self) -> None:
+        """OK closes only a caption that can be saved; each problem shows under its field."""
+        self.form.clear_errors()
+        fields = {caption_label(key): label for key, label in CAPTION_LABELS.items()}
+        problems = validate_caption(self.caption())
+        for problem in problems:
+            self.form.show_error(fields[problem.field], problem.message)
+        if not problems:
+            super().accept()
 
     @classmethod
     def ask(cls, caption: PhotoCaption, parent: QWidget | None = None) -> PhotoCaption | None:

@@ -117,9 +117,14 @@ class ImportDialog(QDialog):
 
     def _preview_failed(self, error: BaseException) -> None:
         if isinstance(error, ValidationError):
-            self.problems.set_problems(error.problems)
-            self.summary.setText(self.tr("发现 {0} 个问题，请在 Excel 中改正后重新导入。导入是全部或全不：没有写入任何数据。")
-                                 .format(len(error.problems)))
+            # The same summary as the error's message: the first ValidationError.LISTED problems in
+            # the table, and how many more there are (a file of 200,000 bad rows is not listed whole).
+            self.problems.set_problems(error.listed)
+            text = self.tr("发现 {0} 个问题，请在 Excel 中改正后重新导入。导入是全部或全不：没有写入任何数据。").format(
+                len(error.problems))
+            if more := ValidationError.more_line(error.problems):
+                text += "\n" + self.tr("下面列出前 {0} 个。").format(len(error.listed)) + more
+            self.summary.setText(text)
         elif isinstance(error, HuiquanError):
             self.summary.setText(str(error))
         else:

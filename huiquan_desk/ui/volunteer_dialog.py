@@ -41,17 +41,28 @@ def ask_open_existing(parent: QWidget, name: str) -> bool:
 
 
 class RecordForm(QDialog):
-    """A small form for a training, commendation or evaluation."""
+    """A small form for a training, commendation or evaluation. With `bind(ws, save)`, 确定 saves
+    and stays open with each problem under its field until the record is saved."""
 
     def __init__(self, title: str, fields: list[tuple[str, QWidget]], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = FieldForm(self)
         self.widgets = {label: self.form.add(label, widget) for label, widget in fields}
+        self.ws: Workspace | None = None
+        self.save = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.form.addRow(buttons)
+
+    def bind(self, ws: Workspace, save) -> RecordForm:  # type: ignore[no-untyped-def]
+        self.ws, self.save = ws, save
+        return self
+
+    def accept(self) -> None:
+        if self.save is None or messages.write_from_form(self, self.ws, self.form, self.save):
+            super().accept()
 
 
 def _date_edit(value: date | None = None) -> QDateEdit:
@@ -232,34 +243,50 @@ class VolunteerDialog(QDialog):
         self.load(self.volunteer_id)  # type: ignore[arg-type]
         return True
 
-    def add_training(self) -> None:
+    def _ask_record(self, form: RecordForm) -> None:
+        if form.exec() == QDialog.DialogCode.Accepted:
+            self.load(self.volunteer_id)  # type: ignore[arg-type]
+
+    def training_form(self) -> RecordForm:
+        T = rules.TRAINING_LABELS
         hours = QDoubleSpinBox()
         hours.setRange(0, 720)
         hours.setSingleStep(0.5)
-        form = RecordForm(self.tr("登记培训"), [("培训名称", QLineEdit()), ("主要内容", QLineEdit()), ("学习时长(小时)", hours),
-                                            ("举办单位", QLineEdit()), ("日期", _date_edit())], self)
-        if form.exec() == QDialog.DialogCode.Accepted:
-            w = form.widgets
-            self._record(lambda s: svc.add_training(s, self.volunteer_id, w["培训名称"].text(), from_qdate(w["日期"].date()),
-                                                    round(w["学习时长(小时)"].value() * 60), w["主要内容"].text(),
-                                                    w["举办单位"].text()))
+        hours.setSuffix(self.tr(" 小时"))
+        form = RecordForm(self.tr("登记培训"), [(T["name"], QLineEdit()), (T["content"], QLineEdit()), (T["minutes"], hours),
+                                            (T["organizer"], QLineEdit()), (T["held_on"], _date_edit())], self)
+        w = form.widgets
+        return form.bind(self.ws, lambda s: svc.add_training(
+            s, self.volunteer_id, w[T["name"]].text(), from_qdate(w[T["held_on"]].date()),
+            round(w[T["minutes"]].value() * 60), w[T["content"]].text(), w[T["organizer"]].text()))
 
-    def add_commendation(self) -> None:
-        form = RecordForm(self.tr("登记表彰奖励"), [("表彰名称", QLineEdit()), ("授予单位", QLineEdit()), ("日期", _date_edit())], self)
-        if form.exec() == QDialog.DialogCode.Accepted:
-            w = form.widgets
-            self._record(lambda s: svc.add_commendation(s, self.volunteer_id, w["表彰名称"].text(),
-                                                        from_qdate(w["日期"].date()), w["授予单位"].text()))
+    def commendation_form(self) -> RecordForm:
+        C = rules.COMMENDATION_LABELS
+        form = RecordForm(self.tr("登记表彰奖励"), [(C["name"], QLineEdit()), (C["grantor"], QLineEdit()),
+                                              (C["awarded_on"], _date_edit())], self)
+        w = form.widgets
+        return form.bind(self.ws, lambda s: svc.add_commendation(
+            s, self.volunteer_id, w[C["name"]].text(), from_qdate(w[C["awarded_on"]].date()), w[C["grantor"]].text()))
 
-    def add_evaluation(self) -> None:
+    def evaluation_form(self) -> RecordForm:
+        E = rules.EVALUATION_LABELS
         quality = QComboBox()
         quality.addItems(rules.QUALITY_GRADES)
-        form = RecordForm(self.tr("登记评价"), [("服务质量评价", quality), ("评价人", QLineEdit()), ("说明", QLineEdit()),
-                                            ("评价日期", _date_edit())], self)
-        if form.exec() == QDialog.DialogCode.Accepted:
-            w = form.widgets
-            self._record(lambda s: svc.add_evaluation(s, self.volunteer_id, w["服务质量评价"].currentText(),
-                                                      from_qdate(w["评价日期"].date()), w["评价人"].text(), w["说明"].text()))
+        form = RecordForm(self.tr("登记评价"), [(E["quality"], quality), (E["evaluator"], QLineEdit()),
+                                            (E["remarks"], QLineEdit()), (E["evaluated_on"], _date_edit())], self)
+        w = form.widgets
+        return form.bind(self.ws, lambda s: svc.add_evaluation(
+            s, self.volunteer_id, w[E["quality"]].currentText(), from_qdate(w[E["evaluated_on"]].date()),
+            w[E["evaluator"]].text(), w[E["remarks"]].text()))
+
+    def add_training(self) -> None:
+        self._ask_record(self.training_form())
+
+    def add_commendation(self) -> None:
+        self._ask_record(self.commendation_form())
+
+    def add_evaluation(self) -> None:
+        self._ask_record(self.evaluation_form())
 
     def remove_record(self, kind: str) -> None:
         view = self.record_views[kind]
