@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, text
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from huiquan_desk.domain.errors import Progress
 from huiquan_desk.paths import DataDir
 from huiquan_desk.storage.files import FileStore
+from huiquan_desk.storage.guard import database_read_only
 from huiquan_desk.storage.migrate import HEAD_REVISION, current_revision
 from huiquan_desk.storage.models import Activity, Attachment
 
@@ -35,7 +37,8 @@ def check_backups(data: DataDir, report: CheckReport, progress: Progress | None 
         report.notes.append("备份文件夹里还没有备份（每天第一次打开时会自动备份）")
         return
     newest, *older = found
-    problems = newest.problems if newest.ok is False else backups.verify_backup(newest.path, progress)
+    problems = newest.problems if newest.ok is False else backups.verify_backup(
+        newest.path, progress, cap=backups.max_member_bytes(data.database))
     for problem in problems:
         report.problems.append(f"最新的备份 {newest.path.name}：{problem}")
     if not problems:
@@ -48,14 +51,40 @@ def check_backups(data: DataDir, report: CheckReport, progress: Progress | None 
 
 def check(session: Session, store: FileStore, progress: Progress | None = None,
           data: DataDir | None = None) -> CheckReport:
-    """With `data`, the backups in data/backups are checked too (see `check_backups`)."""
-    report = _check_database(session, store, progress)
+    """With `data`, the database file's structure (only what this program's migrations create)
+    and the backups in data/backups are checked too (see `check_backups`)."""
+    report = _check_database(session, store, progress, read_only=data is not None and database_read_only(data))
     if data is not None:
+        check_structure(data, report)
         check_backups(data, report)
     return report
 
 
-def _check_database(session: Session, store: FileStore, progress: Progress | None) -> CheckReport:
+def check_structure(data: DataDir, report: CheckReport) -> None:
+    """No trigger, view, table or index this program did not create, and attachment names that are
+    names (a crafted recycle-bin entry naming `../../x` is reported here, and never used as a path)."""
+    from huiquan_desk.storage.backups import stored_name_problems
+    from huiquan_desk.storage.schema import schema_problems
+    from huiquan_desk.storage.sqlite import connect_readonly
+
+    try:
+        conn = connect_readonly(data.database)
+        try:
+            structure = schema_problems(conn)
+            names = stored_name_problems(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as err:
+        report.problems.append(f"数据库结构无法读取：{err}")
+        return
+    report.problems.extend(f"数据库结构：{p}" for p in structure)
+    report.problems.extend(f"附件名：{p}" for p in names)
+    if not structure:
+        report.notes.append("数据库结构与本程序的版本一致（没有外来的触发器、视图或数据表）")
+
+
+def _check_database(session: Session, store: FileStore, progress: Progress | None,
+                    read_only: bool = False) -> CheckReport:
     report = CheckReport()
     result = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
     if result != ["ok"]:
@@ -64,10 +93,16 @@ def _check_database(session: Session, store: FileStore, progress: Progress | Non
     report.notes.append("数据库完整性检查通过")
     for table, rowid, parent, _fk in session.execute(text("PRAGMA foreign_key_check")):
         report.problems.append(f"数据表 {table} 第 {rowid} 行引用了不存在的 {parent} 记录")
-    try:
-        session.execute(text("INSERT INTO activity_fts(activity_fts, rank) VALUES('integrity-check', 1)"))
-    except Exception as err:  # noqa: BLE001 - any failure here means the index is damaged
-        report.problems.append(f"全文检索索引损坏（{err}），请从备份恢复或联系技术支持")
+    if read_only:  # FTS5's integrity check is written as an INSERT: it cannot run on a read-only file
+        report.notes.append("数据库文件是只读的：检索索引没有检查（其余检查照常）")
+    else:
+        try:
+            session.execute(text("INSERT INTO activity_fts(activity_fts, rank) VALUES('integrity-check', 1)"))
+        except Exception as err:  # noqa: BLE001 - any failure here means the index is damaged
+            if "readonly" in str(err) or "read-only" in str(err):
+                report.notes.append("数据库文件是只读的：检索索引没有检查（其余检查照常）")
+            else:
+                report.problems.append(f"全文检索索引损坏（{err}），请从备份恢复或联系技术支持")
     revision = current_revision(session.get_bind())  # type: ignore[arg-type]
     if revision != HEAD_REVISION:
         report.problems.append(f"数据库版本 {revision} 与程序要求的 {HEAD_REVISION} 不一致")

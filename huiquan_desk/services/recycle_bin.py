@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.services.audit_log import ENTITY_LABELS, LABEL_COLUMNS, field_label, show_value
 from huiquan_desk.storage import audit
-from huiquan_desk.storage.files import FileStore
+from huiquan_desk.storage.files import FileStore, name_problem
 from huiquan_desk.storage.models import Attachment, Base, RecycledItem, now
 
 log = logging.getLogger("huiquan_desk")
@@ -336,7 +336,14 @@ def _require_admin(session: Session, action: str) -> None:
 
 
 def _file_names(payload: dict[str, Any]) -> set[str]:
-    return {f"{a['sha256']}{a.get('suffix') or ''}" for a in payload.get("tables", {}).get("attachments", [])}
+    """The stored files a bin entry names. A name that is not a stored file's name (a crafted
+    `../../x`) is never turned into a path: it is left out here and reported by `check`."""
+    names = set()
+    for row in payload.get("tables", {}).get("attachments", []):
+        sha, suffix = row.get("sha256"), row.get("suffix") or ""
+        if name_problem(sha, suffix) is None:
+            names.add(f"{sha}{suffix}")
+    return names
 
 
 def _referenced_files(session: Session) -> set[str]:
@@ -394,7 +401,7 @@ def purge_item(session: Session, bin_id: int, files: FileStore | None = None) ->
     doomed = []
     if files is not None:
         referenced = _referenced_files(session)
-        doomed = [files.root / name[:2] / name for name in _file_names(payload) - referenced]
+        doomed = [files.path_for(name[:64], name[64:]) for name in _file_names(payload) - referenced]
         doomed = [p for p in doomed if p.is_file()]
     audit.record(session, "purge", item.entity, f"从回收站永久删除{what}", entity_id=item.entity_id,
                  details={"回收站编号": item.id, "删除时间": item.deleted_at.isoformat(sep=" "), "删除人": item.deleted_by,

@@ -47,7 +47,11 @@ from typing import Any
 from huiquan_desk import __version__
 from huiquan_desk.domain.errors import Progress, StorageError
 from huiquan_desk.paths import DataDir
+from huiquan_desk.storage import files as files_store
 from huiquan_desk.storage import guard
+from huiquan_desk.storage import sqlite as sqlite_files
+from huiquan_desk.storage.revisions import HEAD_REVISION, REVISIONS
+from huiquan_desk.storage.schema import quote, schema_problems
 
 log = logging.getLogger("huiquan_desk.backups")
 
@@ -65,9 +69,14 @@ KIND_LABELS = {
 }
 KEEP_SPECIAL = 10  # pre-migration and pre-restore backups kept, per kind
 NAME_RE = re.compile(r"^huiquan-(auto|manual|pre-migration|pre-restore)-(\d{8})-(\d{6})(?:-(\d+))?\.zip$")
-FILE_MEMBER_RE = re.compile(r"^files/([0-9a-f]{2})/([0-9a-f]{64})([^/\\:\x00]{0,16})$")
-SHA_RE = re.compile(r"^[0-9a-f]{64}$")
-SUFFIX_RE = re.compile(r"^(\.[^/\\:\x00]{1,15})?$")
+FILE_MEMBER_RE = re.compile(r"^files/([0-9a-f]{2})/([0-9a-f]{64})([^/\\:\x00-\x1f]{0,16})$")
+SHA_RE, SUFFIX_RE = files_store.SHA_RE, files_store.SUFFIX_RE
+MANIFEST_MAX = 16 << 20  # a manifest is a few hundred KB even for a large community
+# The largest member (the database, a photo, a scanned sign-in sheet) a backup may hold, in MB: the
+# database setting `backup.max_member_mb`. A zip bomb (1 MB of zip unpacking to 1 GiB) is stopped
+# when this many bytes have come out, before the disk fills.
+MAX_MEMBER_KEY = "backup.max_member_mb"
+MAX_MEMBER_MB = 512
 HEX64_RE = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
 ROTATION_KEY = "backup.rotation"
 MARKER = ".restore-in-progress.json"
@@ -116,6 +125,7 @@ class BackupInfo:
     missing: list[str] = field(default_factory=list)  # referenced attachments it could not include
     ok: bool | None = None  # None: not verified yet
     problems: list[str] = field(default_factory=list)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)  # once verified: name -> sha256, size
 
     @property
     def kind_label(self) -> str:
@@ -218,8 +228,7 @@ def clean_stale_temp_files(folder: Path, older_than_s: float = STALE_AFTER_S) ->
     return removed
 
 
-def _connect(path: Path, timeout: float = 10) -> sqlite3.Connection:
-    return sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+_connect = sqlite_files.connect
 
 
 def _revision_number(revision: str) -> int | None:
@@ -227,21 +236,20 @@ def _revision_number(revision: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def revision_problem(revision: str | None) -> str | None:
-    """None if this program can open a database at `revision` (migrating it if older)."""
-    from huiquan_desk.storage.migrate import HEAD_REVISION  # imports SQLAlchemy: only when needed
-
-    if revision == HEAD_REVISION:
+def revision_problem(revision: str | None, in_backup: bool = True) -> str | None:
+    """None if this program can open a database at `revision` (one of its own migrations; an older
+    one is migrated when it opens), else why not: newer (upgrade the program first) or unknown."""
+    if revision in REVISIONS:
         return None
+    what, act = ("备份里的数据库", "恢复") if in_backup else ("数据库", "打开")
     if not revision:
-        return "备份里的数据库没有版本信息，不是惠泉台账的数据库，不能恢复。"
+        return f"{what}没有版本信息，不是惠泉台账的数据库，不能{act}。"
     number, head = _revision_number(revision), _revision_number(HEAD_REVISION)
     if number is not None and head is not None and number > head:
-        return (f"这个备份来自更新版本的惠泉台账（数据库版本 {revision}，本程序只支持到 {HEAD_REVISION}）。"
-                "请先把本程序升级到最新版本，再恢复这个备份。")
-    if number is not None and head is not None and number < head:
-        return None  # older: restored as it is, open_workspace migrates it afterwards
-    return f"备份里的数据库版本 {revision} 不是本程序认识的版本，不能恢复。"
+        source = "这个备份" if in_backup else "这个数据库"
+        return (f"{source}来自更新版本的惠泉台账（数据库版本 {revision[:40]}，本程序只支持到 {HEAD_REVISION}）。"
+                f"请先把本程序升级到最新版本，再{act}。")
+    return f"{what}版本「{revision[:40]}」不是惠泉台账的版本，不能{act}。"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,20 +265,26 @@ class References:
         return (sha, name[64:]) in self.pairs or sha in self.bare
 
 
+def _payload_names(node: Any) -> Iterable[tuple[object, object]]:
+    """Every (sha256, suffix) a recycle-bin payload names, however deeply it nests them."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "sha256" in item:
+                yield item.get("sha256"), item.get("suffix")
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def _walk_payload(node: Any, refs: References) -> None:
-    if isinstance(node, dict):
-        sha = node.get("sha256")
+    for sha, suffix in _payload_names(node):
         if isinstance(sha, str) and SHA_RE.match(sha.lower()):
-            suffix = node.get("suffix")
             if isinstance(suffix, str) and SUFFIX_RE.match(suffix):
                 refs.pairs.add((sha.lower(), suffix))
             else:
                 refs.bare.add(sha.lower())
-        for value in node.values():
-            _walk_payload(value, refs)
-    elif isinstance(node, list):
-        for value in node:
-            _walk_payload(value, refs)
 
 
 def references(conn: sqlite3.Connection) -> References:
@@ -294,11 +308,39 @@ def references(conn: sqlite3.Connection) -> References:
         text = str(payload or "")
         try:
             _walk_payload(json.loads(text), refs)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
         refs.bare.update(match.lower() for match in HEX64_RE.findall(text))
     refs.bare -= {sha for sha, _suffix in refs.pairs}
     return refs
+
+
+def stored_name_problems(conn: sqlite3.Connection, limit: int = 50) -> list[str]:
+    """Attachment names in a database that are not stored files' names (a crafted `../../x` in an
+    attachment row or a recycle-bin entry): such a name must never become a path."""
+    problems: list[str] = []
+    try:
+        rows = conn.execute("SELECT id, sha256, suffix FROM attachments").fetchall()
+    except sqlite3.OperationalError:
+        rows = []
+    for row_id, sha, suffix in rows:
+        problem = files_store.name_problem(sha, suffix or "")
+        if problem:
+            problems.append(f"照片和签到表第 {row_id} 条记录：{problem}")
+    try:
+        payloads = conn.execute("SELECT id, payload FROM recycle_bin").fetchall()
+    except sqlite3.OperationalError:
+        payloads = []
+    for row_id, payload in payloads:
+        try:
+            parsed = json.loads(payload)
+        except (TypeError, ValueError, RecursionError):
+            continue  # not JSON: no name in it is ever used as a path (see `references`)
+        for sha, suffix in _payload_names(parsed):
+            problem = files_store.name_problem(sha, suffix or "")
+            if problem:
+                problems.append(f"回收站第 {row_id} 项：{problem}")
+    return problems[:limit]
 
 
 def references_of(database: Path) -> References:
@@ -315,8 +357,7 @@ class _readonly:
     def __enter__(self) -> sqlite3.Connection:
         if not self.database.is_file():
             raise StorageError(f"找不到数据库文件 {self.database}")
-        self.conn = sqlite3.connect(f"{self.database.resolve().as_uri()}?mode=ro", uri=True, timeout=10,
-                                    isolation_level=None, check_same_thread=False)
+        self.conn = sqlite_files.connect_readonly(self.database)
         return self.conn
 
     def __exit__(self, *exc: object) -> None:
@@ -340,7 +381,7 @@ def _facts(conn: sqlite3.Connection) -> dict[str, Any]:
 
     counts = {}
     for table in _user_tables(conn):
-        counts[table] = scalar(f'SELECT count(*) FROM "{table}"') or 0
+        counts[table] = scalar(f"SELECT count(*) FROM {quote(table)}") or 0
     return {
         "revision": scalar("SELECT version_num FROM alembic_version"),
         "community": scalar("SELECT value FROM settings WHERE key = ?", "profile.name") or "",
@@ -448,12 +489,15 @@ def _add_member(zf: zipfile.ZipFile, name: str, source: Path, when: datetime, co
 
 
 def create_backup(data: DataDir, kind: str = "manual", dest: Path | None = None,
-                  progress: Progress | None = None, now: datetime | None = None) -> BackupInfo:
+                  progress: Progress | None = None, now: datetime | None = None,
+                  before_publish: Callable[[BackupInfo], None] | None = None) -> BackupInfo:
     """Write one backup zip: to `dest` if given (a file path), else into data/backups/ under
     `huiquan-<kind>-YYYYMMDD-HHMMSS.zip`. Returns what it wrote.
 
     Raises StorageError (DamagedDatabase if the database fails its integrity check); nothing is
     left under the final name unless the zip is complete. `progress` may raise Cancelled.
+    `before_publish(info)` runs when the zip is complete but before it gets its name (the audit
+    entry of a manual backup): if it raises, no zip is left behind.
     """
     if kind not in KIND_LABELS:
         raise ValueError(f"unknown backup kind {kind!r}")
@@ -511,6 +555,8 @@ def create_backup(data: DataDir, kind: str = "manual", dest: Path | None = None,
             zf.writestr(zipfile.ZipInfo(MANIFEST, date_time=when.timetuple()[:6]),
                         json.dumps(manifest, ensure_ascii=False, indent=1), compress_type=zipfile.ZIP_DEFLATED)
         _fsync_file(part)
+        if before_publish is not None:
+            before_publish(_info_from_manifest(target, manifest))
         os.replace(part, target)
         done = True
         _fsync_dir(target.parent)
@@ -529,16 +575,50 @@ def create_backup(data: DataDir, kind: str = "manual", dest: Path | None = None,
 # Reading and verifying
 
 
+class _Unreadable(Exception):
+    """A member that cannot be read safely (encrypted, unknown compression, too large, damaged)."""
+
+
+SUPPORTED_COMPRESSION = {zipfile.ZIP_STORED: "不压缩", zipfile.ZIP_DEFLATED: "deflate"}
+
+
+def _member_problem(info: zipfile.ZipInfo, cap: int) -> str | None:
+    """Why a member cannot be read, judged from the zip's directory before a byte is inflated."""
+    if info.flag_bits & 0x1:
+        return f"备份里的 {info.filename} 是加密的，本程序不能读取（惠泉台账的备份从不加密）。"
+    if info.compress_type not in SUPPORTED_COMPRESSION:
+        return f"备份里的 {info.filename} 使用了本程序不支持的压缩方式（方式编号 {info.compress_type}），不是惠泉台账写的备份。"
+    if info.file_size > cap:
+        return (f"备份里的 {info.filename} 有 {human_size(info.file_size)}，超过了单个文件的上限 {human_size(cap)}"
+                f"（设置 {MAX_MEMBER_KEY}），没有读取。")
+    return None
+
+
+def _read_limited(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """A member's bytes, refused as soon as more than `limit` of them come out (a zip bomb)."""
+    info = zf.getinfo(name)
+    problem = _member_problem(info, limit)
+    if problem:
+        raise _Unreadable(problem)
+    with zf.open(info) as member:
+        raw = member.read(limit + 1)
+    if len(raw) > limit:
+        raise _Unreadable(f"备份里的 {name} 解压后超过 {human_size(limit)}，没有读取。")
+    return raw
+
+
 def _read_manifest(zf: zipfile.ZipFile) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        raw = zf.read(MANIFEST)
+        raw = _read_limited(zf, MANIFEST, MANIFEST_MAX)
     except KeyError:
         return None, "备份文件里没有 manifest.json，不是惠泉台账的备份。"
-    except (zipfile.BadZipFile, zlib.error, OSError) as err:
+    except _Unreadable as err:
+        return None, str(err)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as err:
         return None, f"备份说明 manifest.json 已损坏：{err}"
     try:
         manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None, "备份说明 manifest.json 无法解析，备份已损坏。"
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         return None, "这个 zip 不是惠泉台账的备份（缺少备份标识）。"
@@ -547,7 +627,7 @@ def _read_manifest(zf: zipfile.ZipFile) -> tuple[dict[str, Any] | None, str | No
     members = manifest.get("members")
     if not isinstance(members, dict) or not all(
             isinstance(v, dict) and isinstance(v.get("sha256"), str) and isinstance(v.get("size"), int)
-            for v in members.values()):
+            and not isinstance(v.get("size"), bool) and v["size"] >= 0 for v in members.values()):
         return None, "备份说明 manifest.json 的成员清单不完整，备份已损坏。"
     return manifest, None
 
@@ -563,40 +643,74 @@ def _info_from_manifest(path: Path, manifest: dict[str, Any]) -> BackupInfo:
         size = 0
     counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
     members = manifest.get("members") or {}
+    revision = manifest.get("revision")
     return BackupInfo(
         path=path, kind=str(manifest.get("kind") or ""), created_at=created, size=size,
-        community=str(manifest.get("community") or ""), revision=manifest.get("revision"),
+        community=str(manifest.get("community") or ""), revision=revision if isinstance(revision, str) else None,
         app_version=str(manifest.get("app_version") or ""),
-        counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int)},
+        counts={str(k): v for k, v in counts.items() if isinstance(v, int) and not isinstance(v, bool)},
         files=sum(1 for name in members if name.startswith("files/")),
-        missing=[str(m) for m in manifest.get("missing") or []],
+        missing=[str(m) for m in manifest.get("missing") or [] if isinstance(manifest.get("missing"), list)],
     )
 
 
-def read_backup_info(path: Path) -> BackupInfo:
-    """The manifest only (cheap: no member is read). `ok` is False if even that fails."""
-    path = Path(path)
+def _open_zip(path: Path) -> tuple[zipfile.ZipFile | None, str | None]:
     try:
-        with zipfile.ZipFile(path) as zf:
-            manifest, problem = _read_manifest(zf)
+        return zipfile.ZipFile(path), None
     except FileNotFoundError:
-        return BackupInfo(path, ok=False, problems=[f"找不到备份文件 {path}"])
-    except (zipfile.BadZipFile, OSError) as err:
-        return BackupInfo(path, ok=False, problems=[f"不是完整的 zip 文件（可能没有复制完或已损坏）：{err}"])
+        return None, f"找不到备份文件 {path}"
+    except IsADirectoryError:
+        return None, f"{path} 是一个文件夹，不是备份文件"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+        return None, f"不是完整的 zip 文件（可能没有复制完或已损坏）：{err}"
+
+
+def read_backup_info(path: Path) -> BackupInfo:
+    """The manifest only (cheap: no member but the manifest is read). `ok` is False if even that fails."""
+    path = Path(path)
+    zf, problem = _open_zip(path)
+    if zf is None:
+        return BackupInfo(path, ok=False, problems=[problem or "备份文件无法打开"])
+    with zf:
+        manifest, problem = _read_manifest(zf)
     if manifest is None:
         return BackupInfo(path, ok=False, problems=[problem or "备份说明无法读取"])
     return _info_from_manifest(path, manifest)
 
 
-def _hash_member(zf: zipfile.ZipFile, name: str, out: Path | None = None, sync: bool = False) -> tuple[str, int]:
+def max_member_bytes(database: Path | None = None) -> int:
+    """The largest backup member accepted (setting `backup.max_member_mb`, read straight from the
+    database file; the default when it cannot be read)."""
+    value: object = None
+    if database is not None:
+        try:
+            with _readonly(database) as conn:
+                row = conn.execute("SELECT value FROM settings WHERE key = ?", (MAX_MEMBER_KEY,)).fetchone()
+            value = row[0] if row else None
+        except (sqlite3.Error, StorageError):
+            value = None
+    try:
+        megabytes = int(str(value))
+    except ValueError:
+        megabytes = MAX_MEMBER_MB
+    return (megabytes if megabytes > 0 else MAX_MEMBER_MB) << 20
+
+
+def _hash_member(zf: zipfile.ZipFile, name: str, out: Path | None = None, sync: bool = False,
+                 limit: int | None = None) -> tuple[str, int]:
+    """SHA-256 and size of a member, optionally written to `out`. With `limit`, reading stops with
+    `_Unreadable` as soon as more bytes come out than that (whatever the zip's directory claims)."""
     digest = hashlib.sha256()
     size = 0
     handle = open(out, "wb") if out is not None else None
     try:
         with zf.open(name) as member:
             while chunk := member.read(CHUNK):
-                digest.update(chunk)
                 size += len(chunk)
+                if limit is not None and size > limit:
+                    raise _Unreadable(f"备份里的 {name} 已被改动或损坏（解压后比备份说明写的 {human_size(limit)} 更大，"
+                                      "校验值不符），没有继续读取。")
+                digest.update(chunk)
                 if handle is not None:
                     handle.write(chunk)
         if handle is not None and sync:
@@ -608,85 +722,163 @@ def _hash_member(zf: zipfile.ZipFile, name: str, out: Path | None = None, sync: 
     return digest.hexdigest(), size
 
 
-def verify_backup(path: Path, progress: Progress | None = None) -> list[str]:
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, KeyError)
+
+
+@dataclass
+class Verified:
+    """What verifying a backup found: its problems, and what its database really holds."""
+
+    problems: list[str] = field(default_factory=list)
+    facts: dict[str, Any] | None = None  # revision, community, counts: read from the database inside
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> sha256, size (verified)
+
+
+def _check_database(db_copy: Path, manifest: dict[str, Any], listed: dict[str, dict[str, Any]],
+                    result: Verified) -> None:
+    """The database inside a backup: intact, made by this app's migrations, names that are names,
+    every attachment it references present, and the same as the manifest says."""
+    problems = result.problems
+    db_problems = integrity_problems(db_copy)
+    problems.extend(f"备份里的{p}" for p in db_problems)
+    if db_problems:
+        return
+    with _readonly(db_copy) as conn:
+        conn.execute("PRAGMA trusted_schema=OFF")  # nothing in this file runs while we read it
+        revision = None
+        try:
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error:
+            pass
+        revision = revision[0] if revision else None
+        if revision != manifest.get("revision"):
+            problems.append("备份说明里的数据库版本与备份里的数据库不一致，备份已损坏。")
+        if revision_problem(revision if isinstance(revision, str) else None):
+            return  # intact, but from a newer (or foreign) program: `inspect_backup` says it cannot be restored
+        structure = schema_problems(conn)
+        if structure:
+            problems.append("备份里的数据库不是惠泉台账按它的版本创建的，不能恢复：")
+            problems.extend(f"  {p}" for p in structure[:20])
+            return
+        names = stored_name_problems(conn)
+        if names:
+            problems.append("备份里的数据库含有不是附件文件名的附件名（可能被人改动过），不能恢复：")
+            problems.extend(f"  {p}" for p in names[:20])
+            return
+        facts = _facts(conn)
+        refs = references(conn)
+    result.facts = facts
+    counts = manifest.get("counts")
+    if isinstance(counts, dict) and counts != facts["counts"]:
+        problems.append("备份说明里的记录数与备份里的数据库不一致，备份已被改动。")
+    declared_missing = set(manifest.get("missing") or []) if isinstance(manifest.get("missing"), list) else set()
+    for sha, suffix in sorted(refs.pairs):
+        name = f"files/{sha[:2]}/{sha}{suffix}"
+        if name not in listed and f"{sha}{suffix}" not in declared_missing:
+            problems.append(f"备份缺少数据库引用的附件 {sha[:12]}…{suffix}")
+            if len(problems) > 40:
+                break
+
+
+def _verify(zf: zipfile.ZipFile, manifest: dict[str, Any], cap: int, progress: Progress | None) -> Verified:
+    result = Verified()
+    problems = result.problems
+    listed: dict[str, dict[str, Any]] = manifest["members"]
+    infos = [info for info in zf.infolist() if not info.is_dir()]
+    present = [info.filename for info in infos]
+    if len(present) != len(set(present)):
+        problems.append("备份里有重复的文件名，备份已损坏。")
+    present_set = set(present) - {MANIFEST}
+    for name in sorted(set(listed) - present_set)[:20]:
+        problems.append(f"备份缺少文件 {name}")
+    for name in sorted(present_set - set(listed))[:20]:
+        problems.append(f"备份里有清单之外的文件 {name}")
+    for name in listed:
+        if name != DB_MEMBER and not FILE_MEMBER_RE.match(name):
+            problems.append(f"备份清单里有不允许的文件名 {name}")
+    if DB_MEMBER not in listed:
+        problems.append("备份里没有数据库 huiquan.sqlite3")
+    by_name = {info.filename: info for info in infos}
+    names = sorted(set(listed) & present_set)
+    with tempfile.TemporaryDirectory(prefix="huiquan-verify-") as scratch:
+        db_copy = Path(scratch) / DB_MEMBER
+        db_good = False
+        for index, name in enumerate(names, start=1):
+            declared = listed[name]["size"]
+            problem = _member_problem(by_name[name], cap)
+            if problem:
+                problems.append(problem)
+                continue
+            try:
+                sha, size = _hash_member(zf, name, db_copy if name == DB_MEMBER else None, limit=declared)
+            except _Unreadable as err:
+                problems.append(str(err))
+                continue
+            except (*READ_ERRORS, OSError) as err:
+                if isinstance(err, OSError) and name == DB_MEMBER:
+                    raise StorageError(f"核对备份时无法写入临时文件夹：{err.strerror or err}。请检查磁盘空间。") from err
+                problems.append(f"备份里的 {name} 已损坏（{err}）")
+                continue
+            if sha != listed[name]["sha256"] or size != declared:
+                problems.append(f"备份里的 {name} 已被改动或损坏（SHA-256 校验值不符）")
+                continue
+            match = FILE_MEMBER_RE.match(name)
+            if match and (match.group(1) != match.group(2)[:2]):
+                problems.append(f"备份里的 {name} 放错了位置")
+                continue
+            result.members[name] = {"sha256": sha, "size": size}
+            if name == DB_MEMBER:
+                db_good = True
+            if progress:
+                progress(index, len(names))
+        if db_good:
+            _check_database(db_copy, manifest, listed, result)
+    return result
+
+
+def verify_backup(path: Path, progress: Progress | None = None, cap: int | None = None) -> list[str]:
     """Problems with a backup (Chinese), [] if it is good: the manifest parses, every member is
-    there with the SHA-256 and size it lists (and nothing else is), the database inside passes
-    `PRAGMA integrity_check`, and every attachment it references is inside."""
-    path = Path(path)
-    try:
-        zf = zipfile.ZipFile(path)
-    except FileNotFoundError:
-        return [f"找不到备份文件 {path}"]
-    except (zipfile.BadZipFile, OSError) as err:
-        return [f"不是完整的 zip 文件（可能没有复制完或已损坏）：{err}"]
-    problems: list[str] = []
+    there with the SHA-256 and size it lists (and nothing else is), no member is encrypted, packed
+    in a way this program does not write or larger than `cap` (a zip bomb is stopped as it
+    inflates), the database inside passes `PRAGMA integrity_check` and is exactly what this
+    program's migrations create (no foreign trigger, view or table), its attachment names are
+    names, and every attachment it references is inside."""
+    return _verify_path(Path(path), progress, cap).problems
+
+
+def _verify_path(path: Path, progress: Progress | None, cap: int | None) -> Verified:
+    zf, problem = _open_zip(path)
+    if zf is None:
+        return Verified([problem or "备份文件无法打开"])
     with zf:
         manifest, problem = _read_manifest(zf)
         if manifest is None:
-            return [problem or "备份说明无法读取"]
-        listed: dict[str, dict[str, Any]] = manifest["members"]
-        present = [info.filename for info in zf.infolist() if not info.is_dir()]
-        if len(present) != len(set(present)):
-            problems.append("备份里有重复的文件名，备份已损坏。")
-        present_set = set(present) - {MANIFEST}
-        for name in sorted(set(listed) - present_set)[:20]:
-            problems.append(f"备份缺少文件 {name}")
-        for name in sorted(present_set - set(listed))[:20]:
-            problems.append(f"备份里有清单之外的文件 {name}")
-        for name in listed:
-            if name != DB_MEMBER and not FILE_MEMBER_RE.match(name):
-                problems.append(f"备份清单里有不允许的文件名 {name}")
-        if DB_MEMBER not in listed:
-            problems.append("备份里没有数据库 huiquan.sqlite3")
-        names = sorted(set(listed) & present_set)
-        with tempfile.TemporaryDirectory(prefix="huiquan-verify-") as scratch:
-            db_copy = Path(scratch) / DB_MEMBER
-            db_good = False
-            for index, name in enumerate(names, start=1):
-                try:
-                    sha, size = _hash_member(zf, name, db_copy if name == DB_MEMBER else None)
-                except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as err:
-                    problems.append(f"备份里的 {name} 已损坏（{err}）")
-                    continue
-                if sha != listed[name]["sha256"] or size != listed[name]["size"]:
-                    problems.append(f"备份里的 {name} 已被改动或损坏（SHA-256 校验值不符）")
-                    continue
-                match = FILE_MEMBER_RE.match(name)
-                if match and (match.group(1) != match.group(2)[:2]):
-                    problems.append(f"备份里的 {name} 放错了位置")
-                if name == DB_MEMBER:
-                    db_good = True
-                if progress:
-                    progress(index, len(names))
-            if db_good:
-                db_problems = integrity_problems(db_copy)
-                problems.extend(f"备份里的{p}" for p in db_problems)
-                if not db_problems:
-                    with _readonly(db_copy) as conn:
-                        facts = _facts(conn)
-                        refs = references(conn)
-                    if facts["revision"] != manifest.get("revision"):
-                        problems.append("备份说明里的数据库版本与备份里的数据库不一致，备份已损坏。")
-                    declared_missing = set(manifest.get("missing") or [])
-                    for sha, suffix in sorted(refs.pairs):
-                        name = f"files/{sha[:2]}/{sha}{suffix}"
-                        if name not in listed and f"{sha}{suffix}" not in declared_missing:
-                            problems.append(f"备份缺少数据库引用的附件 {sha[:12]}…{suffix}")
-                            if len(problems) > 40:
-                                break
-    return problems
+            return Verified([problem or "备份说明无法读取"])
+        try:
+            return _verify(zf, manifest, cap or max_member_bytes(), progress)
+        except (zipfile.BadZipFile, OSError) as err:
+            if isinstance(err, StorageError):
+                raise
+            return Verified([f"备份文件读取出错（可能没有复制完或已损坏）：{err}"])
 
 
-def inspect_backup(path: Path, progress: Progress | None = None) -> BackupInfo:
-    """Manifest plus a full verification, and whether this program can restore it."""
+def inspect_backup(path: Path, progress: Progress | None = None, cap: int | None = None) -> BackupInfo:
+    """Manifest plus a full verification, and whether this program can restore it. The counts,
+    community name and revision shown are read from the database inside, not from the manifest."""
     info = read_backup_info(path)
     if info.ok is False:
         return info
-    info.problems = verify_backup(path, progress)
+    verified = _verify_path(Path(path), progress, cap)
+    info.problems = verified.problems
+    if verified.facts is not None:
+        info.counts = dict(verified.facts["counts"])
+        info.community = str(verified.facts["community"] or "")
+        info.revision = verified.facts["revision"]
     revision = revision_problem(info.revision)
-    if revision:
+    if revision and revision not in info.problems:
         info.problems.append(revision)
     info.ok = not info.problems
+    info.members = verified.members if info.ok else {}
     return info
 
 
@@ -948,17 +1140,36 @@ def restore_backup(data: DataDir, path: Path, engine_to_close: Callable[[], None
     """
     path = Path(path)
     finish_interrupted_restore(data)
-    info = inspect_backup(path, progress)
+    info = inspect_backup(path, progress, max_member_bytes(data.database))
     if info.problems:
         raise StorageError("这个备份不能用来恢复，当前数据没有任何改动：\n" + "\n".join(info.problems[:20]))
-    with zipfile.ZipFile(path) as zf:
-        manifest, problem = _read_manifest(zf)
-        if manifest is None:
-            raise StorageError(problem or "备份说明无法读取")
-        return _restore_from(data, zf, manifest, info, engine_to_close, progress)
+    zf, problem = _open_zip(path)
+    if zf is None:
+        raise StorageError(f"备份文件在核对之后无法再打开（{problem}），当前数据没有任何改动。")
+    with zf:
+        return _restore_from(data, zf, info, engine_to_close, progress)
 
 
-def _restore_from(data: DataDir, zf: zipfile.ZipFile, manifest: dict[str, Any], info: BackupInfo,
+CHANGED_DURING_RESTORE = "备份文件在恢复过程中发生了变化（{0}），已停止，当前数据没有改动。"
+
+
+def _extract(zf: zipfile.ZipFile, name: str, expected: dict[str, Any], out: Path) -> None:
+    """Copy one verified member to `out`: the bytes must be the ones verified a moment ago."""
+    try:
+        got, size = _hash_member(zf, name, out, limit=expected["size"])
+    except _Unreadable as err:
+        raise StorageError(CHANGED_DURING_RESTORE.format(err)) from err
+    except READ_ERRORS as err:
+        raise StorageError(CHANGED_DURING_RESTORE.format(f"{name} 无法读取：{err}")) from err
+    except OSError as err:
+        raise StorageError(f"恢复没有完成：写入 {out.parent} 时出错（{err.strerror or err}）。"
+                           "请检查磁盘空间和数据文件夹权限。当前数据没有改动。") from err
+    if got != expected["sha256"] or size != expected["size"]:
+        what = "数据库校验值不符" if name == DB_MEMBER else f"{name} 校验值不符"
+        raise StorageError(CHANGED_DURING_RESTORE.format(what))
+
+
+def _restore_from(data: DataDir, zf: zipfile.ZipFile, info: BackupInfo,
                   engine_to_close: Any, progress: Progress | None) -> RestoreReport:
     when = datetime.now().replace(microsecond=0)
     data.ensure()
@@ -970,17 +1181,15 @@ def _restore_from(data: DataDir, zf: zipfile.ZipFile, manifest: dict[str, Any], 
             report.safety_backup = _save_damaged(data, when)
             report.notes.append(f"当前数据库已损坏，已原样保存到 {report.safety_backup.name}")
         prune_backups(data, kinds=("pre-restore",))
-    listed: dict[str, dict[str, Any]] = manifest["members"]
+    listed = info.members  # as verified: what is extracted must be exactly this
     file_members = sorted(name for name in listed if name.startswith("files/"))
     new_db = _temp_path(data.root, "restore.sqlite3")
     state: dict[str, Any] = {"stage": "prepare", "new_database": new_db.name, "added": [],
                              "backup": info.path.name, "started_at": when.isoformat()}
-    _write_marker(data, state)
     switched = False
     try:
-        sha, _size = _hash_member(zf, DB_MEMBER, new_db)
-        if sha != listed[DB_MEMBER]["sha256"]:
-            raise StorageError("备份文件在恢复过程中发生了变化（数据库校验值不符），已停止，当前数据没有改动。")
+        _write_marker(data, state)
+        _extract(zf, DB_MEMBER, listed[DB_MEMBER], new_db)
         # Which snapshot files are not (intact) in files/ yet: recorded before copying, so an
         # interrupted restore knows what it may take away again.
         todo: list[tuple[str, str]] = []
@@ -1005,9 +1214,7 @@ def _restore_from(data: DataDir, zf: zipfile.ZipFile, manifest: dict[str, Any], 
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".incoming-{os.getpid()}-{target.name}")
             try:
-                got, _size = _hash_member(zf, name, tmp)
-                if got != listed[name]["sha256"]:
-                    raise StorageError(f"备份文件在恢复过程中发生了变化（{name} 校验值不符），已停止，当前数据没有改动。")
+                _extract(zf, name, listed[name], tmp)
                 os.replace(tmp, target)
             finally:
                 tmp.unlink(missing_ok=True)
@@ -1020,9 +1227,12 @@ def _restore_from(data: DataDir, zf: zipfile.ZipFile, manifest: dict[str, Any], 
         _dispose(engine_to_close)
         _switch_database(data, new_db)
         switched = True
-    except BaseException:
+    except BaseException as err:
         if not switched:
             _undo_prepare(data, state)
+        if isinstance(err, OSError):
+            raise StorageError(f"恢复没有完成：{err.strerror or err}。请检查磁盘空间和数据文件夹权限。"
+                               + ("" if switched else "当前数据没有改动。")) from err
         raise
     try:
         report.files_removed = remove_unreferenced_files(data, references_of(data.database))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,8 +20,9 @@ def spaced(text: str | None) -> str:
 
 
 def make_engine(path: Path) -> Engine:
+    # From parts: the path is never parsed as a URL (a folder may be called "a?b#c%41").
     engine = create_engine(
-        f"sqlite:///{path}",
+        URL.create("sqlite", database=str(path)),
         connect_args={"check_same_thread": False, "timeout": 10},
         pool_pre_ping=False,
     )

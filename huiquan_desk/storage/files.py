@@ -1,9 +1,16 @@
-"""Attachment files, stored once under files/ and named by their SHA-256."""
+"""Attachment files, stored once under files/ and named by their SHA-256.
+
+A stored name is a name, never a path: the hash is exactly 64 lowercase hex characters and the
+suffix a short extension without separators. `path_for` refuses anything else, so a name read
+from a database (an attachment row, a recycle-bin payload, a backup) can never point outside
+files/ — a crafted `../../../x` is refused, not deleted or overwritten.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -12,6 +19,17 @@ from pathlib import Path
 from huiquan_desk.domain.errors import StorageError, ValidationError
 
 CHUNK = 1 << 20
+SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+SUFFIX_RE = re.compile(r"^(\.[^/\\:\x00-\x1f]{1,15})?$")  # ".jpg"; no separators, no control characters
+
+
+def name_problem(sha256: object, suffix: object) -> str | None:
+    """None if (sha256, suffix) is a stored file's name, else a Chinese description."""
+    if not isinstance(sha256, str) or not SHA_RE.match(sha256):
+        return f"附件名「{str(sha256)[:80]}」不是 64 位小写十六进制的校验值"
+    if not isinstance(suffix, str) or not SUFFIX_RE.match(suffix) or suffix in (".", ".."):
+        return f"附件的扩展名「{str(suffix)[:40]}」不合法"
+    return None
 
 
 def sha256_of(path: Path) -> str:
@@ -36,6 +54,9 @@ class FileStore:
         self.root = root
 
     def path_for(self, sha256: str, suffix: str) -> Path:
+        problem = name_problem(sha256, suffix)
+        if problem:
+            raise StorageError(f"{problem}，不是本程序保存的附件，已拒绝使用。请运行「检查」并从备份恢复。")
         return self.root / sha256[:2] / f"{sha256}{suffix}"
 
     def add(self, source: Path) -> StoredFile:
@@ -73,6 +94,9 @@ class FileStore:
 
     def verify(self, sha256: str, suffix: str) -> str | None:
         """None if the file is there and intact, else a Chinese description of the problem."""
+        problem = name_problem(sha256, suffix)
+        if problem:
+            return problem
         path = self.path_for(sha256, suffix)
         if not path.is_file():
             return "文件缺失"

@@ -7,11 +7,13 @@ import os
 import socket
 import sqlite3
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from huiquan_desk.domain.errors import StorageError
 from huiquan_desk.paths import DataDir
+from huiquan_desk.storage.sqlite import connect_readonly
 
 LOCK_NAME = "huiquan.lock"
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "ncpfs", "davfs",
@@ -30,18 +32,53 @@ class DamagedDatabase(StorageError):
     title = "数据库已损坏"
 
 
+def check_folder(data: DataDir) -> None:
+    """Make sure the data folder exists and can be written, or say in Chinese why not."""
+    root = data.root
+    if root.exists() and not root.is_dir():
+        raise StorageError(f"数据文件夹 {root} 是一个文件，不是文件夹。\n"
+                           "请用 --data-dir 指定一个文件夹（新建的空文件夹也可以），这个文件没有改动。")
+    try:
+        data.ensure()
+    except OSError as err:
+        raise StorageError(f"无法创建数据文件夹 {root}：{err.strerror or err}。"
+                           "请换一个可写的位置（--data-dir）。") from err
+    try:
+        fd, probe = tempfile.mkstemp(dir=root, prefix=".huiquan-write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise StorageError(f"数据文件夹 {root} 不能写入（{err.strerror or err}）。"
+                           "本程序要在里面保存数据库、照片和备份。\n请把这个文件夹复制到本机可写的位置，用 --data-dir 打开，"
+                           "或请管理员开放写入权限。数据没有任何改动。") from err
+
+
+def database_read_only(data: DataDir) -> bool:
+    """True when the database file exists but cannot be written (a read-only file or mount)."""
+    return data.database.is_file() and not os.access(data.database, os.W_OK)
+
+
+READ_ONLY_DATABASE = ("数据库文件 {0} 是只读的：可以查看和打印不含个人信息的台账，但不能修改、导入、备份，"
+                      "也不能导出含个人信息的文件（这些都要记入操作日志）。请把文件的只读属性去掉后重新打开。")
+
+
 class DataLock:
     """An OS lock on data/huiquan.lock held while the program runs. A second copy of the program on
     the same folder is refused instead of writing beside the first. The OS drops the lock when the
     process ends, even when it is killed, so a crash never leaves the folder locked."""
 
     def __init__(self, data: DataDir):
+        self.data = data
         self.path = data.root / LOCK_NAME
         self._handle = None
 
     def acquire(self) -> DataLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open on purpose
+        check_folder(self.data)
+        try:
+            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open on purpose
+        except OSError as err:
+            raise StorageError(f"无法在数据文件夹 {self.data.root} 里建立文件锁：{err.strerror or err}。"
+                               "请检查文件夹权限。") from err
         try:
             _lock(handle)
         except OSError:
@@ -104,7 +141,7 @@ def quick_check(database: Path) -> HealthReport:
     if not database.exists():
         return HealthReport([])
     try:
-        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+        conn = connect_readonly(database)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check(20)")]
         finally:

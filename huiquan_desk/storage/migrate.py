@@ -6,10 +6,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from huiquan_desk.paths import bundled
-
-# The newest revision in db/migrations/versions; a test checks it against Alembic's head, so
-# a normal start can see "up to date" without importing Alembic at all.
-HEAD_REVISION = "0005_service_indexes"
+from huiquan_desk.storage.revisions import HEAD_REVISION, REVISIONS  # noqa: F401 - re-exported
 
 
 def current_revision(engine: Engine) -> str | None:
