@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from huiquan_desk.domain.activity import ActivityDraft
@@ -31,3 +36,28 @@ def draft(session, **overrides) -> ActivityDraft:  # type: ignore[no-untyped-def
     )
     values.update(overrides)
     return ActivityDraft(**values)
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[Path]:
+    """Make `path` (a folder or a file) really read-only for the block: a bind mount remounted
+    read-only where the test runs as root (chmod does not stop root), chmod otherwise."""
+    path = Path(path)
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(mode & ~0o222)
+        try:
+            yield path
+        finally:
+            path.chmod(mode)
+        return
+    mounted = subprocess.run(["mount", "--bind", str(path), str(path)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"a read-only bind mount is not allowed here: {mounted.stderr.decode(errors='replace')}")
+    try:
+        remount = subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], capture_output=True)
+        if remount.returncode != 0:
+            pytest.skip(f"cannot remount read-only: {remount.stderr.decode(errors='replace')}")
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=True)

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from huiquan_desk.domain.errors import HuiquanError, NotFoundError, PermissionDenied, Problem, ValidationError
-from huiquan_desk.domain.text import clean, halfwidth
+from huiquan_desk.domain.errors import HuiquanError, NotFoundError, Problem, ValidationError
+from huiquan_desk.domain.text import clean, halfwidth, text_problem, unsavable_at
+from huiquan_desk.services.permissions import ROLE_HELP, ROLE_LABELS, require_admin  # noqa: F401 - re-exported
 from huiquan_desk.services.settings import get_setting, set_setting
 from huiquan_desk.storage import audit
 from huiquan_desk.storage import models as m
@@ -36,12 +37,6 @@ from huiquan_desk.storage.engine import unit_of_work
 if TYPE_CHECKING:
     from huiquan_desk.services.workspace import Workspace
 
-ROLE_LABELS = {"admin": "管理员", "editor": "录入员", "viewer": "查看"}
-ROLE_HELP = {
-    "admin": "管理账号和设置，也能录入、修改、查看、打印",
-    "editor": "录入和修改台账，查看、打印",
-    "viewer": "只能查看和打印，不能修改",
-}
 FIELD_LABELS = {"username": "用户名", "display_name": "姓名", "role": "角色", "password": "密码",
                 "confirm": "确认密码", "idle": "闲置锁定"}
 
@@ -184,6 +179,8 @@ def password_problems(password: str, username: str = "", field: str = FIELD_LABE
         return [Problem(field, f"不能超过 {PASSWORD_MAX} 个字符")]
     if password != password.strip():
         return [Problem(field, "开头和结尾不能是空格")]
+    if unsavable_at(password) is not None:
+        return [Problem(field, "含有无法使用的字符，请只用键盘上能输入的字符")]
     if username and password.casefold() == _fold(username):
         return [Problem(field, "不能与用户名相同")]
     return []
@@ -218,15 +215,8 @@ def _role_problems(role: str) -> list[Problem]:
 
 def _display_name(text: str | None) -> tuple[str, list[Problem]]:
     name = clean(text)
-    if len(name) > DISPLAY_NAME_MAX:
-        return name, [Problem(FIELD_LABELS["display_name"], f"不能超过 {DISPLAY_NAME_MAX} 个字")]
-    return name, []
-
-
-def require_admin(session: Session, action: str = "修改设置") -> None:
-    """Refuse unless the session works for an admin (no accounts configured counts as admin)."""
-    if session.info.get("role", "admin") != "admin":
-        raise PermissionDenied(f"只有管理员可以{action}。请用管理员账号登录后再试。")
+    why = text_problem(name, DISPLAY_NAME_MAX)
+    return name, [Problem(FIELD_LABELS["display_name"], why)] if why else []
 
 
 def _active_admins(session: Session) -> int:
@@ -276,6 +266,15 @@ def role_of(session: Session, username: str) -> str | None:
         if _fold(name) == folded:
             return role
     return None
+
+
+def find_user(session: Session, username: str) -> UserRow:
+    """The account with this user name (any case), active or not."""
+    folded = _fold(username)
+    for user in list_users(session):
+        if _fold(user.username) == folded:
+            return user
+    raise NotFoundError(f"没有名为「{normalize_username(username)}」的账号。用 user list 查看全部账号。")
 
 
 def create_user(session: Session, username: str, display_name: str, role: str, password: str) -> int:

@@ -1,15 +1,24 @@
-"""Export use cases: query the rows, declare the ledger, render it to a file."""
+"""Export use cases: query the rows, declare the ledger, render it to a file.
+
+A file holding personal data (roster, service ledgers, certificates) and its audit-trail entry
+are one act (`write_logged`, `issue_certificate_file`): the file is written to a hidden
+temporary name, the entry is committed, and only then is the file renamed into place. If the
+entry cannot be written (database busy, read-only) no file is left behind; if the file cannot be
+written no entry claims it was.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from huiquan_desk.domain.errors import NotFoundError, Progress, ValidationError
+from huiquan_desk.domain.errors import HuiquanError, NotFoundError, Progress, StorageError, ValidationError
 from huiquan_desk.exports.activity_ledger import activity_ledger
-from huiquan_desk.exports.ledger import Ledger
+from huiquan_desk.exports.ledger import Ledger, atomic_output
 from huiquan_desk.exports.volunteer_ledgers import (
     certificate_register,
     monthly_stats_ledger,
@@ -18,12 +27,69 @@ from huiquan_desk.exports.volunteer_ledgers import (
 )
 from huiquan_desk.services.activities import ActivityFilter, list_activities
 from huiquan_desk.services.categories import list_categories
-from huiquan_desk.services.certificates import get_certificate, list_certificates
+from huiquan_desk.services.certificates import (
+    CertificateInfo,
+    IssuerInfo,
+    get_certificate,
+    issue_certificate,
+    list_certificates,
+)
 from huiquan_desk.services.service_hours import monthly_stats, service_rows
 from huiquan_desk.services.settings import get_profile
 from huiquan_desk.services.volunteers import list_teams, list_volunteers
+from huiquan_desk.storage import audit
+
+if TYPE_CHECKING:
+    from huiquan_desk.services.workspace import Workspace
 
 FORMATS = ("xlsx", "pdf")
+
+
+def _audit_failed(title: str, err: HuiquanError) -> StorageError:
+    return StorageError(f"{title}含有个人信息，导出必须记入操作日志，但操作日志无法写入：\n{err}\n"
+                        "为保护个人信息，文件没有保存。请稍后再试，或检查数据文件夹是否可写。")
+
+
+def write_logged(ws: Workspace, path: Path, entity: str, title: str,
+                 write: Callable[[Session, Path], int]) -> int:
+    """Write a file of personal data and its audit entry as one act; returns the rows written.
+
+    `write(session, out)` renders to `out` (a hidden temporary file beside `path`, with the same
+    suffix's format decided by the caller) and returns the number of rows. Needs a signed-in
+    account once accounts exist."""
+    from huiquan_desk.services.audit_log import log_export
+
+    ws.require_signed_in(f"导出{title}")
+    try:
+        ws.require_writable()
+    except HuiquanError as err:
+        raise _audit_failed(title, err) from err
+    path = Path(path)
+    with atomic_output(path) as staged:
+        with ws.read() as session:
+            count = write(session, staged)
+        try:
+            log_export(ws, entity, title, path, count)
+        except HuiquanError as err:
+            raise _audit_failed(title, err) from err
+    return count
+
+
+def issue_certificate_file(ws: Workspace, volunteer_id: int, start: date | None, end: date | None,
+                           issuer: IssuerInfo, path: Path) -> CertificateInfo:
+    """Issue a 志愿服务记录证明 and write its PDF, as one act: the number is taken from the register,
+    the PDF written and the audit entry made in one transaction, and the PDF appears under its
+    name only once that transaction has committed. Any failure leaves no number taken and no file."""
+    from huiquan_desk.services.audit_log import export_summary
+    _certificate_suffix(path)
+    with atomic_output(Path(path)) as staged:
+        with ws.write() as session:
+            info = issue_certificate(session, volunteer_id, start, end, issuer, ws.operator)
+            render_certificate(session, info.id, staged)
+            title = f"志愿服务记录证明 {info.number}"
+            audit.record(session, "export", "certificates", export_summary(title, Path(path), 1),
+                         entity_id=info.id, details={"文件": str(path), "条数": 1})
+    return info
 
 
 def render(ledger: Ledger, path: Path, fmt: str, progress: Progress | None = None) -> Path:
@@ -117,15 +183,23 @@ def export_certificate_register(session: Session, path: Path, fmt: str | None = 
     return len(rows)
 
 
-def export_certificate(session: Session, certificate_id: int, path: Path) -> Path:
-    """Write one 志愿服务记录证明 as PDF (the one export with the full ID number)."""
-    from huiquan_desk.exports.certificate import write_certificate_pdf
-
+def _certificate_suffix(path: Path) -> None:
     suffix = Path(path).suffix.lower()
     if suffix and suffix != ".pdf":
         raise ValidationError.single("格式", "志愿服务记录证明只能导出为 PDF（文件名以 .pdf 结尾）")
+
+
+def render_certificate(session: Session, certificate_id: int, out: Path) -> Path:
+    from huiquan_desk.exports.certificate import write_certificate_pdf
+
     info = get_certificate(session, certificate_id)
-    return write_certificate_pdf(info, get_profile(session).name, Path(path))
+    return write_certificate_pdf(info, get_profile(session).name, Path(out))
+
+
+def export_certificate(session: Session, certificate_id: int, path: Path) -> Path:
+    """Write one 志愿服务记录证明 as PDF (the one export with the full ID number)."""
+    _certificate_suffix(path)
+    return render_certificate(session, certificate_id, path)
 
 
 # --- audit trail ------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import Problem, ValidationError
-from huiquan_desk.domain.text import clean, halfwidth
+from huiquan_desk.domain.text import clean, halfwidth, text_problems
+from huiquan_desk.services.permissions import require_admin, require_writer
 from huiquan_desk.storage.models import Setting
 
 
@@ -18,7 +19,16 @@ def get_setting(session: Session, key: str, default: str = "") -> str:
     return default if value is None else value
 
 
+# Settings an editor writes in passing (the issuer details remembered from the last certificate);
+# every other setting belongs to the community and only an admin changes it.
+EDITOR_SETTINGS = ("certificate.",)
+
+
 def set_setting(session: Session, key: str, value: str) -> None:
+    if key.startswith(EDITOR_SETTINGS):
+        require_writer(session, "修改设置")
+    else:
+        require_admin(session, "修改设置")
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))
@@ -47,6 +57,8 @@ PROFILE_LABELS = {
     "leader": "负责人",
     "preparer": "填表人",
 }
+# Longest text of each field; 全宗号 has its own rule (4 letters or digits).
+PROFILE_LIMITS = {"name": 100, "street": 100, "leader": 50, "preparer": 50}
 
 
 def get_profile(session: Session) -> CommunityProfile:
@@ -55,8 +67,6 @@ def get_profile(session: Session) -> CommunityProfile:
 
 
 def save_profile(session: Session, profile: CommunityProfile) -> CommunityProfile:
-    from huiquan_desk.services.accounts import require_admin  # accounts reads settings: import here
-
     require_admin(session, "修改社区信息")
     cleaned = CommunityProfile(**{k: clean(v) for k, v in asdict(profile).items()})
     problems = []
@@ -65,9 +75,7 @@ def save_profile(session: Session, profile: CommunityProfile) -> CommunityProfil
     cleaned.fonds_code = halfwidth(cleaned.fonds_code).upper()
     if cleaned.fonds_code and not re.fullmatch(r"[0-9A-Z]{4}", cleaned.fonds_code):
         problems.append(Problem(PROFILE_LABELS["fonds_code"], "应为 4 位字母或数字（DA/T 22-2015），如 0194"))
-    for key, value in asdict(cleaned).items():
-        if len(value) > 100:
-            problems.append(Problem(PROFILE_LABELS[key], "不能超过 100 个字"))
+    problems += text_problems((PROFILE_LABELS[key], getattr(cleaned, key), limit) for key, limit in PROFILE_LIMITS.items())
     if problems:
         raise ValidationError(problems)
     for key, value in asdict(cleaned).items():

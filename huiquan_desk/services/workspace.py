@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from huiquan_desk.domain.errors import HuiquanError, PermissionDenied, StorageError
+from huiquan_desk.domain.errors import HuiquanError, StorageError
 from huiquan_desk.paths import DataDir
-from huiquan_desk.storage import audit, migrate
+from huiquan_desk.services.permissions import NOBODY, Role, check_admin, check_signed_in, check_write
+from huiquan_desk.storage import audit, guard, migrate
 from huiquan_desk.storage.engine import dry_run, make_engine, make_sessionmaker, unit_of_work
 from huiquan_desk.storage.files import FileStore
 
 log = logging.getLogger("huiquan_desk")
+NOT_SIGNED_IN = "（未登录）"
 
 
 @dataclass
@@ -30,25 +32,47 @@ class Workspace:
     sessions: sessionmaker[Session]  # reads
     writers: sessionmaker[Session]  # units of work (BEGIN IMMEDIATE)
     files: FileStore
-    # Who is working: recorded with every service entry and certificate. The OS login until the
-    # optional sign-in replaces it.
+    # Who is working: recorded with every service entry and certificate. The OS login while no
+    # account is set up; once one is, the signed-in account (never the OS login).
     operator: str = field(default_factory=lambda: _login_name())
-    # The signed-in account's role (admin / editor / viewer); "admin" when no accounts are set up.
-    role: str = "admin"
+    # The signed-in account's role (admin / editor / viewer); "admin" when no accounts are set up,
+    # permissions.NOBODY while accounts exist and nobody has signed in.
+    role: str = Role.ADMIN
     log_handler: logging.Handler | None = None
+    read_only: bool = False  # the database file cannot be written: reads and plain prints only
 
     @property
     def info(self) -> dict[str, str]:
         return {"user": self.operator, "role": self.role}
 
+    def sign_in(self, operator: str, role: str) -> None:
+        self.operator, self.role = operator, role
+
+    def sign_out(self) -> None:
+        """Back to nobody (accounts exist): reads only, until someone signs in again."""
+        self.operator, self.role = NOT_SIGNED_IN, NOBODY
+
     def write(self) -> contextmanager[Session]:  # type: ignore[valid-type]
         """`with ws.write() as s:` — one transaction, committed at the end of the block."""
-        if self.role == "viewer":
-            raise PermissionDenied("当前账号只能查看和打印，不能修改数据。请用录入员或管理员账号登录。")
+        check_write(self.role)
+        self.require_writable()
         return unit_of_work(self.writers, self.info)
+
+    def require_writable(self) -> None:
+        if self.read_only:
+            raise StorageError(guard.READ_ONLY_DATABASE.format(self.data.database))
+
+    def require_signed_in(self, action: str) -> None:
+        """Exports of personal data and backups need a signed-in account once accounts exist."""
+        check_signed_in(self.role, action)
+
+    def require_admin(self, action: str) -> None:
+        check_admin(self.role, action)
 
     def log(self, action: str, entity: str, summary: str, details: dict | None = None) -> None:
         """Put one entry in the audit trail on its own (an export of personal data, a backup …)."""
+        check_signed_in(self.role, "导出或备份")
+        self.require_writable()
         with unit_of_work(self.writers, self.info) as session:
             audit.record(session, action, entity, summary, details=details)
 
@@ -99,10 +123,7 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
     `daily_backup=False` for commands that are themselves a backup or restore."""
     from huiquan_desk.storage import backups
 
-    try:
-        data.ensure()
-    except OSError as err:
-        raise StorageError(f"无法创建数据文件夹 {data.root}：{err.strerror}。请换一个可写的位置（--data-dir）。") from err
+    guard.check_folder(data)  # a file, a read-only folder: one clear message, nothing touched
     handler = setup_logging(data)
 
     def give_up() -> None:
@@ -128,7 +149,14 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
         except HuiquanError as err:
             raise StorageError(f"升级数据库前的自动备份没有完成，数据库没有升级，也没有改动：{err}") from err
 
+    read_only = guard.database_read_only(data)
     try:
+        revision = migrate.current_revision(engine)
+        problem = backups.revision_problem(revision, in_backup=False) if revision is not None else None
+        if problem:
+            raise StorageError(problem)
+        if read_only and revision != migrate.HEAD_REVISION:
+            raise StorageError(guard.READ_ONLY_DATABASE.format(data.database) + "\n这个数据库还需要升级，只读时无法打开。")
         if migrate.upgrade(engine, before=before_migration):
             log.info("database migrated to %s", migrate.HEAD_REVISION)
     except HuiquanError:
@@ -138,7 +166,7 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
     except Exception as err:
         engine.dispose()
         give_up()
-        raise StorageError(f"无法打开数据库 {data.database}：{err}") from err
+        raise StorageError(f"无法打开数据库 {data.database}：{getattr(err, 'orig', None) or err}") from err
     if daily_backup and existed:
         started = time.perf_counter()
         try:
@@ -150,4 +178,10 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
     audit.install(writers)
     ws = Workspace(data, engine, make_sessionmaker(engine), writers, FileStore(data.files))
     ws.log_handler = handler
+    ws.read_only = read_only
+    from huiquan_desk.services.accounts import accounts_enabled
+
+    with ws.read() as session:
+        if accounts_enabled(session):  # one small query
+            ws.sign_out()
     return ws

@@ -105,6 +105,10 @@ def start(explicit_data_dir: str | None = None):  # type: ignore[no-untyped-def]
         window.idle_lock.signed_in_changed.connect(lambda _s: window.apply_role())
         window.statusBar().showMessage(window.tr("已登录：{0}（{1}）").format(signed.operator, signed.role_label))
     _daily_backup_in_background(window, ws)
+    if ws.read_only:
+        from huiquan_desk.storage.guard import READ_ONLY_DATABASE
+
+        messages.show_error(window, HuiquanError(READ_ONLY_DATABASE.format(ws.data.database)))
     if not window.settings_page.profile().name and ws.role == "admin":
         window.nav.setCurrentRow(4)
         window.statusBar().showMessage(window.tr("欢迎使用惠泉台账：请先填写社区名称等信息，它们会打印在台账上。"))

@@ -260,10 +260,12 @@ class BackupDialog(QDialog):
         self._backup(Path(folder))
 
     def _backup(self, folder: Path | None) -> None:
-        data = self.data
+        from huiquan_desk.services.backups import back_up
+
+        ws = self.ws
 
         def work(progress):  # type: ignore[no-untyped-def]
-            return backups.create_backup(data, "manual", dest=folder, progress=progress)
+            return back_up(ws, folder, progress)  # the zip and its audit entry: one act
 
         self._set_busy(True)
         self.status.setText(self.tr("正在备份…"))
@@ -271,10 +273,6 @@ class BackupDialog(QDialog):
 
     def _backed_up(self, info: BackupInfo) -> None:
         self._set_busy(False)
-        try:
-            self.ws.log("backup", "backup", f"备份到 {info.path.name}", {"file": str(info.path), "files": info.files})
-        except HuiquanError:
-            pass  # the backup itself is fine; the trail entry is a courtesy
         text = self.tr("备份完成：{0}\n保存在 {1}（{2}）").format(info.summary(), info.path, human_size(info.size))
         if info.missing:
             text += self.tr("\n注意：{0} 个附件文件缺失，没有放进备份。请在「检查数据」中查看。").format(len(info.missing))
@@ -367,7 +365,8 @@ class BackupDialog(QDialog):
     def _restored(self, report: RestoreReport) -> None:
         self._reopen()
         try:
-            self.ws.log("restore", "backup", f"从备份 {report.backup.path.name} 恢复", {"file": str(report.backup.path)})
+            self.ws.log("restore_backup", "backups", f"从备份 {report.backup.path.name} 恢复",
+                        {"文件": str(report.backup.path)})
         except HuiquanError:
             pass
         lines = [self.tr("恢复完成：{0}").format(report.backup.summary())]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from huiquan_desk.services.audit_log import log_export
+from huiquan_desk.services.exporting import write_logged
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.tasks import Task
@@ -38,24 +37,18 @@ def export_in_background(parent: QWidget, ws: Workspace, title: str, fmt: str, s
     """`export(session, path, fmt, progress) -> count` runs off the GUI thread with its own session.
 
     `personal=True` marks a file holding personal data (rosters, service ledgers, certificates):
-    once it is written, the audit trail notes who exported what (`entity` names the record type).
-    If that note cannot be written the file is removed again, so no such file exists unlogged.
+    the file and its audit entry (who exported what; `entity` names the record type) are one act
+    (services.exporting.write_logged): if the entry cannot be written, no file is left behind.
     """
     path = path or ask_save_path(parent, title, f"{suggested_stem}.{fmt}", fmt)
     if path is None:
         return None
 
     def work(progress):  # type: ignore[no-untyped-def]
-        with ws.read() as session:
-            count = export(session, path, fmt, progress)
         if personal:
-            try:
-                log_export(ws, entity, title, path, count)
-            except BaseException:
-                with suppress(OSError):
-                    path.unlink(missing_ok=True)
-                raise
-        return count
+            return write_logged(ws, path, entity, title, lambda session, out: export(session, out, fmt, progress))
+        with ws.read() as session:
+            return export(session, path, fmt, progress)
 
     return Task(parent, parent.tr("正在导出{0}…").format(title), work,
                 lambda count: done(count, path) if done else None, lambda e: messages.show_error(parent, e))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.domain.volunteer import SERVICE_LABELS as S
 from huiquan_desk.services import certificates, service_hours, volunteers
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
@@ -61,18 +62,18 @@ class SupplementDialog(QDialog):
         layout.addWidget(QLabel(self.tr("补录的时长与随活动登记的时长分开统计，并记下录入人和时间。")))
         self.form = form = FieldForm()
         layout.addLayout(form)
-        self.volunteer = form.add("志愿者", volunteer_combo(ws, volunteer_id), required=True)
-        self.service_date = form.add("服务日期", _date_edit(date.today()), required=True)
-        self.hours = form.add("服务时长", QDoubleSpinBox(), required=True)
+        self.volunteer = form.add(S["volunteer"], volunteer_combo(ws, volunteer_id), required=True)
+        self.service_date = form.add(S["service_date"], _date_edit(date.today()), required=True)
+        self.hours = form.add(S["minutes"], QDoubleSpinBox(), required=True)
         self.hours.setRange(0, 24)
         self.hours.setSingleStep(0.5)
         self.hours.setValue(2)
         self.hours.setSuffix(self.tr(" 小时"))
-        self.title = form.add("活动名称", QLineEdit(), required=True)
-        self.place = form.add("地点", QLineEdit())
-        self.content = form.add("服务内容", QPlainTextEdit())
+        self.title = form.add(S["title"], QLineEdit(), required=True)
+        self.place = form.add(S["place"], QLineEdit())
+        self.content = form.add(S["content"], QPlainTextEdit())
         self.content.setFixedHeight(70)
-        self.reason = form.add("补录原因", QLineEdit(), required=True)
+        self.reason = form.add(S["reason"], QLineEdit(), required=True)
         self.reason.setPlaceholderText(self.tr("如：当天签到表遗漏，经活动负责人确认"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
@@ -120,15 +121,16 @@ class CertificateDialog(QDialog):
         layout.addLayout(form)
         self.volunteer = form.add("志愿者", volunteer_combo(ws, volunteer_id), required=True)
         today = date.today()
-        self.start = form.add("证明时段", _date_edit(date(today.year, 1, 1)))
+        self.start = form.add(certificates.PERIOD_LABEL, _date_edit(date(today.year, 1, 1)))
         self.end = _date_edit(today)
         form.addRow(self.tr("至"), self.end)
         with ws.read() as session:
             issuer = certificates.issuer_defaults(session)
-        self.issuer = form.add("出具单位", QLineEdit(issuer.name), required=True)
-        self.leader = form.add("负责人", QLineEdit(issuer.leader), required=True)
-        self.handler = form.add("经办人", QLineEdit(issuer.handler), required=True)
-        self.contact = form.add("联系方式", QLineEdit(issuer.contact), required=True)
+        labels = certificates.ISSUER_LABELS
+        self.issuer = form.add(labels["name"], QLineEdit(issuer.name), required=True)
+        self.leader = form.add(labels["leader"], QLineEdit(issuer.leader), required=True)
+        self.handler = form.add(labels["handler"], QLineEdit(issuer.handler), required=True)
+        self.contact = form.add(labels["contact"], QLineEdit(issuer.contact), required=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("出具并保存 PDF…"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
@@ -137,7 +139,7 @@ class CertificateDialog(QDialog):
         layout.addWidget(buttons)
 
     def issue(self, path: Path | None = None) -> bool:
-        from huiquan_desk.services.exporting import export_certificate
+        from huiquan_desk.services.exporting import issue_certificate_file
 
         self.form.clear_errors()
         volunteer_id = self.volunteer.currentData() if self.volunteer.currentIndex() >= 0 else None
@@ -149,11 +151,9 @@ class CertificateDialog(QDialog):
         path = path or ask_pdf_path(self, f"志愿服务记录证明_{name}_{date.today():%Y%m%d}.pdf")
         if path is None:
             return False
-        try:
-            with self.ws.write() as session:  # a failed PDF rolls the number back too
-                info = certificates.issue_certificate(session, volunteer_id, from_qdate(self.start.date()),
-                                                      from_qdate(self.end.date()), issuer, self.ws.operator)
-                export_certificate(session, info.id, path)
+        try:  # number, PDF and audit entry are one act: a failed PDF rolls the number back too
+            info = issue_certificate_file(self.ws, volunteer_id, from_qdate(self.start.date()),
+                                          from_qdate(self.end.date()), issuer, path)
         except ValidationError as err:
             messages.place_problems(self, self.form, err)
             return False

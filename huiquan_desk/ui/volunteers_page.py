@@ -26,7 +26,6 @@ from huiquan_desk.domain import volunteer as rules
 from huiquan_desk.domain.dates import cn_date
 from huiquan_desk.domain.errors import HuiquanError, ValidationError
 from huiquan_desk.services import certificates, service_hours, volunteers
-from huiquan_desk.services.audit_log import log_export
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.export_actions import export_in_background
@@ -382,20 +381,12 @@ class VolunteersPage(QWidget):
         row = self.selected_volunteer()
         dialog = CertificateDialog(self.ws, row.id if row else None, self)
         if dialog.exec() and dialog.issued is not None:
-            self._log_certificate(dialog.issued, dialog.pdf)
             self.last_export = dialog.pdf
             self.status.setText(self.tr("已出具证明 {0}，保存在 {1}").format(dialog.issued.number, dialog.pdf))
             self._changed()
 
-    def _log_certificate(self, issued: certificates.CertificateInfo, pdf: Path) -> None:
-        """The certificate (full ID number) is personal data: note who wrote it where."""
-        try:
-            log_export(self.ws, "certificates", self.tr("志愿服务记录证明 {0}").format(issued.number), pdf, 1)
-        except HuiquanError as err:
-            messages.show_error(self, err)
-
     def reprint_certificate(self, path: Path | None = None) -> Task | None:
-        from huiquan_desk.services.exporting import export_certificate
+        from huiquan_desk.services.exporting import render_certificate
 
         cert = _selected(self.register_view, self.register)
         if cert is None:
@@ -403,7 +394,7 @@ class VolunteersPage(QWidget):
         return export_in_background(
             self, self.ws, self.tr("志愿服务记录证明 {0}").format(cert.number), "pdf",
             f"志愿服务记录证明_{cert.name}_{cert.issued_on:%Y%m%d}",
-            lambda session, out, _fmt, _progress: export_certificate(session, cert.id, out) and 1, path,
+            lambda session, out, _fmt, _progress: render_certificate(session, cert.id, out) and 1, path,
             self._exported, personal=True, entity="certificates")
 
     def import_roster(self, path: Path | None = None):  # type: ignore[no-untyped-def]

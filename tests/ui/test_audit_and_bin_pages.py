@@ -19,7 +19,6 @@ from huiquan_desk.services import volunteers as vsvc
 from huiquan_desk.services.categories import add_category, delete_category
 from huiquan_desk.storage.files import sha256_of
 from huiquan_desk.storage.models import AuditEntry
-from huiquan_desk.ui import export_actions
 from huiquan_desk.ui.audit_page import AuditPage
 from huiquan_desk.ui.recycle_page import RecyclePage
 from huiquan_desk.ui.volunteers_page import VolunteersPage
@@ -286,18 +285,24 @@ def test_personal_exports_are_logged_with_who_and_what(volunteers_page, ws, qtbo
     assert any(f.label == "文件" and f.new.endswith("roster.xlsx") for f in row.fields)
 
 
-def test_a_personal_export_that_cannot_be_logged_leaves_no_file(volunteers_page, ws, qtbot, shown, tmp_path,
-                                                                  monkeypatch) -> None:
-    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
-        raise StorageError("数据库写入失败：disk I/O error。")
+def test_a_personal_export_that_cannot_be_logged_leaves_no_file(volunteers_page, ws, qtbot, shown, tmp_path) -> None:
+    """Another program holds the database's write lock past the timeout: the audit entry cannot be
+    written, so the roster is not left behind either."""
+    import sqlite3
 
-    monkeypatch.setattr(export_actions, "log_export", broken)
-    out = tmp_path / "roster.xlsx"
-    task = volunteers_page.export_roster("xlsx", out)
-    with qtbot.waitSignal(task.failed, timeout=20000):
-        pass
-    assert not out.exists()
+    holder = sqlite3.connect(ws.data.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        out = tmp_path / "roster.xlsx"
+        task = volunteers_page.export_roster("xlsx", out)
+        with qtbot.waitSignal(task.failed, timeout=30000):
+            pass
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not out.exists() and not list(tmp_path.glob(".roster*"))
     assert isinstance(shown.errors[-1], StorageError)
+    assert "文件没有保存" in str(shown.errors[-1])
     assert trail(ws, "export") == []
 
 
