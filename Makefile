@@ -19,9 +19,11 @@ system-packages:
 run: system-packages $(STAMP)
 	$(VENV)/bin/huiquan-desk $(ARGS)
 
-# Set up and run every test (lint, unit, UI with Qt offscreen, integration).
+# Set up and run every test (lint, layer contracts, types, unit, UI with Qt offscreen, integration).
 test: system-packages $(STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 demo: $(STAMP)

@@ -31,7 +31,6 @@ from huiquan_desk.paths import DATA_DIR_ENV, data_dir
 
 PASSWORD_ENV = "HUIQUAN_PASSWORD"  # the sign-in password for scripts (no terminal)
 NEW_PASSWORD_ENV = "HUIQUAN_NEW_PASSWORD"  # a new account's password for scripts (no terminal)
-ROLES = {"admin": "管理员", "editor": "录入员", "viewer": "查看"}
 
 
 def _date(value: str) -> date:
@@ -46,7 +45,37 @@ def _date(value: str) -> date:
     return parsed
 
 
+def _year(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("年度应为 4 位年份，如 2026") from None
+
+
+# How each ledger parameter (services.ledgers.LedgerParams) is typed on the command line. Names
+# (a category, a team) are turned into ids by `_ledger_params`.
+LEDGER_OPTIONS: dict[str, tuple[str, dict]] = {  # type: ignore[type-arg]
+    "date_from": ("--from", {"type": _date, "metavar": "日期", "help": "开始日期，如 2026-01-01"}),
+    "date_to": ("--to", {"type": _date, "metavar": "日期", "help": "结束日期，如 2026-12-31"}),
+    "category_id": ("--category", {"metavar": "类别", "help": "类别名称或路径，如 传统节日 或 社会环境/传统节日"}),
+    "team_id": ("--team", {"metavar": "队伍", "help": "队伍名称"}),
+    "year": ("--year", {"type": _year, "metavar": "年度", "help": "年度，如 2026"}),
+    "text": ("--search", {"default": "", "metavar": "文字", "help": "检索文字"}),
+    "entity": ("--entity", {"metavar": "对象", "help": "对象（数据表名，如 volunteers）"}),
+    "user": ("--operator", {"metavar": "姓名", "help": "操作人"}),
+}
+
+
+# `profile set` options: (option, services.settings.CommunityProfile field, label)
+PROFILE_FIELDS = (("--name", "name", "社区名称"), ("--street", "street", "所属街道/镇"),
+                  ("--fonds-code", "fonds_code", "全宗号"), ("--leader", "leader", "负责人"),
+                  ("--preparer", "preparer", "填表人"), ("--phone", "phone", "联系电话"))
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from huiquan_desk.services.ledgers import LEDGERS
+    from huiquan_desk.services.permissions import Role
+
     parser = argparse.ArgumentParser(prog="huiquan-desk", description="惠泉台账：社区文明创建工作台账")
     parser.add_argument("--data-dir", help=f"数据文件夹（默认读取环境变量 {DATA_DIR_ENV}，再用系统的用户数据目录）")
     parser.add_argument("--user", help=f"登录的用户名（设置了账号以后，修改数据、备份和导出个人信息都要登录；"
@@ -70,20 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
         imp_one.add_argument("file", type=Path)
         imp_one.add_argument("--dry-run", action="store_true", help="只检查不写入")
 
-    exp = sub.add_parser("export", help="导出台账")
-    exp_sub = exp.add_subparsers(dest="what", required=True)
-    exp_act = exp_sub.add_parser("activities", help="活动台账")
-    exp_act.add_argument("--format", choices=["xlsx", "pdf"], help="默认按文件扩展名")
-    exp_act.add_argument("-o", "--output", type=Path, required=True)
-    exp_act.add_argument("--from", dest="date_from", type=_date)
-    exp_act.add_argument("--to", dest="date_to", type=_date)
-    exp_act.add_argument("--category", help="类别名称或路径，如 传统节日 或 社会环境/传统节日")
-    for what, text in (("volunteers", "志愿者花名册（身份证号、电话已遮盖）"), ("service-hours", "志愿服务记录台账")):
-        exp_one = exp_sub.add_parser(what, help=text)
-        exp_one.add_argument("--format", choices=["xlsx", "pdf"], help="默认按文件扩展名")
-        exp_one.add_argument("-o", "--output", type=Path, required=True)
-        exp_one.add_argument("--from", dest="date_from", type=_date)
-        exp_one.add_argument("--to", dest="date_to", type=_date)
+    exp = sub.add_parser("export", help="导出台账（每一种台账见下面的列表）")
+    exp_sub = exp.add_subparsers(dest="what", required=True, metavar="{台账}")
+    for entry in LEDGERS.values():  # every ledger of the registry, with the options it takes
+        note = "，含个人信息：需要登录，记入操作日志" if entry.personal else ""
+        one = exp_sub.add_parser(entry.key, help=f"{entry.title}{note}")
+        one.add_argument("--format", choices=["xlsx", "pdf"], help="默认按文件扩展名")
+        one.add_argument("-o", "--output", type=Path, required=True, metavar="文件", help="保存到的文件（.xlsx 或 .pdf）")
+        for param in entry.params:
+            option, kwargs = LEDGER_OPTIONS[param]
+            one.add_argument(option, dest=param, **kwargs)
     exp_cert = exp_sub.add_parser("certificate", help="出具志愿服务记录证明（PDF，登记簿取号）")
     exp_cert.add_argument("--volunteer", required=True, help="身份证号或志愿者编号")
     exp_cert.add_argument("-o", "--output", type=Path, required=True)
@@ -92,11 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     exp_cert.add_argument("--handler", help="经办人（默认上次出具证明时填写的）")
     exp_cert.add_argument("--contact", help="联系方式（默认上次出具证明时填写的）")
 
+    prof = sub.add_parser("profile", help="社区信息：不带参数时显示；profile set 修改（有账号后需要管理员登录）")
+    prof_sub = prof.add_subparsers(dest="action")
+    prof_set = prof_sub.add_parser("set", help="修改社区信息（只改给出的项）")
+    for option, key, label in PROFILE_FIELDS:
+        prof_set.add_argument(option, dest=key, metavar=label, help=f"{label}")
+
     usr = sub.add_parser("user", help="登录账号：新增、列出、改密码、停用（有账号后需要管理员登录）")
     usr_sub = usr.add_subparsers(dest="action", required=True)
     add = usr_sub.add_parser("add", help=f"新增账号（第一个账号必须是管理员；密码在终端输入，没有终端时读 {NEW_PASSWORD_ENV}）")
     add.add_argument("name", help="用户名")
-    add.add_argument("--role", required=True, choices=list(ROLES), help="admin 管理员 / editor 录入员 / viewer 查看")
+    add.add_argument("--role", required=True, choices=[role.value for role in Role],
+                     help=" / ".join(f"{role.value} {role.label}" for role in Role))
     add.add_argument("--display-name", default="", help="姓名（记入操作日志和证明，如 王堃）")
     usr_sub.add_parser("list", help="列出全部账号")
     pw = usr_sub.add_parser("passwd", help=f"重设密码（密码在终端输入，没有终端时读 {NEW_PASSWORD_ENV}）")
@@ -110,15 +142,21 @@ _LOCKS: list = []  # type: ignore[type-arg]  # held until the process ends
 
 
 def _open(args: argparse.Namespace, writes: bool = False, daily_backup: bool = True):  # type: ignore[no-untyped-def]
-    """The workspace, signed in as `--user` when accounts exist; commands that write first take
-    the data folder's lock, so they never write beside an open window (reads and exports run
-    alongside it)."""
-    from huiquan_desk.services.workspace import open_workspace
-    from huiquan_desk.storage.guard import DataLock
+    """The workspace, after the same start-up policy as the window (services.workspace.open_folder:
+    a damaged database is never opened, a network share is warned about), signed in as `--user`
+    when accounts exist. Commands that write hold the data folder's lock until the process ends,
+    so they never write beside an open window (reads and exports run alongside it)."""
+    from huiquan_desk.domain.errors import StorageError
+    from huiquan_desk.services.workspace import open_folder, open_workspace
 
     data = data_dir(args.data_dir)
-    if writes:
-        _LOCKS.append(DataLock(data).acquire())
+    opening = open_folder(data, lock=writes)
+    if opening.lock is not None:
+        _LOCKS.append(opening.lock)
+    if opening.network_share:
+        print(opening.network_warning, file=sys.stderr)
+    if opening.damaged:
+        raise StorageError(opening.damaged_message(command_line=True))
     ws = open_workspace(data, daily_backup=daily_backup)
     try:
         _sign_in(ws, args)
@@ -221,11 +259,23 @@ def _confirmed() -> bool:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from huiquan_desk.services.workspace import open_workspace
-    from huiquan_desk.storage import backups
+    from huiquan_desk.services import backups
+    from huiquan_desk.services.workspace import open_folder, open_workspace
 
     data = data_dir(args.data_dir)
-    info = backups.inspect_backup(args.file, cap=backups.max_member_bytes(data.database))
+    opening = open_folder(data)  # the lock, held until the process ends
+    _LOCKS.append(opening.lock)
+    if opening.damaged:  # nobody can sign in to a damaged database: as the window's start-up offer does
+        request = backups.recovery_request(data, args.file)
+        info = backups.store.inspect_backup(args.file, cap=request.cap)
+    else:
+        ws = open_workspace(data, daily_backup=False)
+        try:
+            _sign_in(ws, args)
+            request = backups.request_restore(ws, args.file)  # an admin, signed in before anything changes
+            info = backups.inspect(ws, args.file)
+        finally:
+            ws.close()
     print(f"备份文件：{args.file}")
     if info.problems:
         print("这个备份不能用来恢复，当前数据没有任何改动：", file=sys.stderr)
@@ -233,30 +283,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
             print(f"  ✗ {problem}", file=sys.stderr)
         return 1
     print(f"  {_counts_line(info)}")  # what the backup's database holds, not what its manifest says
-    ws = _open(args, writes=True, daily_backup=False)  # signed in before anything changes
-    try:
-        ws.require_admin("从备份恢复")
-        operator, role = ws.operator, ws.role
-    finally:
-        ws.close()
     if not args.yes and not _confirmed():
         print("\n已取消，当前数据没有任何改动。")
         return 1
-    report = backups.restore_backup(data, args.file)
+    report, ws = backups.run_restore(request)
+    ws.close()
     print(f"已从备份恢复：{info.summary()}")
     print(f"  复制回 {report.files_added} 个附件文件，移除 {report.files_removed} 个不属于该备份的文件。")
     if report.safety_backup is not None:
         print(f"  恢复前的数据已保存到 {report.safety_backup}")
     for note in report.notes:
         print(f"  注意：{note}")
-    ws = open_workspace(data, daily_backup=False)  # migrates a backup from an older version
-    try:
-        ws.sign_in(operator, role)  # whoever restored, as signed in before (the accounts may differ now)
-        ws.log("restore_backup", "backups", f"从备份 {info.path.name} 恢复", {"文件": str(info.path)})
-    except HuiquanError as err:
-        print(f"  注意：恢复已完成，但没能记入操作日志：{err}", file=sys.stderr)
-    finally:
-        ws.close()
     return 0
 
 
@@ -287,58 +324,58 @@ def _find_volunteer(session, text: str) -> int:  # type: ignore[no-untyped-def]
     return found
 
 
-def cmd_export_volunteers(args: argparse.Namespace) -> int:
+def cmd_certificate(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from huiquan_desk.services import exporting
+    from huiquan_desk.services.certificates import issuer_defaults
 
-    ws = _open(args, writes=args.what == "certificate")
-    if args.what == "certificate":
-        from dataclasses import replace
-
-        from huiquan_desk.services.certificates import issuer_defaults
-
-        with ws.read() as session:
-            issuer = issuer_defaults(session)
-            volunteer_id = _find_volunteer(session, args.volunteer)
-        issuer = replace(issuer, handler=args.handler or issuer.handler, contact=args.contact or issuer.contact)
-        # number, PDF and audit entry: one act (a failed PDF takes no number, an unlogged one no file)
-        info = exporting.issue_certificate_file(ws, volunteer_id, args.date_from, args.date_to or date.today(),
-                                                issuer, args.output)
-        print(f"已出具证明 {info.number}（{info.name}），保存到 {args.output}")
-        return 0
-    fmt = exporting.format_from_path(args.output, args.format)
-    if args.what == "volunteers":
-        entity, title = "volunteers", "志愿者花名册"
-
-        def write(session, out):  # type: ignore[no-untyped-def]
-            return exporting.export_volunteers(session, out, fmt)
-    else:
-        entity, title = "service_records", "志愿服务记录台账"
-
-        def write(session, out):  # type: ignore[no-untyped-def]
-            return exporting.export_service_hours(session, out, fmt, start=args.date_from, end=args.date_to)
-    count = exporting.write_logged(ws, args.output, entity, title, write)  # personal data: who printed what
-    print(f"已导出 {title}（{count} 条）到 {args.output}")
+    ws = _open(args, writes=True)
+    with ws.read() as session:
+        issuer = issuer_defaults(session)
+        volunteer_id = _find_volunteer(session, args.volunteer)
+    issuer = replace(issuer, handler=args.handler or issuer.handler, contact=args.contact or issuer.contact)
+    # number, PDF and audit entry: one act (a failed PDF takes no number, an unlogged one no file)
+    info = exporting.issue_certificate_file(ws, volunteer_id, args.date_from, args.date_to or date.today(),
+                                            issuer, args.output)
+    print(f"已出具证明 {info.number}（{info.name}），保存到 {args.output}")
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    if args.what != "activities":
-        return cmd_export_volunteers(args)
-    from huiquan_desk.services.activities import ActivityFilter
-    from huiquan_desk.services.categories import list_categories, resolve_category
-    from huiquan_desk.services.exporting import export_activities
+def _ledger_params(session, args: argparse.Namespace, entry):  # type: ignore[no-untyped-def]
+    """The options of `export <key>` as services.ledgers.LedgerParams (names looked up)."""
+    from huiquan_desk.services.ledgers import LedgerParams
 
+    values = {param: getattr(args, param) for param in entry.params}
+    if values.get("category_id"):
+        from huiquan_desk.services.categories import list_categories, resolve_category
+
+        node = resolve_category(list_categories(session), values["category_id"])
+        if node is None:
+            raise ValidationError.single("类别", f"没有名为「{values['category_id']}」的类别")
+        values["category_id"] = node.id
+    if values.get("team_id"):
+        from huiquan_desk.services.volunteers import list_teams
+
+        team = next((t for t in list_teams(session) if t.name == values["team_id"].strip()), None)
+        if team is None:
+            raise ValidationError.single("队伍", f"没有名为「{values['team_id']}」的队伍")
+        values["team_id"] = team.id
+    return LedgerParams(**values)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.what == "certificate":
+        return cmd_certificate(args)
+    from huiquan_desk.services.exporting import export
+    from huiquan_desk.services.ledgers import ledger_entry
+
+    entry = ledger_entry(args.what)
     ws = _open(args)
     with ws.read() as session:
-        category_id = None
-        if args.category:
-            node = resolve_category(list_categories(session), args.category)
-            if node is None:
-                raise ValidationError.single("类别", f"没有名为「{args.category}」的类别")
-            category_id = node.id
-        flt = ActivityFilter(date_from=args.date_from, date_to=args.date_to, category_id=category_id)
-        count = export_activities(session, flt, args.output, args.format)
-    print(f"已导出 {count} 项活动到 {args.output}")
+        params = _ledger_params(session, args, entry)
+    count = export(ws, entry.key, params, args.output, args.format)  # personal data: with its audit entry
+    print(f"已导出{entry.title}（{count} 条{entry.rows}）到 {args.output}")
     return 0
 
 
@@ -362,7 +399,7 @@ def cmd_user(args: argparse.Namespace) -> int:
             password = _new_password(args.name)
             with ws.write() as session:
                 accounts.create_user(session, args.name, args.display_name, args.role, password)
-            print(f"已新增账号「{accounts.normalize_username(args.name)}」（{ROLES[args.role]}）。"
+            print(f"已新增账号「{accounts.normalize_username(args.name)}」（{accounts.ROLE_LABELS[args.role]}）。"
                   "以后修改数据、备份和导出个人信息时请加 --user 登录。")
             return 0
         with ws.read() as session:
@@ -392,8 +429,31 @@ def _new_password(username: str) -> str:
     return password
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from huiquan_desk.services.settings import PROFILE_LABELS, get_profile, save_profile
+
+    ws = _open(args, writes=args.action == "set", daily_backup=False)
+    try:
+        with ws.read() as session:
+            profile = get_profile(session)
+        if args.action == "set":
+            changes = {key: getattr(args, key) for _option, key, _label in PROFILE_FIELDS if getattr(args, key) is not None}
+            if not changes:
+                raise ValidationError.single("社区信息", "请至少给出一项，如 profile set --name 惠泉社区（huiquan-desk profile set --help）")
+            with ws.write() as session:
+                profile = save_profile(session, replace(profile, **changes))
+            print("已保存社区信息：")
+        for key, label in PROFILE_LABELS.items():
+            print(f"  {label}：{getattr(profile, key) or '（未填写）'}")
+        return 0
+    finally:
+        ws.close()
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "import": cmd_import, "export": cmd_export,
-            "backup": cmd_backup, "restore": cmd_restore, "user": cmd_user}
+            "backup": cmd_backup, "restore": cmd_restore, "user": cmd_user, "profile": cmd_profile}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from huiquan_desk.domain.identity import check_char
 from huiquan_desk.services import activities
 from huiquan_desk.services import volunteers as vsvc
 from tests.helpers import draft as activity_draft
@@ -14,10 +13,22 @@ KNOWN_FEMALE = "11010519491231002X"  # 1949-12-31, sequence 002 (even: 女)
 KNOWN_MALE = "440524188001010014"  # 1880-01-01, sequence 001 (odd: 男)
 
 
+def gb11643_check(first17: str) -> str:
+    """The GB 11643-1999 check character, written out here independently of the code under test
+    (huiquan_desk.domain.identity.check_char), so that tests built on it catch a wrong weight.
+    Weight of position i (1-based from the left, check character at 18) is 2^(18-i) mod 11."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    assert len(first17) == 17 and first17.isascii() and first17.isdigit(), first17
+    total = 0
+    for position in range(17):
+        total += int(first17[position]) * weights[position]
+    return "10X98765432"[total % 11]
+
+
 def make_id(birth: date, seq: int = 123, region: str = "350102") -> str:
     """A valid 18-character number: region + YYYYMMDD + 3-digit sequence + check character."""
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
-    return first17 + check_char(first17)
+    return first17 + gb11643_check(first17)
 
 
 def to_fullwidth(text: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from huiquan_desk.domain.activity import FIELD_LABELS
 from huiquan_desk.domain.dates import cn_date, span_text
-from huiquan_desk.exports.ledger import Column, Ledger
+from huiquan_desk.exports.ledger import Column, Ledger, Letterhead
 
 L = FIELD_LABELS
 
@@ -37,18 +37,17 @@ def period_text(date_from: date | None, date_to: date | None) -> str:
     return "全部时间"
 
 
-def activity_ledger(rows: Sequence[Any], community: str, date_from: date | None, date_to: date | None,
-                    category: str | None, preparer: str = "") -> Ledger:
+def activity_ledger(rows: Sequence[Any], head: Letterhead, date_from: date | None, date_to: date | None,
+                    category: str | None) -> Ledger:
     """`rows` are activity rows (services.activities.ActivityRow or alike)."""
-    subtitle = f"单位：{community or '（未设置社区名称）'}    时间：{period_text(date_from, date_to)}    " \
-               f"类别：{category or '全部'}    共 {len(rows)} 项"
     return Ledger(
-        title=f"{community}活动台账" if community else "活动台账",
-        subtitle=subtitle,
+        title=head.title("活动台账"),
+        subtitle=head.subtitle(f"时间：{period_text(date_from, date_to)}", f"类别：{category or '全部'}",
+                               f"共 {len(rows)} 项"),
         columns=COLUMNS,
         rows=rows,
         row_count=len(rows),
         describe=lambda r: f"「{r.title}」（{r.start:%Y-%m-%d}）",
-        preparer=preparer,
+        preparer=head.preparer,
         sheet_name="活动台账",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from huiquan_desk.exports.ledger import Column, Ledger
+from huiquan_desk.exports.ledger import Column, Ledger, Letterhead
 
 COLUMNS = [
     Column("时间", lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), 17, "center"),
@@ -17,18 +17,16 @@ COLUMNS = [
 ]
 
 
-def audit_ledger(rows: Sequence[Any], community: str, scope: str = "", preparer: str = "") -> Ledger:
+def audit_ledger(rows: Sequence[Any], head: Letterhead, scope: str = "") -> Ledger:
     """`rows` are services.audit_log.AuditRow, newest first; `scope` says which filters were used."""
-    unit = community or "（未设置社区名称）"
-    subtitle = f"单位：{unit}    {scope + '    ' if scope else ''}共 {len(rows)} 条"
     return Ledger(
-        title=f"{community}操作日志" if community else "操作日志",
-        subtitle=subtitle,
+        title=head.title("操作日志"),
+        subtitle=head.subtitle(scope, f"共 {len(rows)} 条"),
         columns=COLUMNS,
         rows=rows,
         row_count=len(rows),
         describe=lambda r: f"{r.at:%Y-%m-%d %H:%M} {r.user} {r.action_label}「{r.summary}」",
-        preparer=preparer,
+        preparer=head.preparer,
         sheet_name="操作日志",
         notes=["注：操作日志由软件自动记录，不能修改或删除；身份证号、联系方式、出生日期按个人信息保护要求隐去部分内容。"],
     )

@@ -14,6 +14,31 @@ from huiquan_desk.domain.errors import Progress, StorageError
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """Who keeps the ledger, as every ledger prints it in its title and first header line: the
+    community profile of the settings (社区名称, 所属街道/镇, 全宗号, 填表人)."""
+
+    community: str = ""
+    street: str = ""
+    fonds_code: str = ""
+    preparer: str = ""
+
+    @property
+    def unit(self) -> str:
+        """惠泉镇惠泉社区 (the street only with a community name)."""
+        return f"{self.street}{self.community}" if self.community else "（未设置社区名称）"
+
+    def title(self, name: str) -> str:
+        """惠泉社区活动台账."""
+        return f"{self.community}{name}" if self.community else name
+
+    def subtitle(self, *parts: str) -> str:
+        """单位：惠泉镇惠泉社区    全宗号：0194    <parts>, four spaces apart."""
+        head = [f"单位：{self.unit}"] + ([f"全宗号：{self.fonds_code}"] if self.fonds_code else [])
+        return "    ".join([*head, *(p for p in parts if p)])
+
+
+@dataclass(frozen=True)
 class Column:
     header: str
     value: Callable[[Any], object]  # row -> str or number, exactly as printed

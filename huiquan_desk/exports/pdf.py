@@ -180,7 +180,7 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
                 y_top = first_top
             y = draw_header(y_top)
             bottoms = [y]
-            placed = []
+            placed: list[tuple[float, float, str]] = []
             for index, first, count in page:
                 row = rows[index]
                 for i, lines in enumerate(row.lines):

@@ -1,7 +1,8 @@
 """Text on a reportlab canvas: width measuring, wrapping and drawing with per-character font
 fallback, under the rule of exports.fonts that no character may silently vanish.
 
-Shared by the ledger writer (exports.pdf) and the documents drawn by hand (exports.certificate).
+Shared by the ledger writer (exports.pdf) and the document layout layer (exports.layout), on which
+the certificate and the other documents that are not tables are declared.
 """
 
 from __future__ import annotations
@@ -100,16 +101,18 @@ class PdfText:
             lines.append(paragraph[line_start:].rstrip())
         return lines or [""]
 
-    def draw(self, canvas: Canvas, x: float, y: float, text: str, size: float, mode: int | None = None) -> None:
-        """Draw `text` (already checked); `mode` 2 (fill and stroke) gives a bold look."""
+    def draw(self, canvas: Canvas, x: float, y: float, text: str, size: float, mode: int | None = None,
+             char_space: float = 0.0) -> None:
+        """Draw `text` (already checked); `mode` 2 (fill and stroke) gives a bold look;
+        `char_space` adds that many points after every character (a spaced-out title)."""
         if not self.fallback or not any(c in self.fallback for c in text):
             canvas.setFont(PRIMARY, size)
-            canvas.drawString(x, y, text, mode=mode)
+            canvas.drawString(x, y, text, mode=mode, charSpace=char_space)
             return
         for font, run in self._runs(text):
             canvas.setFont(font, size)
-            canvas.drawString(x, y, run, mode=mode)
-            x += stringWidth(run, font, size)
+            canvas.drawString(x, y, run, mode=mode, charSpace=char_space)
+            x += stringWidth(run, font, size) + char_space * len(run)
 
     def draw_lines(self, canvas: Canvas, lines: Iterable[tuple[float, float, str]], size: float) -> None:
         """Draw many (x, y, text), all checked and of one size, as one PDF text object: the same

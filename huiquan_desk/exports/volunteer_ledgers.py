@@ -16,7 +16,7 @@ from typing import Any
 from huiquan_desk.domain import volunteer as rules
 from huiquan_desk.domain.dates import cn_date, iso_date
 from huiquan_desk.exports.activity_ledger import period_text
-from huiquan_desk.exports.ledger import Column, Ledger
+from huiquan_desk.exports.ledger import Column, Ledger, Letterhead
 
 L = rules.FIELD_LABELS
 TOTAL = "合计"  # the team name services.service_hours.monthly_stats gives its all-team rows
@@ -30,14 +30,6 @@ def hours_value(minutes: int) -> int | float:
     """Hours as a number a spreadsheet can sum, printed exactly as rules.hours_text writes it."""
     text = rules.hours_text(minutes)
     return float(text) if "." in text else int(text)
-
-
-def _unit(community: str) -> str:
-    return community or "（未设置社区名称）"
-
-
-def _title(community: str, name: str) -> str:
-    return f"{community}{name}" if community else name
 
 
 # --- 志愿者花名册 ----------------------------------------------------------------------------------
@@ -60,21 +52,19 @@ ROSTER_COLUMNS = [
 ]
 
 
-def volunteer_roster(rows: Sequence[Any], community: str, as_of: date, team: str | None = None,
-                     search: str = "", preparer: str = "") -> Ledger:
+def volunteer_roster(rows: Sequence[Any], head: Letterhead, as_of: date, team: str | None = None,
+                     search: str = "") -> Ledger:
     """`rows` are services.volunteers.VolunteerRow (masked ID and phone)."""
-    scope = f"    检索：{search}" if search else ""
-    subtitle = (f"单位：{_unit(community)}    队伍：{team or '全部'}{scope}    "
-                f"统计截至：{cn_date(as_of)}    共 {len(rows)} 人")
     total = sum(r.minutes for r in rows)
     return Ledger(
-        title=_title(community, "志愿者花名册"),
-        subtitle=subtitle,
+        title=head.title("志愿者花名册"),
+        subtitle=head.subtitle(f"队伍：{team or '全部'}", f"检索：{search}" if search else "",
+                               f"统计截至：{cn_date(as_of)}", f"共 {len(rows)} 人"),
         columns=ROSTER_COLUMNS,
         rows=rows,
         row_count=len(rows),
         describe=lambda r: f"「{r.name}」（{r.number}）",
-        preparer=preparer,
+        preparer=head.preparer,
         sheet_name="志愿者花名册",
         notes=[f"合计：志愿者 {len(rows)} 人，累计服务时长 {rules.hours_text(total)} 小时。", MASK_NOTE],
     )
@@ -103,29 +93,28 @@ SERVICE_COLUMNS = [
 ]
 
 
-def service_ledger(rows: Sequence[Any], community: str, start: date | None, end: date | None,
-                   team: str | None = None, preparer: str = "") -> Ledger:
+def service_ledger(rows: Sequence[Any], head: Letterhead, start: date | None, end: date | None,
+                   team: str | None = None) -> Ledger:
     """`rows` are services.service_hours.ServiceRow, in date order."""
     minutes = sum(r.minutes for r in rows)
     supplements = [r for r in rows if r.source == rules.ServiceSource.SUPPLEMENT]
     supplement_minutes = sum(r.minutes for r in supplements)
     late = sum(1 for r in rows if r.late)
     people = len({r.volunteer_id for r in rows})
-    subtitle = (f"单位：{_unit(community)}    时间：{period_text(start, end)}    队伍：{team or '全部'}    "
-                f"共 {len(rows)} 人次")
+    subtitle = head.subtitle(f"时间：{period_text(start, end)}", f"队伍：{team or '全部'}", f"共 {len(rows)} 人次")
     notes = [
         f"合计：{people} 名志愿者，服务 {len(rows)} 人次，总时长 {rules.hours_text(minutes)} 小时；"
         f"其中补录 {len(supplements)} 人次，{rules.hours_text(supplement_minutes)} 小时；逾期录入 {late} 人次。",
         LATE_NOTE,
     ]
     return Ledger(
-        title=_title(community, "志愿服务记录台账"),
+        title=head.title("志愿服务记录台账"),
         subtitle=subtitle,
         columns=SERVICE_COLUMNS,
         rows=rows,
         row_count=len(rows),
         describe=lambda r: f"「{r.volunteer}」{iso_date(r.service_date)}「{r.title}」",
-        preparer=preparer,
+        preparer=head.preparer,
         sheet_name="志愿服务记录台账",
         notes=notes,
     )
@@ -141,7 +130,7 @@ STAT_COLUMNS = [
 ]
 
 
-def monthly_stats_ledger(rows: Sequence[Any], community: str, year: int, preparer: str = "") -> Ledger:
+def monthly_stats_ledger(rows: Sequence[Any], head: Letterhead, year: int) -> Ledger:
     """`rows` are services.service_hours.MonthlyStat: per team and month, then the 合计 rows.
 
     Teams keep the order the service gives (the teams' own order, 未分队 last), months ascend
@@ -158,14 +147,14 @@ def monthly_stats_ledger(rows: Sequence[Any], community: str, year: int, prepare
         "（含补录）。",
     ]
     return Ledger(
-        title=_title(community, "志愿服务统计表"),
-        subtitle=f"单位：{_unit(community)}    年度：{year}年（{year}年1月1日至{year}年12月31日）",
+        title=head.title("志愿服务统计表"),
+        subtitle=head.subtitle(f"年度：{year}年（{year}年1月1日至{year}年12月31日）"),
         columns=STAT_COLUMNS,
         rows=ordered,
         row_count=len(ordered),
         describe=lambda r: f"「{r.team}」{r.month}月",
         numbered=False,
-        preparer=preparer,
+        preparer=head.preparer,
         landscape=False,
         sheet_name="志愿服务统计表",
         notes=notes,
@@ -199,19 +188,17 @@ REGISTER_COLUMNS = [
 ]
 
 
-def certificate_register(rows: Sequence[Any], community: str, year: int | None = None,
-                         preparer: str = "") -> Ledger:
+def certificate_register(rows: Sequence[Any], head: Letterhead, year: int | None = None) -> Ledger:
     """`rows` are services.certificates.CertificateInfo in number order; the ID is printed masked."""
-    subtitle = (f"单位：{_unit(community)}    年度：{f'{year}年' if year else '全部'}    "
-                f"共 {len(rows)} 份")
+    subtitle = head.subtitle(f"年度：{f'{year}年' if year else '全部'}", f"共 {len(rows)} 份")
     return Ledger(
-        title=_title(community, "志愿服务证明登记簿"),
+        title=head.title("志愿服务证明登记簿"),
         subtitle=subtitle,
         columns=REGISTER_COLUMNS,
         rows=rows,
         row_count=len(rows),
         describe=lambda c: f"证明 {c.number}「{c.name}」",
-        preparer=preparer,
+        preparer=head.preparer,
         sheet_name="证明登记簿",
         notes=["注：身份证号按个人信息保护要求隐去中间部分；完整号码只印在证明原件上。"],
     )

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import HuiquanError, NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.text import clean, halfwidth, text_problem, unsavable_at
-from huiquan_desk.services.permissions import ROLE_HELP, ROLE_LABELS, require_admin  # noqa: F401 - re-exported
-from huiquan_desk.services.settings import get_setting, set_setting
+from huiquan_desk.services.permissions import ROLE_HELP, ROLE_LABELS, Role, require_admin, role_label  # noqa: F401
+from huiquan_desk.services.settings import IDLE_LOCK_MINUTES, get_setting, set_setting
 from huiquan_desk.storage import audit
 from huiquan_desk.storage import models as m
 from huiquan_desk.storage.engine import unit_of_work
@@ -54,8 +54,7 @@ FREE_ATTEMPTS = 3
 LOCK_BASE_SECONDS = 5
 LOCK_MAX_SECONDS = 300
 
-IDLE_LOCK_SETTING = "security.idle_lock_minutes"
-IDLE_LOCK_DEFAULT = 10
+IDLE_LOCK_DEFAULT = IDLE_LOCK_MINUTES.default
 IDLE_LOCK_MAX = 480
 
 BAD_CREDENTIALS = "用户名或密码不正确。"
@@ -84,7 +83,7 @@ class SignedIn:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return role_label(self.role)
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ class UserRow:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return role_label(self.role)
 
     def locked(self, at: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (at or m.now())
@@ -221,7 +220,7 @@ def _display_name(text: str | None) -> tuple[str, list[Problem]]:
 
 def _active_admins(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(m.User)
-                          .where(m.User.role == "admin", m.User.active.is_(True))) or 0
+                          .where(m.User.role == Role.ADMIN, m.User.active.is_(True))) or 0
 
 
 LAST_ADMIN = "至少要保留一个启用的管理员账号，否则就没有人能管理账号和设置。请先把另一个账号设为管理员。"
@@ -243,7 +242,7 @@ def list_users(session: Session) -> list[UserRow]:
     rows = session.execute(select(m.User.id, m.User.username, m.User.display_name, m.User.role, m.User.active,
                                   m.User.failed_attempts, m.User.locked_until, m.User.last_login)
                            .order_by(m.User.id))
-    order = list(ROLE_LABELS)
+    order: list[str] = list(ROLE_LABELS)
     users = [UserRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5] or 0, r[6], r[7]) for r in rows]
     return sorted(users, key=lambda u: (not u.active, order.index(u.role) if u.role in order else 9, u.id))
 
@@ -284,7 +283,7 @@ def create_user(session: Session, username: str, display_name: str, role: str, p
     name, problems = _display_name(display_name)
     problems = _username_problems(session, username) + problems + _role_problems(role)
     problems += password_problems(password, username)
-    if not problems and role != "admin" and not _active_admins(session):
+    if not problems and role != Role.ADMIN and not _active_admins(session):
         problems.append(Problem(FIELD_LABELS["role"], "第一个账号必须是管理员（否则开启登录后没有人能管理账号和设置）"))
     if problems:
         raise ValidationError(problems)
@@ -309,10 +308,10 @@ def update_user(session: Session, user_id: int, display_name: str | None = None,
         raise ValidationError(problems)
     new_role = user.role if role is None else role
     new_active = bool(user.active) if active is None else bool(active)
-    was_admin = user.role == "admin" and bool(user.active)
-    if was_admin and (new_role != "admin" or not new_active) and _active_admins(session) <= 1:
-        raise ValidationError.single(FIELD_LABELS["role"] if new_role != "admin" else "状态", LAST_ADMIN)
-    if new_active and not bool(user.active) and new_role != "admin" and not _active_admins(session):
+    was_admin = user.role == Role.ADMIN and bool(user.active)
+    if was_admin and (new_role != Role.ADMIN or not new_active) and _active_admins(session) <= 1:
+        raise ValidationError.single(FIELD_LABELS["role"] if new_role != Role.ADMIN else "状态", LAST_ADMIN)
+    if new_active and not bool(user.active) and new_role != Role.ADMIN and not _active_admins(session):
         raise ValidationError.single(FIELD_LABELS["role"], "现在没有启用的管理员账号：请先启用或新增一个管理员账号")
     if display_name is not None:
         user.display_name = name
@@ -337,7 +336,7 @@ def delete_user(session: Session, user_id: int) -> None:
     """Remove an account (the trail keeps its name). The last active admin cannot be removed."""
     require_admin(session, "管理账号")
     user = _get(session, user_id)
-    if user.role == "admin" and user.active and _active_admins(session) <= 1:
+    if user.role == Role.ADMIN and user.active and _active_admins(session) <= 1:
         raise ValidationError.single("账号", LAST_ADMIN)
     session.delete(user)
     session.flush()
@@ -411,7 +410,7 @@ def attempt_sign_in(session: Session, username: str, password: str, now: datetim
         return SignInAttempt(error=f"账号「{row.username}」已停用。请联系管理员。")
     session.execute(update(m.User).where(m.User.id == row.id)
                     .values(failed_attempts=0, locked_until=None, last_login=at))
-    _record_as(session, who, "login", f"登录（{ROLE_LABELS.get(row.role, row.role)}）", row.id)
+    _record_as(session, who, "login", f"登录（{role_label(row.role)}）", row.id)
     return SignInAttempt(signed_in=SignedIn(row.username, row.display_name, row.role))
 
 
@@ -432,7 +431,7 @@ def authenticate(ws: Workspace, username: str, password: str, now: datetime | No
 def idle_lock_minutes(session: Session) -> int:
     """Minutes without mouse or keyboard input before the window locks (0 = never)."""
     try:
-        value = int(get_setting(session, IDLE_LOCK_SETTING, str(IDLE_LOCK_DEFAULT)))
+        value = get_setting(session, IDLE_LOCK_MINUTES)
     except ValueError:
         return IDLE_LOCK_DEFAULT
     return value if 0 <= value <= IDLE_LOCK_MAX else IDLE_LOCK_DEFAULT
@@ -446,5 +445,5 @@ def set_idle_lock_minutes(session: Session, minutes: int | str) -> int:
         value = -1
     if not 0 <= value <= IDLE_LOCK_MAX:
         raise ValidationError.single(FIELD_LABELS["idle"], f"应为 0 到 {IDLE_LOCK_MAX} 之间的整数（分钟；0 表示不锁定）")
-    set_setting(session, IDLE_LOCK_SETTING, str(value))
+    set_setting(session, IDLE_LOCK_MINUTES, value)
     return value

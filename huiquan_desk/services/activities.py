@@ -381,6 +381,5 @@ def delete_activities(session: Session, activity_ids: Sequence[int]) -> int:
         raise ValidationError.single("志愿服务记录", f"{names}已有志愿服务记录，按记录办法应保留；"
                                      "如确属误录，请先在「志愿服务登记」中取消这些志愿者")
     for activity in activities:
-        recycle_bin.move_to_bin(session, activity, list(activity.attachments),
-                                f"{activity.title}（{activity.start_at:%Y-%m-%d}）")
+        recycle_bin.move_to_bin(session, activity, list(activity.attachments))
     return len(activities)

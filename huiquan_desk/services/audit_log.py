@@ -4,7 +4,7 @@ The trail is written in one place (storage.audit, at every flush, plus `record()
 exports of personal data, backups, restores). This module only reads it: there is no function
 to change or remove an entry, and the database refuses UPDATE and DELETE on `audit_log` anyway.
 
-The Chinese names of actions, record types and fields live here, once. Personal numbers are
+The Chinese names of actions live here; those of record types and fields in services.entities. Personal numbers are
 shown masked (ID number, phone, birth date) wherever the trail is displayed or printed.
 """
 
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from huiquan_desk.domain import activity as activity_rules
 from huiquan_desk.domain import volunteer as volunteer_rules
 from huiquan_desk.domain.identity import mask_id, mask_phone
+from huiquan_desk.services.entities import ENTITIES, SUBJECTS, entity_label, field_label, names_of
 from huiquan_desk.storage.models import AuditEntry, Base
 
 if TYPE_CHECKING:
@@ -48,73 +49,14 @@ ACTION_LABELS = {
     "migrate": "升级数据库",
 }
 
-ENTITY_LABELS = {
-    "activities": "活动",
-    "attachments": "照片",
-    "categories": "类别",
-    "settings": "设置",
-    "volunteers": "志愿者",
-    "service_records": "服务记录",
-    "trainings": "培训",
-    "commendations": "表彰",
-    "evaluations": "评价",
-    "certificates": "证明",
-    "teams": "队伍",
-    "users": "账号",
-    "recycle_bin": "回收站",
-    "audit_log": "操作日志",
-    "backups": "备份",
-    "database": "数据库",
-}
-
-# Column name -> label, per table; COMMON_FIELDS for columns every table shares.
-COMMON_FIELDS = {"id": "编号", "created_at": "创建时间", "updated_at": "修改时间", "remarks": "备注"}
-_A = activity_rules.FIELD_LABELS
-_V = volunteer_rules.FIELD_LABELS
-FIELD_LABELS: dict[str, dict[str, str]] = {
-    "activities": {"title": _A["title"], "category_id": _A["category"], "start_at": _A["start"], "end_at": _A["end"],
-                   "place": _A["place"], "organizer": _A["organizer"], "leader": _A["leader"],
-                   "participants": _A["participants"], "content": _A["content"], "remarks": _A["remarks"],
-                   "status": _A["status"]},
-    "attachments": {"activity_id": "所属活动", "kind": "类型", "sha256": "文件校验值(SHA-256)", "suffix": "文件类型",
-                    "original_name": "原文件名", "size": "文件大小(字节)", "sort_order": "顺序", "caption_title": "照片说明：标题",
-                    "caption_time": "照片说明：时间", "caption_place": "照片说明：地点", "caption_people": "照片说明：人物",
-                    "caption_photographer": "照片说明：摄影者", "caption_background": "照片说明：背景"},
-    "categories": {"parent_id": "上级类别", "name": "类别名称", "sort_order": "顺序"},
-    "settings": {"key": "设置项", "value": "值"},
-    "volunteers": {**{k: v for k, v in _V.items() if k != "team"}, "team_id": _V["team"]},
-    "service_records": {"volunteer_id": "志愿者", "activity_id": "活动", "source": "记录方式", "service_date": "服务日期",
-                        "minutes": "服务时长(分钟)", "title": "活动名称", "place": "地点", "content": "服务内容",
-                        "organizer": "活动组织单位", "leader": "活动负责人", "reason": "补录原因", "entered_by": "登记人",
-                        "entered_at": "登记时间", "late": "逾期录入"},
-    "trainings": {"volunteer_id": "志愿者", "name": "培训名称", "content": "培训内容", "minutes": "学习时长(分钟)",
-                  "organizer": "组织单位", "held_on": "培训日期"},
-    "commendations": {"volunteer_id": "志愿者", "name": "表彰名称", "awarded_on": "表彰日期", "grantor": "授予单位"},
-    "evaluations": {"volunteer_id": "志愿者", "quality": "服务质量评价", "evaluated_on": "评价日期", "evaluator": "评价人"},
-    "certificates": {"number": "证明编号", "year": "年度", "seq": "顺序号", "volunteer_id": "志愿者", "period_from": "证明时段起",
-                     "period_to": "证明时段止", "minutes": "服务时长(分钟)", "service_count": "服务次数", "content": "服务内容",
-                     "issuer": "出具单位", "leader": "负责人", "handler": "经办人", "contact": "联系方式", "issued_on": "出具日期",
-                     "issued_by": "出具人"},
-    "teams": {"name": "队伍名称", "description": "说明", "sort_order": "顺序"},
-    "users": {"username": "登录名", "display_name": "姓名", "role": "角色", "password_hash": "密码", "active": "启用",
-              "failed_attempts": "连续输错次数", "locked_until": "锁定至", "last_login": "上次登录"},
-}
-
+# What the page's "对象" filter offers first (every table, then a backup, the database).
+KNOWN_SUBJECTS = [*ENTITIES, *(key for key in SUBJECTS if key != "backup")]
 EMPTY = "（空）"
 NAME_FIELDS = ("original_name", "caption_title", "title", "name", "key")
-LABEL_COLUMNS = ("title", "name", "number", "username", "key")  # what names a row of a table
 
 
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
-
-
-def entity_label(entity: str) -> str:
-    return ENTITY_LABELS.get(entity, entity)
-
-
-def field_label(entity: str, key: str) -> str:
-    return FIELD_LABELS.get(entity, {}).get(key) or COMMON_FIELDS.get(key) or key
 
 
 def _enum_label(kind: Callable[[str], Any], value: str) -> str:
@@ -233,15 +175,8 @@ class _Names:
                         wanted.setdefault(table, set()).add(values[key])
         self.names: dict[tuple[str, int], str] = {}
         for table, ids in wanted.items():
-            columns = [table.c[n] for n in LABEL_COLUMNS if n in table.c]
-            if not columns:
-                continue
-            id_list = sorted(ids)
-            for start in range(0, len(id_list), 500):
-                for row_id, *names in session.execute(select(table.c.id, *columns).where(table.c.id.in_(id_list[start:start + 500]))):
-                    name = next((str(n) for n in names if n), "")
-                    if name:
-                        self.names[(table.name, row_id)] = name
+            for row_id, name in names_of(session, table, ids).items():
+                self.names[(table.name, row_id)] = name
 
     def show(self, entity: str, key: str, value: Any) -> str:
         table = _references(entity).get(key)

@@ -13,7 +13,15 @@ from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.identity import mask_id
 from huiquan_desk.domain.text import clean, text_problem, text_problems
 from huiquan_desk.services.service_hours import hours_total, service_rows
-from huiquan_desk.services.settings import get_profile, get_setting, set_setting
+from huiquan_desk.services.settings import (
+    CERTIFICATE_CONTACT,
+    CERTIFICATE_HANDLER,
+    CERTIFICATE_ISSUER,
+    CERTIFICATE_LEADER,
+    get_profile,
+    get_setting,
+    set_setting,
+)
 from huiquan_desk.storage.models import Certificate, Volunteer
 
 
@@ -32,6 +40,15 @@ ISSUED_LABELS = {"issued_on": "出具日期", "issued_by": "出具人"}
 ISSUED_BY_LIMIT = 50
 
 
+# Where each issuer detail comes from when it is missing (the window's dialog shows the field too).
+ISSUER_WHERE = {
+    "name": "默认取「设置 → 社区信息」的社区名称（命令行：huiquan-desk profile set --name 惠泉社区）。",
+    "leader": "默认取「设置 → 社区信息」的负责人（命令行：huiquan-desk profile set --leader 姓名）。",
+    "handler": "默认取「设置 → 社区信息」的填表人（命令行：profile set --preparer 姓名，或 export certificate --handler 姓名）。",
+    "contact": "默认取「设置 → 社区信息」的联系电话（命令行：profile set --phone 电话，或 export certificate --contact 电话）。",
+}
+
+
 def certificate_number(year: int, seq: int) -> str:
     return f"（{year}）志证第{seq:04d}号"
 
@@ -39,10 +56,10 @@ def certificate_number(year: int, seq: int) -> str:
 def issuer_defaults(session: Session) -> IssuerInfo:
     profile = get_profile(session)
     return IssuerInfo(
-        name=get_setting(session, "certificate.issuer") or (f"{profile.name}居民委员会" if profile.name and not profile.name.endswith("委员会") else profile.name),
-        leader=get_setting(session, "certificate.leader") or profile.leader,
-        handler=get_setting(session, "certificate.handler") or profile.preparer,
-        contact=get_setting(session, "certificate.contact"),
+        name=get_setting(session, CERTIFICATE_ISSUER) or (f"{profile.name}居民委员会" if profile.name and not profile.name.endswith("委员会") else profile.name),
+        leader=get_setting(session, CERTIFICATE_LEADER) or profile.leader,
+        handler=get_setting(session, CERTIFICATE_HANDLER) or profile.preparer,
+        contact=get_setting(session, CERTIFICATE_CONTACT) or profile.phone,
     )
 
 
@@ -87,7 +104,7 @@ def issue_certificate(session: Session, volunteer_id: int, start: date | None, e
         raise NotFoundError("这名志愿者已不存在，可能已被删除。")
     issuer = IssuerInfo(*(clean(v) for v in (issuer.name, issuer.leader, issuer.handler, issuer.contact)))
     issued_by = clean(issued_by)
-    problems = [Problem(ISSUER_LABELS[k], "必须填写") for k in ISSUER_LABELS if not getattr(issuer, k)]
+    problems = [Problem(ISSUER_LABELS[k], f"必须填写。{ISSUER_WHERE[k]}") for k in ISSUER_LABELS if not getattr(issuer, k)]
     problems += text_problems((ISSUER_LABELS[k], getattr(issuer, k), limit) for k, limit in ISSUER_LIMITS.items())
     if why := text_problem(issued_by, ISSUED_BY_LIMIT):
         problems.append(Problem(ISSUED_LABELS["issued_by"], why))
@@ -112,9 +129,9 @@ def issue_certificate(session: Session, volunteer_id: int, start: date | None, e
         content=_summary(titles, summary.services), issuer=issuer.name, leader=issuer.leader, handler=issuer.handler,
         contact=issuer.contact, issued_on=issued_on, issued_by=issued_by)
     session.add(row)
-    for key in ("leader", "handler", "contact"):
-        set_setting(session, f"certificate.{key}", getattr(issuer, key))
-    set_setting(session, "certificate.issuer", issuer.name)
+    for declared, value in ((CERTIFICATE_LEADER, issuer.leader), (CERTIFICATE_HANDLER, issuer.handler),
+                            (CERTIFICATE_CONTACT, issuer.contact), (CERTIFICATE_ISSUER, issuer.name)):
+        set_setting(session, declared, value)
     session.flush()
     return get_certificate(session, row.id)
 

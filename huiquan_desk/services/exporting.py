@@ -16,30 +16,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from huiquan_desk.domain.errors import HuiquanError, NotFoundError, Progress, StorageError, ValidationError
-from huiquan_desk.exports.activity_ledger import activity_ledger
+from huiquan_desk.domain.errors import HuiquanError, Progress, StorageError, ValidationError
 from huiquan_desk.exports.ledger import Ledger, atomic_output
-from huiquan_desk.exports.volunteer_ledgers import (
-    certificate_register,
-    monthly_stats_ledger,
-    service_ledger,
-    volunteer_roster,
-)
-from huiquan_desk.services.activities import ActivityFilter, list_activities
-from huiquan_desk.services.categories import list_categories
-from huiquan_desk.services.certificates import (
-    CertificateInfo,
-    IssuerInfo,
-    get_certificate,
-    issue_certificate,
-    list_certificates,
-)
-from huiquan_desk.services.service_hours import monthly_stats, service_rows
+from huiquan_desk.services.certificates import CertificateInfo, IssuerInfo, get_certificate, issue_certificate
+from huiquan_desk.services.ledgers import LedgerParams, build_ledger, ledger_entry
 from huiquan_desk.services.settings import get_profile
-from huiquan_desk.services.volunteers import list_teams, list_volunteers
 from huiquan_desk.storage import audit
 
 if TYPE_CHECKING:
+    from huiquan_desk.services.activities import ActivityFilter
     from huiquan_desk.services.workspace import Workspace
 
 FORMATS = ("xlsx", "pdf")
@@ -111,76 +96,34 @@ def format_from_path(path: Path, fmt: str | None = None) -> str:
     return fmt
 
 
+def export_ledger(session: Session, key: str, params: LedgerParams, path: Path, fmt: str | None = None,
+                  progress: Progress | None = None) -> int:
+    """Print the ledger `key` of the registry (services.ledgers) to `path`; returns its rows.
+    No audit entry: `export` is what the window and the command line call."""
+    fmt = format_from_path(path, fmt)
+    ledger = build_ledger(session, key, params)
+    render(ledger, Path(path), fmt, progress)
+    return ledger.row_count
+
+
+def export(ws: Workspace, key: str, params: LedgerParams, path: Path, fmt: str | None = None,
+           progress: Progress | None = None) -> int:
+    """Print a ledger by key, as the window and the command line do: one that holds personal data
+    needs a signed-in account and is written together with its audit entry (`write_logged`)."""
+    entry = ledger_entry(key)
+    fmt = format_from_path(path, fmt)
+    if not entry.personal:
+        with ws.read() as session:
+            return export_ledger(session, key, params, path, fmt, progress)
+    return write_logged(ws, path, entry.entity, entry.title,
+                        lambda session, out: export_ledger(session, key, params, out, fmt, progress))
+
+
 def export_activities(session: Session, flt: ActivityFilter, path: Path, fmt: str | None = None,
                       progress: Progress | None = None) -> int:
-    """Write the activity ledger for `flt`; returns the number of activities written."""
-    fmt = format_from_path(path, fmt)
-    rows = list_activities(session, flt, sort="start", descending=False)
-    profile = get_profile(session)
-    category = None
-    if flt.category_id is not None:
-        category = next((c.path for c in list_categories(session) if c.id == flt.category_id), None)
-    ledger = activity_ledger(rows, profile.name, flt.date_from, flt.date_to, category, profile.preparer)
-    render(ledger, Path(path), fmt, progress)
-    return len(rows)
-
-
-# --- volunteers -------------------------------------------------------------------------------------
-def _team_name(session: Session, team_id: int | None) -> str | None:
-    if team_id is None:
-        return None
-    name = next((t.name for t in list_teams(session) if t.id == team_id), None)
-    if name is None:
-        raise NotFoundError("所选队伍已不存在，可能已被删除。")
-    return name
-
-
-def export_volunteers(session: Session, path: Path, fmt: str | None = None, text: str = "",
-                      team_id: int | None = None, progress: Progress | None = None) -> int:
-    """Write the 志愿者花名册 (ID and phone masked); returns the number of volunteers written."""
-    fmt = format_from_path(path, fmt)
-    team = _team_name(session, team_id)
-    rows = list_volunteers(session, text, team_id)
-    profile = get_profile(session)
-    ledger = volunteer_roster(rows, profile.name, date.today(), team, text.strip(), profile.preparer)
-    render(ledger, Path(path), fmt, progress)
-    return len(rows)
-
-
-def export_service_hours(session: Session, path: Path, fmt: str | None = None, start: date | None = None,
-                         end: date | None = None, team_id: int | None = None,
-                         progress: Progress | None = None) -> int:
-    """Write the 志愿服务记录台账 for a period; returns the number of service records written."""
-    fmt = format_from_path(path, fmt)
-    if start and end and end < start:
-        raise ValidationError.single("时间范围", "结束日期不能早于开始日期")
-    team = _team_name(session, team_id)
-    rows = service_rows(session, start, end, team_id=team_id)
-    profile = get_profile(session)
-    render(service_ledger(rows, profile.name, start, end, team, profile.preparer), Path(path), fmt, progress)
-    return len(rows)
-
-
-def export_monthly_stats(session: Session, year: int, path: Path, fmt: str | None = None,
-                         progress: Progress | None = None) -> int:
-    """Write the year's 志愿服务统计表 (per team and month, 合计 last); returns the number of rows."""
-    fmt = format_from_path(path, fmt)
-    if not 1900 <= year <= 2999:
-        raise ValidationError.single("年度", "应为 4 位年份，如 2026")
-    rows = monthly_stats(session, year)
-    profile = get_profile(session)
-    render(monthly_stats_ledger(rows, profile.name, year, profile.preparer), Path(path), fmt, progress)
-    return len(rows)
-
-
-def export_certificate_register(session: Session, path: Path, fmt: str | None = None, year: int | None = None,
-                                progress: Progress | None = None) -> int:
-    """Write the 志愿服务证明登记簿 (IDs masked); returns the number of certificates listed."""
-    fmt = format_from_path(path, fmt)
-    rows = list_certificates(session, year)
-    profile = get_profile(session)
-    render(certificate_register(rows, profile.name, year, profile.preparer), Path(path), fmt, progress)
-    return len(rows)
+    """The activity ledger for a filter's period and category (the benchmarks' entry point)."""
+    params = LedgerParams(date_from=flt.date_from, date_to=flt.date_to, category_id=flt.category_id)
+    return export_ledger(session, "activities", params, path, fmt, progress)
 
 
 def _certificate_suffix(path: Path) -> None:
@@ -200,35 +143,3 @@ def export_certificate(session: Session, certificate_id: int, path: Path) -> Pat
     """Write one 志愿服务记录证明 as PDF (the one export with the full ID number)."""
     _certificate_suffix(path)
     return render_certificate(session, certificate_id, path)
-
-
-# --- audit trail ------------------------------------------------------------------------------------
-def audit_scope(entity: str | None = None, entity_id: int | None = None, user: str | None = None,
-                date_from: date | None = None, date_to: date | None = None, text: str = "") -> str:
-    """The filters of an audit export in words, for the ledger's subtitle."""
-    from huiquan_desk.exports.activity_ledger import period_text
-    from huiquan_desk.services.audit_log import entity_label
-
-    parts = [f"时间：{period_text(date_from, date_to)}"]
-    if entity:
-        parts.append(f"对象：{entity_label(entity)}" + (f" #{entity_id}" if entity_id is not None else ""))
-    if user:
-        parts.append(f"操作人：{user}")
-    if text.strip():
-        parts.append(f"检索：{text.strip()}")
-    return "    ".join(parts)
-
-
-def export_audit(session: Session, path: Path, fmt: str | None = None, progress: Progress | None = None,
-                 **filters) -> int:  # type: ignore[no-untyped-def]
-    """Write the 操作日志 for the filters of services.audit_log.query_audit (all matching entries
-    unless `limit` is given); returns the entries written."""
-    from huiquan_desk.exports.audit_ledger import audit_ledger
-    from huiquan_desk.services.audit_log import query_audit
-
-    fmt = format_from_path(path, fmt)
-    rows = query_audit(session, **{"limit": None, **filters})
-    profile = get_profile(session)
-    scope = audit_scope(**{k: v for k, v in filters.items() if k != "limit"})
-    render(audit_ledger(rows, profile.name, scope, profile.preparer), Path(path), fmt, progress)
-    return len(rows)

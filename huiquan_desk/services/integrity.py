@@ -27,7 +27,8 @@ class CheckReport:
         return not self.problems
 
 
-def check_backups(data: DataDir, report: CheckReport, progress: Progress | None = None) -> None:
+def check_backups(data: DataDir, report: CheckReport, progress: Progress | None = None,
+                  cap: int | None = None) -> None:
     """The newest backup in data/backups is verified fully (every member's SHA-256, the database
     inside); the others by their manifest. A broken one is a problem, no backup at all a note."""
     from huiquan_desk.storage import backups
@@ -37,8 +38,7 @@ def check_backups(data: DataDir, report: CheckReport, progress: Progress | None 
         report.notes.append("备份文件夹里还没有备份（每天第一次打开时会自动备份）")
         return
     newest, *older = found
-    problems = newest.problems if newest.ok is False else backups.verify_backup(
-        newest.path, progress, cap=backups.max_member_bytes(data.database))
+    problems = newest.problems if newest.ok is False else backups.verify_backup(newest.path, progress, cap=cap)
     for problem in problems:
         report.problems.append(f"最新的备份 {newest.path.name}：{problem}")
     if not problems:
@@ -55,8 +55,10 @@ def check(session: Session, store: FileStore, progress: Progress | None = None,
     and the backups in data/backups are checked too (see `check_backups`)."""
     report = _check_database(session, store, progress, read_only=data is not None and database_read_only(data))
     if data is not None:
+        from huiquan_desk.services.backups import member_cap
+
         check_structure(data, report)
-        check_backups(data, report)
+        check_backups(data, report, cap=member_cap(session))
     return report
 
 

@@ -10,10 +10,12 @@ and on the command line (`--user`) alike.
 from __future__ import annotations
 
 from enum import StrEnum
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from huiquan_desk.domain.errors import PermissionDenied
+
+if TYPE_CHECKING:  # light on purpose: the window's start-up reads the roles before SQLAlchemy loads
+    from sqlalchemy.orm import Session
 
 
 class Role(StrEnum):

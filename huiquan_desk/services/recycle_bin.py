@@ -30,17 +30,15 @@ from sqlalchemy import Date, DateTime, Table, UniqueConstraint, delete, event, f
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
-from huiquan_desk.services.audit_log import ENTITY_LABELS, LABEL_COLUMNS, field_label, show_value
+from huiquan_desk.services.audit_log import show_value
+from huiquan_desk.services.entities import ENTITIES, bin_label, bin_name, entity_label, field_label, names_of
 from huiquan_desk.storage import audit
 from huiquan_desk.storage.files import FileStore, name_problem
 from huiquan_desk.storage.models import Attachment, Base, RecycledItem, now
 
 log = logging.getLogger("huiquan_desk")
 
-# What the bin holds, in the words the bin page uses (a service record in the bin is always a 补录).
-BIN_ENTITY_LABELS = {"activities": "活动", "volunteers": "志愿者", "service_records": "补录记录"}
-# How the dependent rows are counted in the bin's list (attachments by kind: 照片 2 张、签到表 1 份).
-CHILD_UNITS = {"trainings": "条", "commendations": "条", "evaluations": "条"}
+# How attachments are counted in the bin's list, by kind: 照片 2 张、签到表 1 份.
 ATTACHMENT_UNITS = {"photo": ("照片", "张"), "signin": ("签到表", "份")}
 
 
@@ -58,7 +56,8 @@ def _children_text(tables: dict[str, list[dict[str, Any]]], entity: str) -> str:
             if others:
                 parts.append(f"其他附件 {others} 个")
         else:
-            parts.append(f"{ENTITY_LABELS.get(name, name)} {len(rows)} {CHILD_UNITS.get(name, '条')}")
+            unit = ENTITIES[name].unit if name in ENTITIES else "条"
+            parts.append(f"{entity_label(name)} {len(rows)} {unit}")
     return "、".join(parts)
 
 
@@ -127,11 +126,9 @@ def _from_json(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _label_of(session: Session, table: Table, row_id: object) -> str:
-    names = [table.c[name] for name in LABEL_COLUMNS if name in table.c]
-    if not names:
+    if not isinstance(row_id, int):
         return f"#{row_id}"
-    found = session.execute(select(*names).where(table.c.id == row_id)).first()
-    return next((str(v) for v in (found or ()) if v), f"#{row_id}")
+    return names_of(session, table, [row_id]).get(row_id, f"#{row_id}")
 
 
 def _outside_refs(session: Session, tables: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, str]]:
@@ -159,7 +156,7 @@ def move_to_bin(session: Session, record: Base, children: Sequence[Base] = (), l
         tables.setdefault(_table(child).name, []).append(row_dict(child))
     entity = _table(record).name
     payload = {"entity": entity, "tables": tables, "refs": _outside_refs(session, tables)}
-    item = RecycledItem(entity=entity, entity_id=record.id, label=(label or audit.label(record))[:300],  # type: ignore[attr-defined]
+    item = RecycledItem(entity=entity, entity_id=record.id, label=(label or bin_name(entity, tables[entity][0]))[:300],  # type: ignore[attr-defined]
                         deleted_at=now(), deleted_by=audit.user_of(session),
                         payload=json.dumps(payload, ensure_ascii=False))
     session.add(item)
@@ -186,7 +183,7 @@ def list_bin(session: Session) -> list[BinRow]:
     rows = []
     for item in session.scalars(select(RecycledItem).order_by(RecycledItem.deleted_at.desc(), RecycledItem.id.desc())):
         payload = _payload(item)
-        rows.append(BinRow(item.id, item.entity, BIN_ENTITY_LABELS.get(item.entity, ENTITY_LABELS.get(item.entity, item.entity)),
+        rows.append(BinRow(item.id, item.entity, bin_label(item.entity),
                            item.entity_id, item.label, item.deleted_at, item.deleted_by, _children(item, payload),
                            _children_text(payload.get("tables", {}), item.entity)))
     return rows
@@ -256,7 +253,7 @@ def restore_item(session: Session, bin_id: int, files: FileStore | None = None) 
     payload = _payload(item)
     tables: dict[str, list[dict[str, Any]]] = payload.get("tables", {})
     refs: dict[str, dict[str, str]] = payload.get("refs", {})
-    what = f"{BIN_ENTITY_LABELS.get(item.entity, item.entity)}「{item.label}」"
+    what = f"{bin_label(item.entity)}「{item.label}」"
     order = [t for t in Base.metadata.sorted_tables if t.name in tables]
     problems: list[Problem] = []
     notes: list[str] = []
@@ -285,7 +282,7 @@ def restore_item(session: Session, bin_id: int, files: FileStore | None = None) 
     # 2. Unique values another record took meanwhile, and service rules.
     for table in order:
         for values in rows_by_table[table.name]:
-            kind = BIN_ENTITY_LABELS.get(table.name) or ENTITY_LABELS.get(table.name, "记录")
+            kind = bin_label(table.name)
             problems += _check_unique(session, table, values, what, kind)
             problems += _check_rules(session, table, values)
     if problems:
@@ -296,13 +293,13 @@ def restore_item(session: Session, bin_id: int, files: FileStore | None = None) 
     for table in order:
         for values in rows_by_table[table.name]:
             for fk in table.foreign_keys:
-                target = fk.column.table.name
-                if target in ids and values.get(fk.parent.name) is not None:
-                    values[fk.parent.name] = ids[target][values[fk.parent.name]]
+                target_name = fk.column.table.name
+                if target_name in ids and values.get(fk.parent.name) is not None:
+                    values[fk.parent.name] = ids[target_name][values[fk.parent.name]]
             old_id = values["id"]
             if session.execute(select(table.c.id).where(table.c.id == old_id)).first() is not None:
                 del values["id"]
-            new_id = session.execute(insert(table).values(**values)).inserted_primary_key[0]
+            new_id = session.execute(insert(table).values(**values)).inserted_primary_key[0]  # type: ignore[attr-defined]
             ids.setdefault(table.name, {})[old_id] = new_id
     session.delete(item)
     session.flush()
@@ -315,11 +312,11 @@ def restore_item(session: Session, bin_id: int, files: FileStore | None = None) 
             notes.append(f"有 {len(missing)} 个附件文件在数据文件夹中找不到或已损坏（{'、'.join(a['original_name'] for a in missing[:3])}），"
                          "请从备份中找回或重新上传。")
     children = {name: len(rows) for name, rows in tables.items() if name != item.entity}
-    info = RestoredInfo(item.id, item.entity, BIN_ENTITY_LABELS.get(item.entity, item.entity), item.label, new_id,
+    info = RestoredInfo(item.id, item.entity, bin_label(item.entity), item.label, new_id,
                         item.entity_id, children, notes, _children_text(tables, item.entity))
     changed_ids = {f"{t}#{o}": n for t, m in ids.items() for o, n in m.items() if o != n}
     details: dict[str, Any] = {"回收站编号": item.id, "删除时间": item.deleted_at.isoformat(sep=" "), "删除人": item.deleted_by}
-    details.update({f"恢复{ENTITY_LABELS.get(t, t)}": len(rows) for t, rows in tables.items()})
+    details.update({f"恢复{entity_label(t)}": len(rows) for t, rows in tables.items()})
     if changed_ids:
         details["改用新编号"] = changed_ids
     if notes:
@@ -355,7 +352,7 @@ def _referenced_files(session: Session) -> set[str]:
 
 def _stored_files(files: FileStore) -> dict[str, Any]:
     """Files of the store by name (sha256 + suffix); temporary `.incoming-` files are not ours to touch."""
-    found = {}
+    found: dict[str, Any] = {}
     if not files.root.is_dir():
         return found
     for folder in files.root.iterdir():
@@ -395,7 +392,7 @@ def purge_item(session: Session, bin_id: int, files: FileStore | None = None) ->
     _require_admin(session, "永久删除回收站中的记录")
     item = _get(session, bin_id)
     payload = _payload(item)
-    what = f"{BIN_ENTITY_LABELS.get(item.entity, item.entity)}「{item.label}」"
+    what = f"{bin_label(item.entity)}「{item.label}」"
     session.delete(item)
     session.flush()
     doomed = []
@@ -413,7 +410,7 @@ def empty_bin(session: Session, files: FileStore) -> int:
     """Delete every bin entry (the caller has asked the user), then, once committed, every file in
     files/ that no attachment row references any more. 管理员 only. Returns the number of entries removed."""
     _require_admin(session, "清空回收站")
-    count = session.execute(delete(RecycledItem)).rowcount or 0
+    count = session.execute(delete(RecycledItem)).rowcount or 0  # type: ignore[attr-defined]
     session.flush()
     doomed = unreferenced_files(session, files)
     audit.record(session, "empty", "recycle_bin", f"清空回收站：{count} 项，清理不再使用的附件文件 {len(doomed)} 个",

@@ -1,40 +1,112 @@
-"""Settings that belong to the community and travel with its database."""
+"""Settings that belong to the community and travel with its database, each declared once.
+
+Every setting is an `Option` below: its key, Chinese label, default, how its stored text is
+read and written, and who may change it (picard's `Option`, anki's `ConfigKey` are the models).
+Code asks `get_setting(session, OPTION)` and gets a typed value (the default when nothing or
+something unreadable is stored); `set_setting(session, OPTION, value)` checks the role first.
+There is no other way to read or write a setting, and no setting key appears anywhere else.
+Window geometry and other UI preferences are not here: they live in QSettings.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import Problem, ValidationError
 from huiquan_desk.domain.text import clean, halfwidth, text_problems
-from huiquan_desk.services.permissions import require_admin, require_writer
+from huiquan_desk.services.permissions import Role, require_admin, require_writer
 from huiquan_desk.storage.models import Setting
 
-
-def get_setting(session: Session, key: str, default: str = "") -> str:
-    value = session.scalar(select(Setting.value).where(Setting.key == key))
-    return default if value is None else value
+T = TypeVar("T")
 
 
-# Settings an editor writes in passing (the issuer details remembered from the last certificate);
-# every other setting belongs to the community and only an admin changes it.
-EDITOR_SETTINGS = ("certificate.",)
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    key: str  # as stored in the `settings` table
+    label: str  # Chinese, as the settings page and the audit trail show it
+    default: T
+    parse: Callable[[str], T]  # stored text -> value; ValueError: the default is used
+    dump: Callable[[T], str] = str
+    role: Role = Role.ADMIN  # who may change it
+
+    def read(self, text: str | None) -> T:
+        if text is None:
+            return self.default
+        try:
+            return self.parse(text)
+        except (TypeError, ValueError):
+            return self.default
 
 
-def set_setting(session: Session, key: str, value: str) -> None:
-    if key.startswith(EDITOR_SETTINGS):
-        require_writer(session, "修改设置")
+OPTIONS: dict[str, Option[Any]] = {}
+
+
+def option(key: str, label: str, default: T, parse: Callable[[str], T], dump: Callable[[T], str] = str,
+           role: Role = Role.ADMIN) -> Option[T]:
+    if key in OPTIONS:
+        raise ValueError(f"setting {key!r} is declared twice")
+    declared = Option(key, label, default, parse, dump, role)
+    OPTIONS[key] = declared
+    return declared
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _minutes(value: str) -> int:
+    return int(value)
+
+
+# --- the community profile (社区信息): printed on ledgers, certificates and archive catalogues --------
+PROFILE_NAME = option("profile.name", "社区名称", "", _text)
+PROFILE_STREET = option("profile.street", "所属街道/镇", "", _text)
+PROFILE_FONDS_CODE = option("profile.fonds_code", "全宗号", "", _text)
+PROFILE_LEADER = option("profile.leader", "负责人", "", _text)
+PROFILE_PREPARER = option("profile.preparer", "填表人", "", _text)
+PROFILE_PHONE = option("profile.phone", "联系电话", "", _text)
+# --- volunteers ---------------------------------------------------------------------------------------
+STAR_THRESHOLDS = option("volunteer.star_thresholds", "星级时长标准（小时）", "", _text)
+# --- certificates: the issuer details remembered from the last certificate (anyone who issues one) -----
+CERTIFICATE_ISSUER = option("certificate.issuer", "证明出具单位", "", _text, role=Role.EDITOR)
+CERTIFICATE_LEADER = option("certificate.leader", "证明负责人", "", _text, role=Role.EDITOR)
+CERTIFICATE_HANDLER = option("certificate.handler", "证明经办人", "", _text, role=Role.EDITOR)
+CERTIFICATE_CONTACT = option("certificate.contact", "证明联系方式", "", _text, role=Role.EDITOR)
+# --- sign-in and backups --------------------------------------------------------------------------------
+IDLE_LOCK_MINUTES = option("security.idle_lock_minutes", "闲置锁定（分钟，0 为不锁定）", 10, _minutes)
+BACKUP_ROTATION = option("backup.rotation", "自动备份保留（日/周/月）", "7/4/12", _text)
+BACKUP_MAX_MEMBER_MB = option("backup.max_member_mb", "备份中单个文件的上限（MB）", 512, _minutes)
+
+
+def get_setting(session: Session, setting: Option[T]) -> T:
+    return setting.read(session.scalar(select(Setting.value).where(Setting.key == setting.key)))
+
+
+def set_setting(session: Session, setting: Option[T], value: T) -> None:
+    """Store a setting (admins only, or also editors where the option says so)."""
+    if setting.role == Role.EDITOR:
+        require_writer(session, f"修改设置「{setting.label}」")
     else:
-        require_admin(session, "修改设置")
-    row = session.get(Setting, key)
+        require_admin(session, f"修改设置「{setting.label}」")
+    text = setting.dump(value)
+    row = session.get(Setting, setting.key)
     if row is None:
-        session.add(Setting(key=key, value=value))
-    elif row.value != value:
-        row.value = value
+        session.add(Setting(key=setting.key, value=text))
+    elif row.value != text:
+        row.value = text
     session.flush()
+
+
+def setting_label(key: str) -> str:
+    """The Chinese label of a stored key (for the audit trail); the key itself if it is not declared."""
+    declared = OPTIONS.get(key)
+    return declared.label if declared is not None else key
 
 
 @dataclass
@@ -44,26 +116,26 @@ class CommunityProfile:
     fonds_code: str = ""  # 全宗号
     leader: str = ""  # 负责人
     preparer: str = ""  # 填表人
+    phone: str = ""  # 联系电话
 
     @property
     def is_set(self) -> bool:
         return bool(self.name)
 
 
-PROFILE_LABELS = {
-    "name": "社区名称",
-    "street": "所属街道/镇",
-    "fonds_code": "全宗号",
-    "leader": "负责人",
-    "preparer": "填表人",
+PROFILE_OPTIONS: dict[str, Option[str]] = {
+    "name": PROFILE_NAME, "street": PROFILE_STREET, "fonds_code": PROFILE_FONDS_CODE,
+    "leader": PROFILE_LEADER, "preparer": PROFILE_PREPARER, "phone": PROFILE_PHONE,
 }
+PROFILE_LABELS = {key: declared.label for key, declared in PROFILE_OPTIONS.items()}
 # Longest text of each field; 全宗号 has its own rule (4 letters or digits).
-PROFILE_LIMITS = {"name": 100, "street": 100, "leader": 50, "preparer": 50}
+PROFILE_LIMITS = {"name": 100, "street": 100, "leader": 50, "preparer": 50, "phone": 30}
 
 
 def get_profile(session: Session) -> CommunityProfile:
-    rows = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.like("profile.%"))).all())
-    return CommunityProfile(**{f.name: rows.get(f"profile.{f.name}", "") for f in fields(CommunityProfile)})
+    keys = {declared.key: name for name, declared in PROFILE_OPTIONS.items()}
+    rows = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys))).all())
+    return CommunityProfile(**{name: PROFILE_OPTIONS[name].read(rows.get(key)) for key, name in keys.items()})
 
 
 def save_profile(session: Session, profile: CommunityProfile) -> CommunityProfile:
@@ -79,5 +151,5 @@ def save_profile(session: Session, profile: CommunityProfile) -> CommunityProfil
     if problems:
         raise ValidationError(problems)
     for key, value in asdict(cleaned).items():
-        set_setting(session, f"profile.{key}", value)
+        set_setting(session, PROFILE_OPTIONS[key], value)
     return cleaned

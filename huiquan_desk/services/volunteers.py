@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from huiquan_desk.domain.identity import age_on, mask_id, mask_phone, normalize_
 from huiquan_desk.domain.text import clean, text_problem, text_problems, unsavable_at
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.accounts import require_admin
-from huiquan_desk.services.settings import get_setting, set_setting
+from huiquan_desk.services.settings import STAR_THRESHOLDS, get_setting, set_setting
 from huiquan_desk.storage.models import (
     Certificate,
     Commendation,
@@ -27,7 +28,6 @@ from huiquan_desk.storage.models import (
 )
 
 L = rules.FIELD_LABELS
-STAR_SETTING = "volunteer.star_thresholds"
 
 
 class DuplicateVolunteerError(ValidationError):
@@ -79,7 +79,8 @@ def _team_values(session: Session, name: str, description: str | None,
 
 def add_team(session: Session, name: str, description: str = "") -> int:
     require_admin(session, "修改志愿服务队伍")
-    name, description = _team_values(session, name, description)
+    name, checked = _team_values(session, name, description)
+    description = checked or ""
     order = session.scalar(select(func.max(Team.sort_order))) or 0
     team = Team(name=name, description=description, sort_order=order + 1)
     session.add(team)
@@ -116,7 +117,7 @@ def team_member_ids(session: Session, team_id: int) -> list[int]:
 
 # --- star levels ----------------------------------------------------------------------------------
 def star_thresholds(session: Session) -> tuple[int, ...]:
-    text = get_setting(session, STAR_SETTING)
+    text = get_setting(session, STAR_THRESHOLDS)
     if not text:
         return rules.DEFAULT_STAR_THRESHOLDS
     try:
@@ -131,7 +132,7 @@ def set_star_thresholds(session: Session, text: str) -> tuple[int, ...]:
         values = rules.parse_thresholds(text)
     except ValueError as err:
         raise ValidationError.single("星级时长", str(err)) from None
-    set_setting(session, STAR_SETTING, "/".join(map(str, values)))
+    set_setting(session, STAR_THRESHOLDS, "/".join(map(str, values)))
     return values
 
 
@@ -266,8 +267,9 @@ def check_volunteer(session: Session, draft: VolunteerDraft, exclude_id: int | N
     def bad(key: str, message: str) -> None:
         problems.append(Problem(L[key], message, row))
 
-    d = replace(draft, **{f.name: clean(getattr(draft, f.name)) for f in fields(draft)
-                          if isinstance(getattr(draft, f.name), str)})
+    texts: dict[str, Any] = {f.name: clean(getattr(draft, f.name)) for f in fields(draft)
+                             if isinstance(getattr(draft, f.name), str)}
+    d = replace(draft, **texts)
     if not d.name:
         bad("name", "必须填写")
     elif why := text_problem(d.name, rules.FIELD_LIMITS["name"]):
@@ -308,10 +310,10 @@ def check_volunteer(session: Session, draft: VolunteerDraft, exclude_id: int | N
             bad(key, why)
             refused.add(key)
     if d.number and "number" not in refused:  # a refused text never reaches the database, not even a query
-        query = select(Volunteer.name).where(Volunteer.number == d.number)
+        same_number = select(Volunteer.name).where(Volunteer.number == d.number)
         if exclude_id is not None:
-            query = query.where(Volunteer.id != exclude_id)
-        other = session.scalar(query)
+            same_number = same_number.where(Volunteer.id != exclude_id)
+        other = session.scalar(same_number)
         if other:
             bad("number", f"编号 {d.number} 已属于「{other}」")
     if parsed is not None:
@@ -376,7 +378,7 @@ def delete_volunteer(session: Session, volunteer_id: int) -> int:
                                      "按记录办法应保留，不能删除")
     children = [row for model in (Training, Commendation, Evaluation)
                 for row in session.scalars(select(model).where(model.volunteer_id == volunteer_id).order_by(model.id))]
-    return recycle_bin.move_to_bin(session, v, children, f"{v.name}（{v.number}）")
+    return recycle_bin.move_to_bin(session, v, children)
 
 
 def _get(session: Session, volunteer_id: int) -> Volunteer:

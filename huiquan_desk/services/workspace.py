@@ -8,14 +8,16 @@ import logging.handlers
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from huiquan_desk.domain.errors import HuiquanError, StorageError
 from huiquan_desk.paths import DataDir
+from huiquan_desk.services.entities import record_name
 from huiquan_desk.services.permissions import NOBODY, Role, check_admin, check_signed_in, check_write
 from huiquan_desk.storage import audit, guard, migrate
 from huiquan_desk.storage.engine import dry_run, make_engine, make_sessionmaker, unit_of_work
@@ -34,7 +36,7 @@ class Workspace:
     files: FileStore
     # Who is working: recorded with every service entry and certificate. The OS login while no
     # account is set up; once one is, the signed-in account (never the OS login).
-    operator: str = field(default_factory=lambda: _login_name())
+    operator: str = field(default_factory=lambda: login_name())
     # The signed-in account's role (admin / editor / viewer); "admin" when no accounts are set up,
     # permissions.NOBODY while accounts exist and nobody has signed in.
     role: str = Role.ADMIN
@@ -52,15 +54,19 @@ class Workspace:
         """Back to nobody (accounts exist): reads only, until someone signs in again."""
         self.operator, self.role = NOT_SIGNED_IN, NOBODY
 
-    def write(self) -> contextmanager[Session]:  # type: ignore[valid-type]
+    def write(self) -> AbstractContextManager[Session]:
         """`with ws.write() as s:` — one transaction, committed at the end of the block."""
         check_write(self.role)
         self.require_writable()
         return unit_of_work(self.writers, self.info)
 
+    @property
+    def read_only_message(self) -> str:
+        return guard.READ_ONLY_DATABASE.format(self.data.database)
+
     def require_writable(self) -> None:
         if self.read_only:
-            raise StorageError(guard.READ_ONLY_DATABASE.format(self.data.database))
+            raise StorageError(self.read_only_message)
 
     def require_signed_in(self, action: str) -> None:
         """Exports of personal data and backups need a signed-in account once accounts exist."""
@@ -85,7 +91,7 @@ class Workspace:
             session.rollback()
             session.close()
 
-    def preview(self) -> contextmanager[Session]:  # type: ignore[valid-type]
+    def preview(self) -> AbstractContextManager[Session]:
         """A transaction that is always rolled back."""
         return dry_run(self.writers, self.info)
 
@@ -98,7 +104,7 @@ class Workspace:
             self.log_handler = None
 
 
-def _login_name() -> str:
+def login_name() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -167,15 +173,8 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
         engine.dispose()
         give_up()
         raise StorageError(f"无法打开数据库 {data.database}：{getattr(err, 'orig', None) or err}") from err
-    if daily_backup and existed:
-        started = time.perf_counter()
-        try:
-            if backups.backup_if_due(data) is not None:
-                log.info("daily backup taken in %.1f s", time.perf_counter() - started)
-        except (OSError, sqlite3.Error, HuiquanError) as err:
-            log.warning("daily backup failed: %s", err)
     writers = make_sessionmaker(engine, writer=True)
-    audit.install(writers)
+    audit.install(writers, record_name)
     ws = Workspace(data, engine, make_sessionmaker(engine), writers, FileStore(data.files))
     ws.log_handler = handler
     ws.read_only = read_only
@@ -184,4 +183,78 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
     with ws.read() as session:
         if accounts_enabled(session):  # one small query
             ws.sign_out()
+    if daily_backup and existed:
+        from huiquan_desk.services.backups import daily_backup as take_daily_backup
+
+        started = time.perf_counter()
+        try:
+            if take_daily_backup(ws) is not None:
+                log.info("daily backup taken in %.1f s", time.perf_counter() - started)
+        except (OSError, sqlite3.Error, HuiquanError) as err:
+            log.warning("daily backup failed: %s", err)
     return ws
+
+
+# --- opening a data folder: the start-up policy the window and the command line share -------------
+DamagedDatabase = guard.DamagedDatabase  # titled 数据库已损坏
+NetworkShareWarning = guard.NetworkShareWarning  # titled 数据文件夹在网络共享上
+
+@dataclass
+class Opening:
+    """What was found before the database is opened for writing (nothing has been written yet)."""
+
+    data: DataDir
+    lock: guard.DataLock | None  # held while the program works on this folder (writers only)
+    network_share: bool
+    damaged: list[str]  # PRAGMA quick_check's complaints ([] when the database is healthy)
+    offer: Path | None  # the newest good backup, offered when the database is damaged
+
+    @property
+    def network_warning(self) -> str:
+        return guard.NETWORK_WARNING.format(self.data.root)
+
+    def damaged_message(self, command_line: bool = False) -> str:
+        detail = "\n".join(self.damaged[:5])
+        text = f"数据库文件已损坏，为避免进一步损坏，软件没有打开它。\n{detail}\n\n"
+        if self.offer is None:
+            return text + "数据文件夹里没有可用的备份。请把整个数据文件夹复制一份保存，并联系技术支持。"
+        if command_line:
+            return text + (f"可以用最新的完好备份恢复（损坏的文件会另外保存，不会删除）：\n"
+                           f"  huiquan-desk --data-dir \"{self.data.root}\" restore \"{self.offer}\"")
+        return text + f"可以用最新的完好备份恢复：{self.offer.name}\n（损坏的文件会另外保存，不会删除）。现在恢复吗？"
+
+    def release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+def open_folder(data: DataDir, lock: bool = True) -> Opening:
+    """Before the database is opened for writing: one program per folder (the lock, for whoever
+    writes), a network share noticed, and a damaged database never written to — the newest good
+    backup is found to offer instead. Raises FolderInUse (a StorageError) when another copy has it."""
+    from huiquan_desk.storage import backups
+
+    held = guard.DataLock(data).acquire() if lock else None
+    try:
+        health = guard.quick_check(data.database)
+        offer = None if health.ok else backups.newest_good_backup(data)
+        if not health.ok:
+            log.error("database damaged: %s", health.problems)
+        return Opening(data, held, guard.is_network_path(data.root), health.problems, offer)
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
+
+
+def recover(opening: Opening) -> str:
+    """Replace a damaged database with the offered backup (the damaged file is kept raw beside the
+    backups; the restore is recorded in the restored trail); returns what was done, in Chinese."""
+    from huiquan_desk.services.backups import recovery_request, run_restore
+
+    if opening.offer is None:
+        raise StorageError(opening.damaged_message())
+    report, ws = run_restore(recovery_request(opening.data, opening.offer))
+    ws.close()
+    return f"已用备份 {opening.offer.name} 恢复。" + "".join(report.notes)

@@ -8,6 +8,7 @@ statements that bypass the ORM (imports) call `record()` themselves.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -54,13 +55,13 @@ def _changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
     return old, new
 
 
-def label(obj: Base) -> str:
-    """A short human name for a record: its title or name, else its id."""
-    for key in ("title", "name", "number", "username", "key"):
-        value = getattr(obj, key, None)
-        if value:
-            return str(value)[:120]
-    return f"#{getattr(obj, 'id', '')}"
+Namer = Callable[[str, dict[str, Any]], str]  # (table, column values) -> how the trail names the record
+
+
+def plain_name(table: str, values: dict[str, Any]) -> str:
+    """The fallback name of a record: its title or name, else its id (services install a better one)."""
+    return next((str(values[k]) for k in ("title", "name", "number", "key") if values.get(k)),
+                f"#{values.get('id', '')}")[:120]
 
 
 def user_of(session: Session) -> str:
@@ -71,14 +72,15 @@ def _dump(values: dict[str, Any]) -> str:
     return json.dumps(values, ensure_ascii=False, default=str) if values else ""
 
 
-def _after_flush(session: Session, _context: Any) -> None:
+def _after_flush(session: Session, _context: Any, namer: Namer = plain_name) -> None:
     at, user = now(), user_of(session)
     rows: list[dict[str, Any]] = []
 
     def add(action: str, obj: Base, old: dict[str, Any], new: dict[str, Any]) -> None:
         rows.append(dict(at=at, user=user, action=action, entity=obj.__tablename__,
                          entity_id=getattr(obj, "id", None) if isinstance(getattr(obj, "id", None), int) else None,
-                         summary=label(obj), old_values=_dump(old), new_values=_dump(new)))
+                         summary=namer(obj.__tablename__, _columns(obj)), old_values=_dump(old),
+                         new_values=_dump(new)))
 
     for obj in session.new:
         if type(obj) not in NOT_AUDITED:
@@ -103,5 +105,6 @@ def record(session: Session, action: str, entity: str, summary: str, entity_id: 
         old_values="", new_values=_dump(details or {}))])
 
 
-def install(factory: sessionmaker[Session]) -> None:
-    event.listen(factory, "after_flush", _after_flush)
+def install(factory: sessionmaker[Session], namer: Namer = plain_name) -> None:
+    """Audit every flush of sessions from `factory`; `namer` says how a record is named."""
+    event.listen(factory, "after_flush", lambda session, context: _after_flush(session, context, namer))

@@ -15,7 +15,7 @@ Automatic backups live in the data folder's `backups/` and are named
 `huiquan-<kind>-YYYYMMDD-HHMMSS.zip` (kind: auto, manual, pre-migration, pre-restore). Rotation
 touches only files with such a name AND a manifest of this app whose kind matches: a user's own
 zip in that folder is never deleted. `auto` backups are thinned to 7 daily / 4 weekly /
-12 monthly (the database setting `backup.rotation`, "7/4/12"); the last 10 `pre-migration` and
+12 monthly (the setting 自动备份保留, "7/4/12", handed in by the caller); the last 10 `pre-migration` and
 `pre-restore` backups are kept; `manual` ones are never deleted automatically.
 
 Restore (see `restore_backup`) verifies the zip before it touches anything, keeps the current
@@ -75,10 +75,8 @@ MANIFEST_MAX = 16 << 20  # a manifest is a few hundred KB even for a large commu
 # The largest member (the database, a photo, a scanned sign-in sheet) a backup may hold, in MB: the
 # database setting `backup.max_member_mb`. A zip bomb (1 MB of zip unpacking to 1 GiB) is stopped
 # when this many bytes have come out, before the disk fills.
-MAX_MEMBER_KEY = "backup.max_member_mb"
 MAX_MEMBER_MB = 512
 HEX64_RE = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
-ROTATION_KEY = "backup.rotation"
 MARKER = ".restore-in-progress.json"
 TEMP_PREFIX = ".huiquan-tmp-"  # every temporary file this module makes starts with this
 STALE_AFTER_S = 3600  # a temporary file older than this is left over from a killed process
@@ -389,16 +387,6 @@ def _facts(conn: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
-def read_rotation(database: Path) -> Rotation:
-    """The rotation setting (`backup.rotation`, e.g. "7/4/12") straight from the database file."""
-    try:
-        with _readonly(database) as conn:
-            row = conn.execute("SELECT value FROM settings WHERE key = ?", (ROTATION_KEY,)).fetchone()
-    except (sqlite3.Error, StorageError):
-        return Rotation()
-    return Rotation.parse(row[0] if row else None)
-
-
 def integrity_problems(database: Path, quick: bool = False) -> list[str]:
     """[] if SQLite's integrity_check (or quick_check) says ok, else its complaints (Chinese)."""
     try:
@@ -590,7 +578,7 @@ def _member_problem(info: zipfile.ZipInfo, cap: int) -> str | None:
         return f"备份里的 {info.filename} 使用了本程序不支持的压缩方式（方式编号 {info.compress_type}），不是惠泉台账写的备份。"
     if info.file_size > cap:
         return (f"备份里的 {info.filename} 有 {human_size(info.file_size)}，超过了单个文件的上限 {human_size(cap)}"
-                f"（设置 {MAX_MEMBER_KEY}），没有读取。")
+                "（设置「备份中单个文件的上限」），没有读取。")
     return None
 
 
@@ -641,7 +629,7 @@ def _info_from_manifest(path: Path, manifest: dict[str, Any]) -> BackupInfo:
         size = path.stat().st_size
     except OSError:
         size = 0
-    counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
+    counts: dict[Any, Any] = manifest["counts"] if isinstance(manifest.get("counts"), dict) else {}
     members = manifest.get("members") or {}
     revision = manifest.get("revision")
     return BackupInfo(
@@ -678,22 +666,10 @@ def read_backup_info(path: Path) -> BackupInfo:
     return _info_from_manifest(path, manifest)
 
 
-def max_member_bytes(database: Path | None = None) -> int:
-    """The largest backup member accepted (setting `backup.max_member_mb`, read straight from the
-    database file; the default when it cannot be read)."""
-    value: object = None
-    if database is not None:
-        try:
-            with _readonly(database) as conn:
-                row = conn.execute("SELECT value FROM settings WHERE key = ?", (MAX_MEMBER_KEY,)).fetchone()
-            value = row[0] if row else None
-        except (sqlite3.Error, StorageError):
-            value = None
-    try:
-        megabytes = int(str(value))
-    except ValueError:
-        megabytes = MAX_MEMBER_MB
-    return (megabytes if megabytes > 0 else MAX_MEMBER_MB) << 20
+def member_cap(megabytes: int | None = None) -> int:
+    """The largest backup member accepted, in bytes (the setting `backup.max_member_mb`, which the
+    caller reads; the default when it gives none or nonsense)."""
+    return (megabytes if megabytes and megabytes > 0 else MAX_MEMBER_MB) << 20
 
 
 def _hash_member(zf: zipfile.ZipFile, name: str, out: Path | None = None, sync: bool = False,
@@ -855,7 +831,7 @@ def _verify_path(path: Path, progress: Progress | None, cap: int | None) -> Veri
         if manifest is None:
             return Verified([problem or "备份说明无法读取"])
         try:
-            return _verify(zf, manifest, cap or max_member_bytes(), progress)
+            return _verify(zf, manifest, cap or member_cap(), progress)
         except (zipfile.BadZipFile, OSError) as err:
             if isinstance(err, StorageError):
                 raise
@@ -933,14 +909,14 @@ def has_backup_on(data: DataDir, day: date) -> bool:
 def backup_if_due(data: DataDir, today: date | None = None, rotation: Rotation | None = None,
                   progress: Progress | None = None) -> BackupInfo | None:
     """At most one automatic backup a day: None (after one directory listing) if today's exists,
-    else take it and prune old automatic backups. `rotation` defaults to the database setting."""
+    else take it and prune old automatic backups by `rotation` (the caller reads the setting)."""
     today = today or date.today()
     if has_backup_on(data, today) or not data.database.is_file():
         return None
     clean_stale_temp_files(data.backups)
     when = datetime.combine(today, datetime.now().time())
     info = create_backup(data, "auto", progress=progress, now=when)
-    prune_backups(data, rotation or read_rotation(data.database))
+    prune_backups(data, rotation or Rotation())
     return info
 
 
@@ -977,11 +953,9 @@ def prune_backups(data: DataDir, rotation: Rotation | None = None,
 
     Only files named `huiquan-<kind>-YYYYMMDD-HHMMSS.zip` whose manifest (of this app) has the
     same kind are considered at all; anything else in the folder is never touched. `auto`
-    backups follow `rotation` (default: the database setting), the others keep their last 10;
+    backups follow `rotation` (the caller reads the setting; default 7/4/12), the others keep their last 10;
     `manual` ones are never deleted here."""
     kinds = set(kinds) - {"manual"}
-    if "auto" in kinds and rotation is None:
-        rotation = read_rotation(data.database)
     by_kind: dict[str, list[tuple[datetime, Path]]] = {}
     try:
         names = os.listdir(data.backups)
@@ -1121,7 +1095,7 @@ def _dispose(close: Callable[[], None] | Any | None) -> None:
 
 
 def restore_backup(data: DataDir, path: Path, engine_to_close: Callable[[], None] | Any | None = None,
-                   progress: Progress | None = None) -> RestoreReport:
+                   progress: Progress | None = None, cap: int | None = None) -> RestoreReport:
     """Replace the data folder's database and attachment files with the backup at `path`.
 
     1. The backup is verified; problems raise StorageError before anything is touched.
@@ -1140,7 +1114,7 @@ def restore_backup(data: DataDir, path: Path, engine_to_close: Callable[[], None
     """
     path = Path(path)
     finish_interrupted_restore(data)
-    info = inspect_backup(path, progress, max_member_bytes(data.database))
+    info = inspect_backup(path, progress, cap)
     if info.problems:
         raise StorageError("这个备份不能用来恢复，当前数据没有任何改动：\n" + "\n".join(info.problems[:20]))
     zf, problem = _open_zip(path)
@@ -1201,7 +1175,7 @@ def _restore_from(data: DataDir, zf: zipfile.ZipFile, info: BackupInfo,
                 report.notes.append(f"备份里的附件 {file_sha[:12]}…{suffix} 在备份时已损坏，未恢复")
                 continue
             target = data.files / file_sha[:2] / f"{file_sha}{suffix}"
-            if target.is_file() and target.stat().st_size == listed[name]["size"] and _sha_of(target) == file_sha:
+            if target.is_file() and target.stat().st_size == listed[name]["size"] and files_store.sha256_of(target) == file_sha:
                 continue
             todo.append((name, f"{file_sha[:2]}/{file_sha}{suffix}"))
         state["added"] = [relative for _name, relative in todo]
@@ -1242,14 +1216,6 @@ def _restore_from(data: DataDir, zf: zipfile.ZipFile, info: BackupInfo,
         report.notes.append("部分旧附件文件没能删除，下次启动时会自动清理。")
     log.info("restored %s (%d files added, %d removed)", info.path, report.files_added, report.files_removed)
     return report
-
-
-def _sha_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _undo_prepare(data: DataDir, state: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from huiquan_desk.domain.errors import StorageError
 from huiquan_desk.paths import DataDir
@@ -70,7 +71,7 @@ class DataLock:
     def __init__(self, data: DataDir):
         self.data = data
         self.path = data.root / LOCK_NAME
-        self._handle = None
+        self._handle: TextIO | None = None
 
     def acquire(self) -> DataLock:
         check_folder(self.data)

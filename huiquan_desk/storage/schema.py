@@ -122,8 +122,8 @@ def reference_schema(revision: str) -> Schema:
         engine = make_engine(database)
         try:
             config = alembic_config()
-            with engine.begin() as conn:
-                config.attributes["connection"] = conn
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
                 command.upgrade(config, revision)
         finally:
             engine.dispose()

@@ -33,6 +33,7 @@ from huiquan_desk.services import activities as activity_service
 from huiquan_desk.services import service_hours
 from huiquan_desk.services.activities import ActivityFilter, AttachmentInfo
 from huiquan_desk.services.categories import list_categories
+from huiquan_desk.services.ledgers import LedgerParams
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.activity_dialog import ActivityDialog, image_files
@@ -406,18 +407,14 @@ class ActivitiesPage(QWidget):
     def export(self, fmt: str, path: Path | None = None) -> Task | None:
         """Print the ledger for the chosen date range and category (search text, status and the
         "no photos" check only narrow the screen; a printed ledger is always complete)."""
-        from huiquan_desk.services.exporting import export_activities
-
         shown = self.current_filter()
-        flt = ActivityFilter(date_from=shown.date_from, date_to=shown.date_to, category_id=shown.category_id)
+        params = LedgerParams(date_from=shown.date_from, date_to=shown.date_to, category_id=shown.category_id)
 
         def done(count: int, written: Path) -> None:
             self.last_export = written
             self.summary.setText(self.tr("已导出 {0} 项活动到 {1}").format(count, written))
 
-        return export_in_background(
-            self, self.ws, self.tr("活动台账"), fmt, f"活动台账_{flt.date_from:%Y%m%d}-{flt.date_to:%Y%m%d}",
-            lambda session, out, f, progress: export_activities(session, flt, out, f, progress), path, done)
+        return export_in_background(self, self.ws, "activities", params, fmt, path, done)
 
 
 def _html(text: str) -> str:

@@ -77,7 +77,7 @@ def start(explicit_data_dir: str | None = None):  # type: ignore[no-untyped-def]
 
     data = data_dir(explicit_data_dir)
     try:
-        window.data_lock = guard_folder(window, data)
+        window.data_lock = open_data_folder(window, data)
         if window.data_lock is None:
             window.close()
             return 2
@@ -106,49 +106,41 @@ def start(explicit_data_dir: str | None = None):  # type: ignore[no-untyped-def]
         window.statusBar().showMessage(window.tr("已登录：{0}（{1}）").format(signed.operator, signed.role_label))
     _daily_backup_in_background(window, ws)
     if ws.read_only:
-        from huiquan_desk.storage.guard import READ_ONLY_DATABASE
+        messages.show_error(window, HuiquanError(ws.read_only_message))
+    from huiquan_desk.services.permissions import Role
 
-        messages.show_error(window, HuiquanError(READ_ONLY_DATABASE.format(ws.data.database)))
-    if not window.settings_page.profile().name and ws.role == "admin":
-        window.nav.setCurrentRow(4)
+    if not window.settings_page.profile().name and ws.role == Role.ADMIN:
+        window.go("settings")
         window.statusBar().showMessage(window.tr("欢迎使用惠泉台账：请先填写社区名称等信息，它们会打印在台账上。"))
     return app, window, ws
 
 
-def guard_folder(window, data):  # type: ignore[no-untyped-def]
-    """Before the database is opened for writing: one program per folder, a network share warned
-    about, and a damaged database never written to — the newest good backup is offered instead.
-    Returns the held folder lock, or None when the program should not go on."""
-    from huiquan_desk.storage import backups, guard
+def open_data_folder(window, data):  # type: ignore[no-untyped-def]
+    """The start-up policy (services.workspace.open_folder) in the window: one program per folder,
+    a network share warned about, and a damaged database never written to — the newest good
+    backup is offered instead. Returns the held folder lock, or None when the program should stop."""
+    from huiquan_desk.services.workspace import DamagedDatabase, NetworkShareWarning, open_folder, recover
     from huiquan_desk.ui import messages
 
-    lock = guard.DataLock(data).acquire()  # FolderInUse (a StorageError) when another copy has it
-    if guard.is_network_path(data.root):
-        messages.show_error(window, guard.NetworkShareWarning(guard.NETWORK_WARNING.format(data.root)))
-    health = guard.quick_check(data.database)
-    if health.ok:
-        return lock
-    log.error("database damaged: %s", health.problems)
-    newest = backups.newest_good_backup(data)
-    detail = "\n".join(health.problems[:5])
-    if newest is None:
-        messages.show_error(window, guard.DamagedDatabase(
-            f"数据库文件已损坏，为避免进一步损坏，软件没有打开它。\n{detail}\n\n"
-            "数据文件夹里没有可用的备份。请把整个数据文件夹复制一份保存，并联系技术支持。"))
-        lock.release()
+    opening = open_folder(data)  # FolderInUse (a StorageError) when another copy has it
+    if opening.network_share:
+        messages.show_error(window, NetworkShareWarning(opening.network_warning))
+    if not opening.damaged:
+        return opening.lock
+    if opening.offer is None:
+        messages.show_error(window, DamagedDatabase(opening.damaged_message()))
+        opening.release()
         return None
-    if not messages.confirm(window, "数据库已损坏", f"数据库文件已损坏，为避免进一步损坏，软件没有打开它。\n{detail}\n\n"
-                            f"可以用最新的完好备份恢复：{newest.name}\n（损坏的文件会另外保存，不会删除）。现在恢复吗？",
-                            "从备份恢复"):
-        lock.release()
+    if not messages.confirm(window, "数据库已损坏", opening.damaged_message(), "从备份恢复"):
+        opening.release()
         return None
-    backups.restore_backup(data, newest)
-    return lock
+    recover(opening)
+    return opening.lock
 
 
 def _daily_backup_in_background(window, ws) -> None:  # type: ignore[no-untyped-def]
     """The day's automatic backup (skipped at once when it exists), off the GUI thread."""
-    from huiquan_desk.storage import backups
+    from huiquan_desk.services.backups import daily_backup
     from huiquan_desk.ui.tasks import Task
 
     def done(info) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +151,7 @@ def _daily_backup_in_background(window, ws) -> None:  # type: ignore[no-untyped-
         log.warning("daily backup failed: %s", error)
         window.statusBar().showMessage(window.tr("今天的自动备份没有完成：{0}").format(error))
 
-    window.daily_backup = Task(window, window.tr("正在自动备份…"), lambda progress: backups.backup_if_due(ws.data, progress=progress),
+    window.daily_backup = Task(window, window.tr("正在自动备份…"), lambda progress: daily_backup(ws, progress),
                                done, failed, ask_before_quit=False, quiet=True)
 
 

@@ -11,56 +11,31 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from huiquan_desk.domain.errors import HuiquanError
 from huiquan_desk.services import audit_log
+from huiquan_desk.services.ledgers import LedgerParams
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.export_actions import export_in_background
 from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.tasks import Task
-from huiquan_desk.ui.widgets import from_qdate, to_qdate
+from huiquan_desk.ui.widgets import date_edit, from_qdate, read_only_table
 
 DEFAULT_DAYS = 90  # the page opens on the last three months
 LIMIT = 5000
 
 
-def read_only_table(model: RowsModel, multi: bool = False) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().setVisible(False)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
-                          else QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setDefaultSectionSize(26)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    for column, col in enumerate(model.columns):
-        view.setColumnWidth(column, col.width)
-    return view
-
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value))
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setCalendarPopup(True)
-    return edit
 
 
 class AuditPage(QWidget):
@@ -79,8 +54,8 @@ class AuditPage(QWidget):
         self.user = QComboBox()
         self.user.addItem(self.tr("全部操作人"), None)
         today = date.today()
-        self.date_from = _date_edit(today - timedelta(days=DEFAULT_DAYS))
-        self.date_to = _date_edit(today)
+        self.date_from = date_edit(today - timedelta(days=DEFAULT_DAYS))
+        self.date_to = date_edit(today)
         self.all_dates = QCheckBox(self.tr("全部时间"))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索记录名称、内容或操作人"))
@@ -207,7 +182,7 @@ class AuditPage(QWidget):
         with self.ws.read() as session:
             users = audit_log.audit_users(session)
             entities = audit_log.audit_entities(session)
-        known = list(audit_log.ENTITY_LABELS)
+        known = list(audit_log.KNOWN_SUBJECTS)
         self._refill(self.entity, [(audit_log.entity_label(e), e) for e in known + [e for e in entities if e not in known]])
         self._refill(self.user, [(u, u) for u in users])
         self.reload_rows()
@@ -266,10 +241,5 @@ class AuditPage(QWidget):
         self.reload()
 
     def export(self, fmt: str, path: Path | None = None) -> Task | None:
-        from huiquan_desk.services.exporting import export_audit
-
-        filters = self.filters()
-        return export_in_background(
-            self, self.ws, self.tr("操作日志"), fmt, f"操作日志_{date.today():%Y%m%d}",
-            lambda s, out, f, p: export_audit(s, out, f, progress=p, **filters), path, self._exported,
-            personal=True, entity="audit_log")
+        params = LedgerParams(**self.filters())
+        return export_in_background(self, self.ws, "audit", params, fmt, path, self._exported)

@@ -7,14 +7,14 @@ workspace open. The main window hands in two callbacks:
 
     BackupDialog(ws, parent, close_workspace, reopen_workspace)
 
-    close_workspace()   called on the GUI thread right before the restore starts (after the
-                        user confirmed): stop using the workspace and close it (`ws.close()`
-                        disposes the engine), e.g. by clearing the pages' models.
-    reopen_workspace()  called on the GUI thread after the restore ended, whether it worked or
-                        not (a failed restore leaves the old data in place): open the data
-                        folder again with `open_workspace(ws.data)` (which migrates a backup
-                        from an older version) and reload the pages. It may return the new
-                        Workspace; the dialog then records the restore in its audit trail.
+    close_workspace()     called on the GUI thread right before the restore starts (after the
+                          user confirmed): stop using the workspace and close it (`ws.close()`
+                          disposes the engine), e.g. by clearing the pages' models.
+    reopen_workspace(ws)  called on the GUI thread after the restore ended, whether it worked or
+                          not (a failed restore leaves the old data in place), with the data
+                          folder open again (services.backups.run_restore or reopen: migrated if
+                          the backup came from an older version, the restore in its audit
+                          trail, the same person signed in): take it and reload the pages.
 
 All work (backup, verification, restore) runs in `ui.tasks.Task`; no widget is touched off the
 GUI thread. Tests call `backup_to()`, `backup_here()`, `inspect()` and `restore_chosen()` and
@@ -28,7 +28,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -37,17 +36,18 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from huiquan_desk.domain.errors import Cancelled, HuiquanError
+from huiquan_desk.services import backups
+from huiquan_desk.services.backups import BackupInfo, RestoreReport, human_size
+from huiquan_desk.services.permissions import Role
 from huiquan_desk.services.workspace import Workspace
-from huiquan_desk.storage import backups
-from huiquan_desk.storage.backups import BackupInfo, RestoreReport, human_size
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.tasks import Task
+from huiquan_desk.ui.widgets import read_only_table
 
 Index = QModelIndex | QPersistentModelIndex
 FOLDER_KEY = "backup/folder"
@@ -128,10 +128,11 @@ class BackupDialog(QDialog):
     failed = Signal(object)  # the error of a backup or restore
 
     def __init__(self, ws: Workspace, parent: QWidget | None,
-                 close_workspace: Callable[[], None], reopen_workspace: Callable[[], Workspace | None]):
+                 close_workspace: Callable[[], None], reopen_workspace: Callable[[Workspace], None]):
         super().__init__(parent)
         self.ws = ws
         self.data = ws.data
+        self.request: backups.RestoreRequest | None = None
         self.close_workspace = close_workspace
         self.reopen_workspace = reopen_workspace
         self.task: Task | None = None
@@ -166,12 +167,8 @@ class BackupDialog(QDialog):
         restore_layout.addWidget(warning)
         restore_layout.addWidget(QLabel(self.tr("数据文件夹里的备份：")))
         self.model = BackupListModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.table = read_only_table(self.model)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self._inspect_selected())
         restore_layout.addWidget(self.table, 1)
@@ -193,7 +190,7 @@ class BackupDialog(QDialog):
         self.restore_button.setEnabled(False)
         self.restore_button.clicked.connect(self.restore_chosen)
         restore_layout.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignRight)
-        if ws.role != "admin":
+        if ws.role != Role.ADMIN:
             self.pick_file_button.setEnabled(False)
             self.inspect_selected_button.setEnabled(False)
             self.details.setText(self.tr("只有管理员可以从备份恢复。"))
@@ -210,7 +207,7 @@ class BackupDialog(QDialog):
 
     @classmethod
     def ask(cls, ws: Workspace, parent: QWidget | None, close_workspace: Callable[[], None],
-            reopen_workspace: Callable[[], Workspace | None]) -> bool:
+            reopen_workspace: Callable[[Workspace], None]) -> bool:
         """Show the dialog (modal); True if a restore happened, so the caller reloads its pages."""
         dialog = cls(ws, parent, close_workspace, reopen_workspace)
         restored: list[RestoreReport] = []
@@ -224,11 +221,11 @@ class BackupDialog(QDialog):
         return self.task is not None and self.task.running
 
     def refresh(self) -> None:
-        self.model.set_items(backups.list_backups(self.data))
+        self.model.set_items(backups.list_backups(self.ws))
         self.table.resizeColumnsToContents()
 
     def _set_busy(self, busy: bool) -> None:
-        admin = self.ws.role == "admin"
+        admin = self.ws.role == Role.ADMIN
         for button in (self.backup_to_button, self.backup_here_button):
             button.setEnabled(not busy)
         for button in (self.pick_file_button, self.inspect_selected_button):
@@ -307,8 +304,10 @@ class BackupDialog(QDialog):
         self._set_busy(True)
         self.details.setText(self.tr("正在检查 {0} …").format(Path(path).name))
 
+        ws = self.ws
+
         def work(progress):  # type: ignore[no-untyped-def]
-            return backups.inspect_backup(Path(path), progress)
+            return backups.inspect(ws, Path(path), progress)
 
         self.task = Task(self, self.tr("正在检查备份…"), work, self._inspected, self._inspect_failed)
 
@@ -345,30 +344,30 @@ class BackupDialog(QDialog):
                            "恢复期间请不要关闭电脑。确定恢复吗？").format(info.summary())
         if not messages.confirm(self, self.tr("从备份恢复"), question, ok=self.tr("恢复")):
             return
-        data, path = self.data, info.path
+        try:
+            request = backups.request_restore(self.ws, info.path)  # an admin; decided before anything closes
+        except HuiquanError as err:
+            messages.show_error(self, err)
+            return
+        self.request = request
         self.close_workspace()
         self.restoring = True
         self._set_busy(True)
         self.status.setText(self.tr("正在恢复…"))
 
         def work(progress):  # type: ignore[no-untyped-def]
-            return backups.restore_backup(data, path, progress=progress)
+            return backups.run_restore(request, progress)
 
         self.task = Task(self, self.tr("正在从备份恢复…"), work, self._restored, self._restore_failed)
 
-    def _reopen(self) -> None:
+    def _reopen(self, ws: Workspace) -> None:
         self.restoring = False
-        new = self.reopen_workspace()
-        if isinstance(new, Workspace):
-            self.ws = new
+        self.ws = ws
+        self.reopen_workspace(ws)
 
-    def _restored(self, report: RestoreReport) -> None:
-        self._reopen()
-        try:
-            self.ws.log("restore_backup", "backups", f"从备份 {report.backup.path.name} 恢复",
-                        {"文件": str(report.backup.path)})
-        except HuiquanError:
-            pass
+    def _restored(self, result: tuple[RestoreReport, Workspace]) -> None:
+        report, ws = result
+        self._reopen(ws)
         lines = [self.tr("恢复完成：{0}").format(report.backup.summary())]
         if report.safety_backup is not None:
             lines.append(self.tr("恢复前的数据已保存为 {0}。").format(report.safety_backup.name))
@@ -380,7 +379,10 @@ class BackupDialog(QDialog):
         self.restored.emit(report)
 
     def _restore_failed(self, error: BaseException) -> None:
-        self._reopen()
+        try:
+            self._reopen(backups.reopen(self.request))
+        except HuiquanError as err:  # the old data could not be opened again either: say so, keep going
+            messages.show_error(self, err)
         self._set_busy(False)
         self.status.setText(self.tr("没有恢复，当前数据保持原样。") + (f"\n{error}" if isinstance(error, HuiquanError) else ""))
         if not isinstance(error, Cancelled):

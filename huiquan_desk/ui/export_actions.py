@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from huiquan_desk.services.exporting import write_logged
+from huiquan_desk.services.exporting import export, write_logged
+from huiquan_desk.services.ledgers import LEDGERS, LedgerParams
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.tasks import Task
@@ -30,25 +31,27 @@ def ask_save_path(parent: QWidget, title: str, suggested_name: str, fmt: str) ->
     return path
 
 
-def export_in_background(parent: QWidget, ws: Workspace, title: str, fmt: str, suggested_stem: str,
-                         export: Callable[..., int], path: Path | None = None,
-                         done: Callable[[int, Path], None] | None = None, personal: bool = False,
-                         entity: str = "volunteers") -> Task | None:
-    """`export(session, path, fmt, progress) -> count` runs off the GUI thread with its own session.
-
-    `personal=True` marks a file holding personal data (rosters, service ledgers, certificates):
-    the file and its audit entry (who exported what; `entity` names the record type) are one act
-    (services.exporting.write_logged): if the entry cannot be written, no file is left behind.
-    """
-    path = path or ask_save_path(parent, title, f"{suggested_stem}.{fmt}", fmt)
+def export_in_background(parent: QWidget, ws: Workspace, key: str, params: LedgerParams, fmt: str,
+                         path: Path | None = None, done: Callable[[int, Path], None] | None = None) -> Task | None:
+    """Print the ledger `key` of the registry (services.ledgers) off the GUI thread: the save dialog
+    suggests its file name, a ledger of personal data is written with its audit entry as one act
+    (services.exporting.export), and `done(count, path)` runs on the GUI thread afterwards."""
+    entry = LEDGERS[key]
+    path = path or ask_save_path(parent, entry.title, f"{entry.file_stem(params)}.{fmt}", fmt)
     if path is None:
         return None
 
     def work(progress):  # type: ignore[no-untyped-def]
-        if personal:
-            return write_logged(ws, path, entity, title, lambda session, out: export(session, out, fmt, progress))
-        with ws.read() as session:
-            return export(session, path, fmt, progress)
+        return export(ws, key, params, path, fmt, progress)
 
-    return Task(parent, parent.tr("正在导出{0}…").format(title), work,
+    return Task(parent, parent.tr("正在导出{0}…").format(entry.title), work,
+                lambda count: done(count, path) if done else None, lambda e: messages.show_error(parent, e))
+
+
+def file_in_background(parent: QWidget, ws: Workspace, title: str, path: Path, entity: str,
+                       write: Callable[..., int], done: Callable[[int, Path], None] | None = None) -> Task:
+    """A file of personal data that is not a ledger (a reprinted certificate), written off the GUI
+    thread together with its audit entry (services.exporting.write_logged)."""
+    return Task(parent, parent.tr("正在导出{0}…").format(title),
+                lambda progress: write_logged(ws, path, entity, title, write),
                 lambda count: done(count, path) if done else None, lambda e: messages.show_error(parent, e))

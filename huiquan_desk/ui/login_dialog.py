@@ -10,6 +10,7 @@ instead of waiting.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from huiquan_desk.domain.errors import HuiquanError
 from huiquan_desk.services import accounts
 from huiquan_desk.services.accounts import SignedIn
+from huiquan_desk.services.permissions import Role
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui.widgets import FieldForm
 
@@ -159,7 +161,7 @@ class LockScreen(_PasswordForm):
         if typed and typed != self.owner.username.casefold():
             with self.ws.read() as session:
                 role = accounts.role_of(session, typed)
-            if role != "admin":  # checked before the password: nobody else signs in from here
+            if role != Role.ADMIN:  # checked before the password: nobody else signs in from here
                 self.show_message(self.tr("只有 {0} 本人或管理员可以解锁。").format(self.owner.operator))
                 self.password.clear()
                 return False
@@ -193,25 +195,31 @@ class IdleLock(QObject):
     """Locks `window` after `minutes` without mouse or keyboard input (0 = never).
 
     Installed as an application event filter; a timer checks now and then. `check_idle(now)`
-    does the check for a given `time.monotonic()` value. While locked, `ws.operator`/`ws.role`
-    stay as they were; if an admin unlocks, the session continues as that admin and
-    `signed_in_changed` is emitted.
+    does the check for a given clock value. `clock` (seconds, `time.monotonic` by default) is
+    injectable so tests can drive time exactly. The lock time is kept as a deadline computed
+    once (`last_activity + interval`) and compared with `now`: subtracting two large clock values
+    (`now - last_activity`) can round to just below the interval and miss the lock. While locked,
+    `ws.operator`/`ws.role` stay as they were; if an admin unlocks, the session continues as that
+    admin and `signed_in_changed` is emitted.
     """
 
     locked_changed = Signal(bool)
     signed_in_changed = Signal(object)  # SignedIn
 
     def __init__(self, ws: Workspace, signed_in: SignedIn, window: QWidget, minutes: float | None = None,
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, clock: Callable[[], float] = time.monotonic):
         super().__init__(parent if parent is not None else window)
         self.ws = ws
         self.signed_in = signed_in
         self.window = window
+        self.clock = clock
         if minutes is None:
             with ws.read() as session:
                 minutes = accounts.idle_lock_minutes(session)
         self.interval = 0.0
-        self.last_activity = time.monotonic()
+        self._last_activity = 0.0
+        self._deadline: float | None = None  # when it locks; None = never
+        self.last_activity = self.clock()
         self.screen: LockScreen | None = None
         self._covered: QWidget | None = None
         self._faded: list[tuple[QWidget, float]] = []
@@ -226,11 +234,26 @@ class IdleLock(QObject):
     def set_minutes(self, minutes: float) -> None:
         """Change the idle time (from the users page); 0 turns the lock off."""
         self.interval = max(0.0, float(minutes) * 60)
-        self.last_activity = time.monotonic()
+        self.last_activity = self.clock()  # also recomputes the deadline
         if self.interval:
             self._timer.start(int(min(CHECK_EVERY_MS, max(1000, self.interval * 1000 / 4))))
         else:
             self._timer.stop()
+
+    @property
+    def last_activity(self) -> float:
+        """The clock value of the last input (or of the last unlock / change of the idle time)."""
+        return self._last_activity
+
+    @last_activity.setter
+    def last_activity(self, when: float) -> None:
+        self._last_activity = when
+        self._deadline = when + self.interval if self.interval else None
+
+    @property
+    def deadline(self) -> float | None:
+        """The clock value from which `check_idle` locks; None when the lock is off."""
+        return self._deadline
 
     @property
     def locked(self) -> bool:
@@ -239,15 +262,16 @@ class IdleLock(QObject):
     # --- watching -----------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY_EVENTS:
-            self.last_activity = time.monotonic()
+            self.last_activity = self.clock()
         return False
 
     def check_idle(self, now: float | None = None) -> bool:
-        """Lock if the idle time has passed at `now` (time.monotonic()); whether it is locked."""
+        """Lock if the idle time has passed at `now` (a `clock` value, the clock's own by default);
+        whether it is locked."""
         if self.locked:
             return True
-        now = time.monotonic() if now is None else now
-        if self.interval and now - self.last_activity >= self.interval:
+        now = self.clock() if now is None else now
+        if self._deadline is not None and now >= self._deadline:
             self.lock()
         return self.locked
 
@@ -283,7 +307,7 @@ class IdleLock(QObject):
             if shiboken6.isValid(widget):  # it may have been closed meanwhile
                 widget.setWindowOpacity(opacity)
         self._faded = []
-        self.last_activity = time.monotonic()
+        self.last_activity = self.clock()
         if signed != self.signed_in:
             self.signed_in = signed
             self.ws.operator = signed.operator

@@ -5,18 +5,81 @@ builds each page the first time it is shown, so the program is on screen at once
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
+from huiquan_desk.services.permissions import Role
 from huiquan_desk.ui import messages, tasks
 
 if TYPE_CHECKING:
     from huiquan_desk.services.workspace import Workspace
 
-WRITE_ROLES = ("admin", "editor")
+WRITE_ROLES = (Role.ADMIN, Role.EDITOR)
+
+
+def _activities_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.activities_page import ActivitiesPage
+
+    return ActivitiesPage(window.ws)
+
+
+def _volunteers_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.volunteers_page import VolunteersPage
+
+    return VolunteersPage(window.ws)
+
+
+def _audit_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.audit_page import AuditPage
+
+    return AuditPage(window.ws)
+
+
+def _recycle_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.recycle_page import RecyclePage
+
+    return RecyclePage(window.ws)
+
+
+def _settings_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.settings_page import SettingsPage
+
+    page = SettingsPage(window.ws)
+    page.profile_saved.connect(window.update_title)
+    page.categories_changed.connect(lambda: window.activities.reload_categories())
+    page.backup_requested.connect(window.open_backups)
+    return page
+
+
+def _users_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.users_page import UsersPage
+
+    page = UsersPage(window.ws)
+    page.idle_minutes_changed.connect(lambda minutes: window.idle_lock and window.idle_lock.set_minutes(minutes))
+    return page
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    label: str  # in the side navigation
+    factory: Callable[[MainWindow], QWidget]  # builds the page the first time it is shown
+    roles: frozenset[str] | None = None  # who sees it; None: everyone
+
+
+# The main window's pages, in navigation order: one entry each, looked up by key, never by row.
+PAGES = (
+    PageSpec("activities", QT_TRANSLATE_NOOP("MainWindow", "活动台账"), _activities_page),
+    PageSpec("volunteers", QT_TRANSLATE_NOOP("MainWindow", "志愿服务"), _volunteers_page),
+    PageSpec("audit", QT_TRANSLATE_NOOP("MainWindow", "操作日志"), _audit_page),
+    PageSpec("recycle", QT_TRANSLATE_NOOP("MainWindow", "回收站"), _recycle_page),
+    PageSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "设置"), _settings_page),
+    PageSpec("users", QT_TRANSLATE_NOOP("MainWindow", "账号管理"), _users_page, frozenset({Role.ADMIN})),
+)
 
 
 class MainWindow(QMainWindow):
@@ -47,40 +110,50 @@ class MainWindow(QMainWindow):
     def attach(self, ws: Workspace) -> None:
         """Open the data: build the navigation for this role and show the activity page."""
         self.ws = ws
-        self._factories: list[tuple[str, Callable[[], QWidget]]] = [
-            (self.tr("活动台账"), self._activities_page),
-            (self.tr("志愿服务"), self._volunteers_page),
-            (self.tr("操作日志"), self._audit_page),
-            (self.tr("回收站"), self._recycle_page),
-            (self.tr("设置"), self._settings_page),
-        ]
-        if ws.role == "admin":
-            self._factories.append((self.tr("账号管理"), self._users_page))
-        self._built: dict[int, QWidget] = {}
+        self._pages = [page for page in PAGES if page.roles is None or ws.role in page.roles]
+        self._built: dict[str, QWidget] = {}
         self.nav.clear()
-        for label, _factory in self._factories:
-            self.nav.addItem(label)
-        self.nav.currentRowChanged.connect(self._show_page)
+        for page in self._pages:
+            self.nav.addItem(self.tr(page.label))
+        self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
         self._menus()
         self.update_title()
         self.statusBar().showMessage(self.tr("数据文件夹：{0}").format(ws.data.root))
 
-    def page(self, row: int) -> QWidget:
-        """The page of navigation row `row`, built on first use."""
-        widget = self._built.get(row)
+    def page_keys(self) -> list[str]:
+        """The keys of the pages this role sees, in navigation order."""
+        return [page.key for page in self._pages]
+
+    def page(self, key: str) -> QWidget:
+        """The page `key` (see PAGES), built on first use."""
+        widget = self._built.get(key)
         if widget is None:
-            widget = self._factories[row][1]()
-            self._built[row] = widget
+            spec = next((p for p in self._pages if p.key == key), None)
+            if spec is None:
+                raise KeyError(f"no page {key!r} for this role")
+            widget = spec.factory(self)
+            self._built[key] = widget
             self.pages.addWidget(widget)
             self._apply_role(widget)
         return widget
 
-    def _show_page(self, row: int) -> None:
+    def go(self, key: str) -> QWidget:
+        """Show the page `key` (selecting it in the navigation)."""
+        self.nav.setCurrentRow(self.page_keys().index(key))
+        return self.page(key)
+
+    @property
+    def current_key(self) -> str | None:
+        row = self.nav.currentRow()
+        return self._pages[row].key if 0 <= row < len(self._pages) else None
+
+    def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        fresh = row not in self._built
-        widget = self.page(row)
+        key = self._pages[row].key
+        fresh = key not in self._built
+        widget = self.page(key)
         if not fresh:  # another page may have changed what this one shows
             for name in ("refresh", "reload", "load"):
                 if hasattr(widget, name):
@@ -88,60 +161,17 @@ class MainWindow(QMainWindow):
                     break
         self.pages.setCurrentWidget(widget)
 
-    def show_page(self, widget_type: type) -> QWidget | None:
-        for row in range(len(self._factories)):
-            if isinstance(self.page(row), widget_type):
-                self.nav.setCurrentRow(row)
-                return self.page(row)
-        return None
-
-    def _activities_page(self) -> QWidget:
-        from huiquan_desk.ui.activities_page import ActivitiesPage
-
-        return ActivitiesPage(self.ws)
-
-    def _volunteers_page(self) -> QWidget:
-        from huiquan_desk.ui.volunteers_page import VolunteersPage
-
-        return VolunteersPage(self.ws)
-
-    def _audit_page(self) -> QWidget:
-        from huiquan_desk.ui.audit_page import AuditPage
-
-        return AuditPage(self.ws)
-
-    def _recycle_page(self) -> QWidget:
-        from huiquan_desk.ui.recycle_page import RecyclePage
-
-        return RecyclePage(self.ws)
-
-    def _settings_page(self) -> QWidget:
-        from huiquan_desk.ui.settings_page import SettingsPage
-
-        page = SettingsPage(self.ws)
-        page.profile_saved.connect(self.update_title)
-        page.categories_changed.connect(lambda: self.activities.reload_categories())
-        page.backup_requested.connect(self.open_backups)
-        return page
-
-    def _users_page(self) -> QWidget:
-        from huiquan_desk.ui.users_page import UsersPage
-
-        page = UsersPage(self.ws)
-        page.idle_minutes_changed.connect(lambda minutes: self.idle_lock and self.idle_lock.set_minutes(minutes))
-        return page
-
     @property
     def activities(self):  # type: ignore[no-untyped-def]
-        return self.page(0)
+        return self.page("activities")
 
     @property
     def volunteers(self):  # type: ignore[no-untyped-def]
-        return self.page(1)
+        return self.page("volunteers")
 
     @property
     def settings_page(self):  # type: ignore[no-untyped-def]
-        return self.page(4)
+        return self.page("settings")
 
     # --- roles ------------------------------------------------------------------------------
     def _apply_role(self, widget: QWidget) -> None:
@@ -185,16 +215,13 @@ class MainWindow(QMainWindow):
         self.apply_role()
 
     def _new(self) -> None:
-        self.nav.setCurrentRow(0)
-        self.activities.new_activity()
+        self.go("activities").new_activity()
 
     def _find(self) -> None:
-        self.nav.setCurrentRow(0)
-        self.activities.focus_search()
+        self.go("activities").focus_search()
 
     def _print(self) -> None:
-        self.nav.setCurrentRow(0)
-        self.activities.export("pdf")
+        self.go("activities").export("pdf")
 
     def open_backups(self) -> None:
         from huiquan_desk.ui.backup_dialog import BackupDialog
@@ -212,15 +239,10 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.loading)
         self.ws.close()
 
-    def _reopen_workspace(self):  # type: ignore[no-untyped-def]
-        from huiquan_desk.services.workspace import open_workspace
-
-        old = self.ws
-        ws = open_workspace(old.data)
-        ws.operator, ws.role = old.operator, old.role
-        self.nav.currentRowChanged.disconnect(self._show_page)
+    def _reopen_workspace(self, ws: Workspace) -> None:
+        """After a restore: the data folder open again (services.backups.run_restore / reopen)."""
+        self.nav.currentRowChanged.disconnect(self._show_row)
         self.attach(ws)
-        return ws
 
     # --- window ------------------------------------------------------------------------------
     def update_title(self) -> None:

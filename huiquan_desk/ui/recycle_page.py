@@ -9,9 +9,9 @@ from huiquan_desk.domain.errors import HuiquanError, Problem, ValidationError
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
-from huiquan_desk.ui.audit_page import read_only_table
 from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.tasks import Task
+from huiquan_desk.ui.widgets import read_only_table
 
 
 class RecyclePage(QWidget):

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -25,14 +24,7 @@ from huiquan_desk.domain.volunteer import SERVICE_LABELS as S
 from huiquan_desk.services import certificates, service_hours, volunteers
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
-from huiquan_desk.ui.widgets import FieldForm, from_qdate, to_qdate
-
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value))
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setCalendarPopup(True)
-    return edit
+from huiquan_desk.ui.widgets import FieldForm, date_edit, from_qdate
 
 
 def volunteer_combo(ws: Workspace, selected: int | None = None) -> QComboBox:
@@ -63,7 +55,7 @@ class SupplementDialog(QDialog):
         self.form = form = FieldForm()
         layout.addLayout(form)
         self.volunteer = form.add(S["volunteer"], volunteer_combo(ws, volunteer_id), required=True)
-        self.service_date = form.add(S["service_date"], _date_edit(date.today()), required=True)
+        self.service_date = form.add(S["service_date"], date_edit(date.today()), required=True)
         self.hours = form.add(S["minutes"], QDoubleSpinBox(), required=True)
         self.hours.setRange(0, 24)
         self.hours.setSingleStep(0.5)
@@ -121,8 +113,8 @@ class CertificateDialog(QDialog):
         layout.addLayout(form)
         self.volunteer = form.add("志愿者", volunteer_combo(ws, volunteer_id), required=True)
         today = date.today()
-        self.start = form.add(certificates.PERIOD_LABEL, _date_edit(date(today.year, 1, 1)))
-        self.end = _date_edit(today)
+        self.start = form.add(certificates.PERIOD_LABEL, date_edit(date(today.year, 1, 1)))
+        self.end = date_edit(today)
         form.addRow(self.tr("至"), self.end)
         with ws.read() as session:
             issuer = certificates.issuer_defaults(session)

@@ -1,4 +1,4 @@
-"""Settings: the community profile (名称, 街道/镇, 全宗号, 负责人, 填表人) and the category tree."""
+"""Settings: the community profile (名称, 街道/镇, 全宗号, 负责人, 填表人, 电话) and the category tree."""
 
 from __future__ import annotations
 
@@ -40,13 +40,14 @@ class SettingsPage(QWidget):
         self.ws = ws
         layout = QHBoxLayout(self)
 
-        profile_box = QGroupBox(self.tr("社区信息（打印在台账和证明上）"))
+        profile_box = QGroupBox(self.tr("社区信息（名称、街道/镇、全宗号印在每份台账的表头；负责人、填表人、电话印在证明上）"))
         box_layout = QVBoxLayout(profile_box)
         self.form = FieldForm()
         box_layout.addLayout(self.form)
         self.fields: dict[str, QLineEdit] = {}
-        hints = {"name": "如：惠泉社区居民委员会", "street": "如：惠泉镇", "fonds_code": "4 位，如 0194",
-                 "leader": "社区负责人", "preparer": "台账填表人"}
+        hints = {"name": "如：惠泉社区", "street": "如：惠泉镇", "fonds_code": "4 位，如 0194",
+                 "leader": "社区负责人（证明上的负责人）", "preparer": "台账填表人（证明上的经办人）",
+                 "phone": "如：0591-87654321（证明上的联系方式）"}
         for key, label in PROFILE_LABELS.items():
             edit = QLineEdit()
             edit.setPlaceholderText(hints[key])

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,10 +22,11 @@ from PySide6.QtWidgets import (
 from huiquan_desk.domain.errors import HuiquanError, Problem, ValidationError
 from huiquan_desk.services import accounts
 from huiquan_desk.services.accounts import FIELD_LABELS, ROLE_HELP, ROLE_LABELS, UserRow
+from huiquan_desk.services.permissions import Role
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.rows_model import Col, RowsModel
-from huiquan_desk.ui.widgets import FieldForm
+from huiquan_desk.ui.widgets import FieldForm, read_only_table
 
 EXPLANATION = (
     "账号是可选的：没有启用的账号时，软件打开后不需要登录，直接使用。\n"
@@ -107,9 +106,9 @@ class UserDialog(QDialog):
             self.password = self.form.add(FIELD_LABELS["password"], _password_field(), required=True)
             self.confirm = self.form.add(FIELD_LABELS["confirm"], _password_field(), required=True)
             with ws.read() as session:
-                first = not any(u.active and u.role == "admin" for u in accounts.list_users(session))
+                first = not any(u.active and u.role == Role.ADMIN for u in accounts.list_users(session))
             if first:
-                self.role.setCurrentIndex(self.role.findData("admin"))
+                self.role.setCurrentIndex(self.role.findData(Role.ADMIN.value))
                 self.role.setEnabled(False)
                 self.role.setToolTip(self.tr("第一个账号必须是管理员"))
         else:
@@ -210,15 +209,7 @@ class UsersPage(QWidget):
         box = QGroupBox(self.tr("账号"))
         box_layout = QVBoxLayout(box)
         self.model = RowsModel(COLUMNS, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, col in enumerate(COLUMNS):
-            self.table.setColumnWidth(column, col.width)
+        self.table = read_only_table(self.model)
         self.table.doubleClicked.connect(lambda _index: self.edit_user())
         box_layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()

@@ -6,7 +6,6 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -28,7 +27,7 @@ from huiquan_desk.services import volunteers as svc
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.rows_model import Col, RowsModel
-from huiquan_desk.ui.widgets import FieldForm, from_qdate, to_qdate
+from huiquan_desk.ui.widgets import FieldForm, date_edit, from_qdate, to_qdate
 
 L = rules.FIELD_LABELS
 
@@ -64,12 +63,6 @@ class RecordForm(QDialog):
         if self.save is None or messages.write_from_form(self, self.ws, self.form, self.save):
             super().accept()
 
-
-def _date_edit(value: date | None = None) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value or date.today()))
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setCalendarPopup(True)
-    return edit
 
 
 class VolunteerDialog(QDialog):
@@ -107,7 +100,7 @@ class VolunteerDialog(QDialog):
         self.skills.setPlaceholderText(self.tr("如：理发、法律咨询、摄影"))
         self.service_types = form.add(L["service_types"], QLineEdit())
         self.service_types.setPlaceholderText(self.tr("如：敬老助残、环境保护、文明劝导"))
-        self.registered_on = form.add(L["registered_on"], _date_edit())
+        self.registered_on = form.add(L["registered_on"], date_edit())
         self.number = form.add(L["number"], QLineEdit())
         self.number.setPlaceholderText(self.tr("留空则自动编号"))
         self.remarks = form.add(L["remarks"], QLineEdit())
@@ -254,7 +247,7 @@ class VolunteerDialog(QDialog):
         hours.setSingleStep(0.5)
         hours.setSuffix(self.tr(" 小时"))
         form = RecordForm(self.tr("登记培训"), [(T["name"], QLineEdit()), (T["content"], QLineEdit()), (T["minutes"], hours),
-                                            (T["organizer"], QLineEdit()), (T["held_on"], _date_edit())], self)
+                                            (T["organizer"], QLineEdit()), (T["held_on"], date_edit())], self)
         w = form.widgets
         return form.bind(self.ws, lambda s: svc.add_training(
             s, self.volunteer_id, w[T["name"]].text(), from_qdate(w[T["held_on"]].date()),
@@ -263,7 +256,7 @@ class VolunteerDialog(QDialog):
     def commendation_form(self) -> RecordForm:
         C = rules.COMMENDATION_LABELS
         form = RecordForm(self.tr("登记表彰奖励"), [(C["name"], QLineEdit()), (C["grantor"], QLineEdit()),
-                                              (C["awarded_on"], _date_edit())], self)
+                                              (C["awarded_on"], date_edit())], self)
         w = form.widgets
         return form.bind(self.ws, lambda s: svc.add_commendation(
             s, self.volunteer_id, w[C["name"]].text(), from_qdate(w[C["awarded_on"]].date()), w[C["grantor"]].text()))
@@ -273,7 +266,7 @@ class VolunteerDialog(QDialog):
         quality = QComboBox()
         quality.addItems(rules.QUALITY_GRADES)
         form = RecordForm(self.tr("登记评价"), [(E["quality"], quality), (E["evaluator"], QLineEdit()),
-                                            (E["remarks"], QLineEdit()), (E["evaluated_on"], _date_edit())], self)
+                                            (E["remarks"], QLineEdit()), (E["evaluated_on"], date_edit())], self)
         w = form.widgets
         return form.bind(self.ws, lambda s: svc.add_evaluation(
             s, self.volunteer_id, w[E["quality"]].currentText(), from_qdate(w[E["evaluated_on"]].date()),

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,15 +25,16 @@ from huiquan_desk.domain import volunteer as rules
 from huiquan_desk.domain.dates import cn_date
 from huiquan_desk.domain.errors import HuiquanError, ValidationError
 from huiquan_desk.services import certificates, service_hours, volunteers
+from huiquan_desk.services.ledgers import LedgerParams
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
-from huiquan_desk.ui.export_actions import export_in_background
+from huiquan_desk.ui.export_actions import ask_save_path, export_in_background, file_in_background
 from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.service_dialogs import CertificateDialog, SupplementDialog
 from huiquan_desk.ui.settings_page import ask_text
 from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.volunteer_dialog import VolunteerDialog
-from huiquan_desk.ui.widgets import from_qdate, mark_writes, to_qdate
+from huiquan_desk.ui.widgets import date_edit, from_qdate, mark_writes
 
 L = rules.FIELD_LABELS
 # The buttons on this page that change data (disabled for a 查看 account).
@@ -66,12 +66,6 @@ def _selected(view: QTableView, model: RowsModel):  # type: ignore[no-untyped-de
         return None
     return model.row(rows[0].row())
 
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value))
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setCalendarPopup(True)
-    return edit
 
 
 def _team_combo(ws: Workspace, all_label: str) -> QComboBox:
@@ -158,8 +152,8 @@ class VolunteersPage(QWidget):
         layout = QVBoxLayout(page)
         bar = QHBoxLayout()
         today = date.today()
-        self.service_from = _date_edit(date(today.year, 1, 1))
-        self.service_to = _date_edit(date(today.year, 12, 31))
+        self.service_from = date_edit(date(today.year, 1, 1))
+        self.service_to = date_edit(date(today.year, 12, 31))
         self.service_team = _team_combo(self.ws, self.tr("全部队伍"))
         for widget in (self.service_from, self.service_to):
             widget.dateChanged.connect(self.reload_services)
@@ -391,11 +385,13 @@ class VolunteersPage(QWidget):
         cert = _selected(self.register_view, self.register)
         if cert is None:
             return None
-        return export_in_background(
-            self, self.ws, self.tr("志愿服务记录证明 {0}").format(cert.number), "pdf",
-            f"志愿服务记录证明_{cert.name}_{cert.issued_on:%Y%m%d}",
-            lambda session, out, _fmt, _progress: render_certificate(session, cert.id, out) and 1, path,
-            self._exported, personal=True, entity="certificates")
+        path = path or ask_save_path(self, self.tr("志愿服务记录证明"),
+                                     f"志愿服务记录证明_{cert.name}_{cert.issued_on:%Y%m%d}.pdf", "pdf")
+        if path is None:
+            return None
+        return file_in_background(self, self.ws, self.tr("志愿服务记录证明 {0}").format(cert.number), path,
+                                  "certificates", lambda session, out: render_certificate(session, cert.id, out) and 1,
+                                  self._exported)
 
     def import_roster(self, path: Path | None = None):  # type: ignore[no-untyped-def]
         from huiquan_desk.ui.import_dialog import ImportDialog
@@ -431,39 +427,20 @@ class VolunteersPage(QWidget):
         self.status.setText(self.tr("已导出到 {0}").format(path))
 
     def export_roster(self, fmt: str, path: Path | None = None) -> Task | None:
-        from huiquan_desk.services.exporting import export_volunteers
-
-        text, team = self.search.text(), self.team_filter.currentData()
-        return export_in_background(
-            self, self.ws, self.tr("志愿者花名册"), fmt, f"志愿者花名册_{date.today():%Y%m%d}",
-            lambda s, out, f, p: export_volunteers(s, out, f, text=text, team_id=team, progress=p), path, self._exported,
-            personal=True, entity="volunteers")
+        params = LedgerParams(text=self.search.text(), team_id=self.team_filter.currentData())
+        return export_in_background(self, self.ws, "volunteers", params, fmt, path, self._exported)
 
     def export_services(self, fmt: str, path: Path | None = None) -> Task | None:
-        from huiquan_desk.services.exporting import export_service_hours
-
-        start, end = from_qdate(self.service_from.date()), from_qdate(self.service_to.date())
-        team = self.service_team.currentData()
-        return export_in_background(
-            self, self.ws, self.tr("志愿服务记录台账"), fmt, f"志愿服务记录台账_{start:%Y%m%d}-{end:%Y%m%d}",
-            lambda s, out, f, p: export_service_hours(s, out, f, start=start, end=end, team_id=team, progress=p),
-            path, self._exported, personal=True, entity="service_records")
+        params = LedgerParams(date_from=from_qdate(self.service_from.date()), date_to=from_qdate(self.service_to.date()),
+                              team_id=self.service_team.currentData())
+        return export_in_background(self, self.ws, "service-hours", params, fmt, path, self._exported)
 
     def export_stats(self, fmt: str, path: Path | None = None) -> Task | None:
-        from huiquan_desk.services.exporting import export_monthly_stats
-
-        year = self.stats_year.value()
-        return export_in_background(
-            self, self.ws, self.tr("志愿服务统计表"), fmt, f"志愿服务统计表_{year}",
-            lambda s, out, f, p: export_monthly_stats(s, year, out, f, progress=p), path, self._exported)
+        params = LedgerParams(year=self.stats_year.value())
+        return export_in_background(self, self.ws, "monthly-stats", params, fmt, path, self._exported)
 
     def export_register(self, fmt: str, path: Path | None = None) -> Task | None:
-        from huiquan_desk.services.exporting import export_certificate_register
-
-        return export_in_background(
-            self, self.ws, self.tr("志愿服务证明登记簿"), fmt, f"志愿服务证明登记簿_{date.today():%Y%m%d}",
-            lambda s, out, f, p: export_certificate_register(s, out, f, progress=p), path, self._exported,
-            personal=True, entity="certificates")
+        return export_in_background(self, self.ws, "certificate-register", LedgerParams(), fmt, path, self._exported)
 
     # --- teams and stars --------------------------------------------------------------------------
     def _team_write(self, action) -> None:  # type: ignore[no-untyped-def]

@@ -1,13 +1,24 @@
-"""Small shared pieces: thumbnails, date conversions, a field-with-error-label form helper."""
+"""Small shared pieces: thumbnails, date conversions and the date field, the read-only table, a
+field-with-error-label form helper."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime, Signal
+from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, QSize, Qt, QTime, Signal
 from PySide6.QtGui import QImageReader, QPixmap
-from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 THUMB = QSize(120, 90)
 
@@ -42,6 +53,33 @@ def to_qdate(value: date) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+def date_edit(value: date | None = None) -> QDateEdit:
+    """A date field as every form has it: 2026-03-05, with a calendar to pick from (today by default)."""
+    edit = QDateEdit(to_qdate(value or date.today()))
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def read_only_table(model: QAbstractItemModel, multi: bool = False) -> QTableView:
+    """A table of rows to look at and select (one, or several with `multi`), never to edit in place.
+    A model with `columns` (ui.rows_model.RowsModel) gives the column widths."""
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(26)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    for column, col in enumerate(getattr(model, "columns", ())):
+        view.setColumnWidth(column, col.width)
+    return view
 
 
 class FieldForm(QFormLayout):

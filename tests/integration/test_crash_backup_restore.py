@@ -57,7 +57,8 @@ STAGE_KILLS = (
     "_remove_file:25",  # half-way through removing the old files
     "remove_unreferenced_files:1",  # cleanup done, marker not yet removed
 )
-TALLY: dict[str, list[str]] = {"backup": [], "restore": []}
+# Every child run: (label, "kill point" or "timed kill" or "no kill", outcome); see test_zz_report.
+TALLY: dict[str, list[tuple[str, str, str]]] = {"backup": [], "restore": []}
 
 CHILD = r"""
 import os, signal, sys
@@ -73,6 +74,7 @@ if point.startswith("progress:"):
     def progress(done, total):
         seen[0] += 1
         if seen[0] == limit:
+            print("KILL", point, flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
 elif point != "-":
     name, _, count = point.partition(":")
@@ -81,6 +83,7 @@ elif point != "-":
         result = real(*args, **kwargs)
         calls[0] += 1
         if calls[0] == int(count or 1):
+            print("KILL", point, flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
         return result
     setattr(backups, name, wrapper)
@@ -226,8 +229,9 @@ def start_child(what: str, data: Path, source: Path | None, point: str = "-") ->
     return child
 
 
-def finish(child: subprocess.Popen, delay: float | None) -> str:
-    """'killed' (by us or by its own kill point) or 'completed'."""
+def finish(child: subprocess.Popen, delay: float | None, point: str = "-") -> str:
+    """'killed' (by us after `delay`, or by its own kill `point`) or 'completed'. A run with a kill
+    point must have been killed there: one that completes proves nothing about that point."""
     if delay is not None:
         try:
             child.wait(timeout=delay)
@@ -237,9 +241,18 @@ def finish(child: subprocess.Popen, delay: float | None) -> str:
     out = child.stdout.read() if child.stdout else ""
     err = child.stderr.read() if child.stderr else ""
     if child.returncode == -signal.SIGKILL:
-        return "killed"
-    assert child.returncode == 0 and "DONE" in out, err
-    return "completed"
+        outcome = "killed"
+    else:
+        assert child.returncode == 0 and "DONE" in out, err
+        outcome = "completed"
+    if point != "-":
+        assert outcome == "killed" and f"KILL {point}" in out, \
+            f"kill point {point} never fired: the child {outcome} (return code {child.returncode})\n{err}"
+    return outcome
+
+
+def kind_of(point: str, delay: float | None) -> str:
+    return "kill point" if point != "-" else "timed kill" if delay is not None else "no kill"
 
 
 def timed(what: str, data: Path, source: Path | None) -> float:
@@ -274,10 +287,12 @@ def assert_files_exactly_referenced(data: Path) -> None:
 # Restore killed
 
 
-def restore_trial(scene: Scene, tmp: Path, label: str, point: str = "-", delay: float | None = None) -> str:
+def restore_trial(scene: Scene, tmp: Path, label: str, point: str = "-",
+                  delay: float | None = None) -> tuple[str, str]:
+    """(how the child ended: killed/completed, the data after the next start: old/restored/old→restored)."""
     data = tmp / label
     clone(scene.old, data)
-    outcome = finish(start_child("restore", data, scene.zip, point), delay)
+    outcome = finish(start_child("restore", data, scene.zip, point), delay, point)
     states = {scene.fp_old: "old", scene.fp_restored: "restored"}
     right_after = fingerprint(data)  # what a reader sees before anything repairs it
     assert right_after in states, f"{label}: neither all old nor all restored"
@@ -290,18 +305,18 @@ def restore_trial(scene: Scene, tmp: Path, label: str, point: str = "-", delay: 
     assert_files_exactly_referenced(data)
     if outcome == "completed":
         assert after == scene.fp_restored and note is None
-    result = f"{label}: {outcome}, {states[right_after]} → {states[after]}"
-    TALLY["restore"].append(result)
-    return states[after] if states[right_after] == states[after] else f"{states[right_after]}→{states[after]}"
+    TALLY["restore"].append((label, kind_of(point, delay), f"{outcome}, {states[right_after]} → {states[after]}"))
+    return outcome, states[after] if states[right_after] == states[after] else f"{states[right_after]}→{states[after]}"
 
 
 def test_restore_completes(scene, tmp_path) -> None:
-    assert restore_trial(scene, tmp_path, "complete") == "restored"
+    assert restore_trial(scene, tmp_path, "complete") == ("completed", "restored")
 
 
 @pytest.mark.parametrize("point", STAGE_KILLS)
 def test_restore_killed_at_each_step(scene, tmp_path, point) -> None:
-    result = restore_trial(scene, tmp_path, point, point)
+    outcome, result = restore_trial(scene, tmp_path, point, point)
+    assert outcome == "killed"  # at that point (finish checks the child said so)
     expected = {
         "create_backup:1": "old", "_write_marker:1": "old", "_write_marker:2": "old",
         "_write_marker:3": "old→restored",  # the switch was decided: the next start finishes it
@@ -314,7 +329,8 @@ def test_restore_killed_at_each_step(scene, tmp_path, point) -> None:
 def test_restore_killed_while_copying_files(scene, tmp_path) -> None:
     # progress: `members` verification steps, then 1 + one per copied file; die half-way through the copies.
     copies = ACTIVITIES // 3 * PHOTOS
-    assert restore_trial(scene, tmp_path, "copying", f"progress:{scene.members - 1 + 1 + copies // 2}") == "old"
+    point = f"progress:{scene.members - 1 + 1 + copies // 2}"
+    assert restore_trial(scene, tmp_path, "copying", point) == ("killed", "old")
 
 
 def test_restore_killed_at_spread_moments(scene, tmp_path) -> None:
@@ -322,9 +338,11 @@ def test_restore_killed_at_spread_moments(scene, tmp_path) -> None:
     clone(scene.old, probe)
     duration = timed("restore", probe, scene.zip)
     shutil.rmtree(probe)
-    results = [restore_trial(scene, tmp_path, f"t{n}", delay=duration * (n + 0.5) / TIMED_KILLS)
-               for n in range(TIMED_KILLS)]
-    assert results.count("old") >= 1, results  # early kills must leave the old data untouched
+    trials = [restore_trial(scene, tmp_path, f"t{n}", delay=duration * (n + 0.5) / TIMED_KILLS)
+              for n in range(TIMED_KILLS)]
+    killed = [result for outcome, result in trials if outcome == "killed"]
+    assert len(killed) >= 3, trials  # most moments fall inside the run (timing varies with the machine's load)
+    assert killed.count("old") >= 1, trials  # early kills must leave the old data untouched
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,10 +361,11 @@ def test_backup_killed_at_spread_moments_leaves_no_half_zip(scene, tmp_path) -> 
         killed += outcome == "killed"
         assert fingerprint(data) == scene.fp_old  # a backup never changes the data
         assert_no_half_backup(data)
-        TALLY["backup"].append(f"t{n}: {outcome}")
+        TALLY["backup"].append((f"t{n}", "timed kill", outcome))
     assert killed >= 3  # most moments fall inside the run (timing varies with the machine's load)
     # The leftovers are hidden temporaries; they go once stale, and the next backup is fine.
-    assert backups.clean_stale_temp_files(data / "backups", older_than_s=0) >= 0
+    leftovers = [p for p in (data / "backups").iterdir() if p.name.startswith(backups.TEMP_PREFIX)]
+    assert backups.clean_stale_temp_files(data / "backups", older_than_s=0) == len(leftovers)
     assert not [p for p in (data / "backups").iterdir() if p.name.startswith(".")]
     info = backups.create_backup(DataDir(data), "auto")
     assert backups.verify_backup(info.path) == []
@@ -465,10 +484,16 @@ def test_cli_backup_and_restore(scene, tmp_path) -> None:
 
 
 def test_zz_report(capsys) -> None:
-    """Not a check: one line per kind saying what the kills above did."""
+    """One line per kind saying what the kills above did: how many runs were really killed and how
+    many completed. A run with a kill point that completed fails here too (finish fails it first)."""
     from collections import Counter
 
     with capsys.disabled():
-        for what, lines in TALLY.items():
-            outcomes = Counter(line.split(": ", 1)[1] for line in lines)
-            print(f"\n{what}: {len(lines)} runs — " + "; ".join(f"{n}× {o}" for o, n in sorted(outcomes.items())))
+        for what, runs in TALLY.items():
+            kinds = Counter((kind, outcome.split(",")[0]) for _label, kind, outcome in runs)
+            outcomes = Counter(outcome for _label, _kind, outcome in runs)
+            print(f"\n{what}: {len(runs)} runs — " + "; ".join(f"{n}× {k}: {o}" for (k, o), n in sorted(kinds.items()))
+                  + " — " + "; ".join(f"{n}× {o}" for o, n in sorted(outcomes.items())))
+    not_killed = [label for runs in TALLY.values() for label, kind, outcome in runs
+                  if kind == "kill point" and not outcome.startswith("killed")]
+    assert not_killed == [], f"kill points that never fired: {not_killed}"

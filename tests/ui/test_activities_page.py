@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import insert
 
 from huiquan_desk.domain.activity import NewAttachment
+from huiquan_desk.domain.errors import ValidationError
 from huiquan_desk.services import activities as svc
 from huiquan_desk.storage.models import Activity
 from huiquan_desk.ui.activity_dialog import ActivityDialog
@@ -156,6 +157,7 @@ def test_delete_asks_first(window, ws, shown) -> None:
     assert titles(page) == ["保留"] and page.model.id_at(0) == keep
 
 
+@pytest.mark.expect_errors(of=ValidationError)
 def test_buttons_explain_when_nothing_is_selected(window, shown) -> None:
     page = window.activities
     page.edit_selected()
@@ -269,11 +271,11 @@ def test_shortcuts_new_and_print(window, ws, qtbot, monkeypatch, tmp_path) -> No
     opened, printed = [], []
     monkeypatch.setattr(ActivityDialog, "ask", classmethod(lambda cls, *a, **k: opened.append(a) or None))
     monkeypatch.setattr(window.activities, "export", lambda fmt, path=None: printed.append(fmt))
-    window.nav.setCurrentRow(4)
+    window.go("settings")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert len(opened) == 1 and window.nav.currentRow() == 0
+    assert len(opened) == 1 and window.current_key == "activities"
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed == ["pdf"]
 

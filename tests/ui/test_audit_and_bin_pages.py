@@ -184,6 +184,7 @@ def test_bin_page_restores_the_selection(bin_page, ws, qtbot, tmp_path, qtmodelt
     assert detail.attachments[0].path == photo and sha256_of(photo) == detail.attachments[0].sha256
 
 
+@pytest.mark.expect_errors(of=ValidationError)
 def test_bin_page_reports_a_refused_restore(bin_page, ws, shown, tmp_path) -> None:
     with ws.write() as s:
         node = add_category(s, "楼道文化节")
@@ -232,6 +233,7 @@ def test_bin_page_purge_and_empty_are_confirmed(bin_page, ws, shown, qtbot, tmp_
     assert trail(ws, "empty")[0][2] == "清空回收站：1 项，清理不再使用的附件文件 1 个"
 
 
+@pytest.mark.expect_errors(of=PermissionDenied)
 def test_bin_page_refuses_what_the_role_may_not_do(bin_page, ws, shown, tmp_path) -> None:
     _activity_in_bin(ws, tmp_path)
     page = bin_page
@@ -285,6 +287,7 @@ def test_personal_exports_are_logged_with_who_and_what(volunteers_page, ws, qtbo
     assert any(f.label == "文件" and f.new.endswith("roster.xlsx") for f in row.fields)
 
 
+@pytest.mark.expect_errors(of=StorageError)
 def test_a_personal_export_that_cannot_be_logged_leaves_no_file(volunteers_page, ws, qtbot, shown, tmp_path) -> None:
     """Another program holds the database's write lock past the timeout: the audit entry cannot be
     written, so the roster is not left behind either."""

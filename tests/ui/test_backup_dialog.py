@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 from huiquan_desk.services.settings import CommunityProfile, get_profile, save_profile
-from huiquan_desk.services.workspace import open_workspace
 from huiquan_desk.storage import backups
 from huiquan_desk.ui import backup_dialog
 from huiquan_desk.ui.backup_dialog import BackupDialog
@@ -20,10 +19,9 @@ def make_dialog(qtbot, ws, events):  # type: ignore[no-untyped-def]
         events.append("close")
         state["ws"].close()
 
-    def reopen():  # type: ignore[no-untyped-def]
+    def reopen(new):  # type: ignore[no-untyped-def]
         events.append("reopen")
-        state["ws"] = open_workspace(ws.data)
-        return state["ws"]
+        state["ws"] = new
 
     dialog = BackupDialog(ws, None, close, reopen)
     qtbot.addWidget(dialog)

@@ -1,13 +1,14 @@
 """Signing in, the idle lock screen and the accounts page, driven as staff would (Qt offscreen)."""
 
 import sys
+import time
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow
 
-from huiquan_desk.domain.errors import ValidationError
+from huiquan_desk.domain.errors import PermissionDenied, ValidationError
 from huiquan_desk.services import accounts
 from huiquan_desk.ui import app as app_module
 from huiquan_desk.ui import users_page
@@ -109,6 +110,29 @@ def test_start_asks_first_and_cancel_quits(app, ws, monkeypatch) -> None:
 
 
 # --- the idle lock --------------------------------------------------------------------------------
+class FakeClock:
+    """A monotonic clock the test moves by hand (seconds, like time.monotonic)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+# Clock values just below a power of two, where `(last + 120) - last` rounds to just below 120
+# (time.monotonic() after 12 days or 48 days of uptime); the lock must still fire at last + 120.
+BELOW_POWERS_OF_TWO = [1048575.9999999, 1048575.9999999997, 4194303.9999999]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
 @pytest.fixture
 def window(app, qtbot):  # type: ignore[no-untyped-def]
     win = QMainWindow()
@@ -118,24 +142,26 @@ def window(app, qtbot):  # type: ignore[no-untyped-def]
     return win
 
 
-def make_lock(ws, window, username="wangkun", minutes=1):  # type: ignore[no-untyped-def]
+def make_lock(ws, window, clock, username="wangkun", minutes=1):  # type: ignore[no-untyped-def]
     signed = accounts.authenticate(ws, username, PASSWORD)
     ws.operator, ws.role = signed.operator, signed.role
-    lock = IdleLock(ws, signed, window, minutes=minutes)
+    lock = IdleLock(ws, signed, window, minutes=minutes, clock=clock)
     return lock
 
 
-def test_idle_lock_locks_after_the_interval_and_unlocks_with_the_password(app, ws, window, qtbot) -> None:
+def test_idle_lock_locks_after_the_interval_and_unlocks_with_the_password(app, ws, window, qtbot, clock) -> None:
     add(ws)
-    lock = make_lock(ws, window)
+    lock = make_lock(ws, window, clock)
     try:
         other = QDialog()  # e.g. an edit dialog left open
         qtbot.addWidget(other)
         other.show()
-        start = lock.last_activity
-        assert not lock.check_idle(start + 59)
+        assert lock.last_activity == clock.now
+        clock.advance(59)
+        assert not lock.check_idle()
         assert window.centralWidget().isVisible()
-        assert lock.check_idle(start + 60)
+        clock.advance(1)  # exactly one minute without input
+        assert lock.check_idle()
         screen = lock.screen
         assert screen.isVisible() and screen.isModal() and not window.centralWidget().isVisible()
         assert other.isVisible() and other.windowOpacity() == 0.0  # unreadable, not closed
@@ -151,29 +177,38 @@ def test_idle_lock_locks_after_the_interval_and_unlocks_with_the_password(app, w
         assert screen.try_unlock()
         assert not lock.locked and not screen.isVisible() and window.centralWidget().isVisible()
         assert other.windowOpacity() == 1.0 and ws.operator == "王堃"
-        # Activity resets the clock; it locks again after another quiet interval.
-        assert not lock.check_idle(lock.last_activity + 30)
-        assert lock.check_idle(lock.last_activity + 61) and screen.username.text() == "wangkun"
-    finally:
-        lock.uninstall()
-
-
-def test_keyboard_input_counts_as_activity(app, ws, window) -> None:
-    add(ws)
-    lock = make_lock(ws, window)
-    try:
-        lock.last_activity -= 120  # two quiet minutes
-        QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a"))
+        # Unlocking restarts the quiet time; it locks again after another full interval.
+        assert lock.last_activity == clock.now
+        clock.advance(30)
         assert not lock.check_idle()
+        clock.advance(29)
+        assert not lock.check_idle()
+        clock.advance(1)
+        assert lock.check_idle() and screen.username.text() == "wangkun"
     finally:
         lock.uninstall()
 
 
-def test_only_the_user_or_an_admin_unlocks(app, ws, window) -> None:
+def test_keyboard_input_counts_as_activity(app, ws, window, clock) -> None:
+    add(ws)
+    lock = make_lock(ws, window, clock)
+    try:
+        clock.advance(120)  # two quiet minutes: due to lock
+        assert lock.deadline is not None and clock.now >= lock.deadline
+        QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a"))
+        assert lock.last_activity == clock.now
+        assert not lock.check_idle()
+        clock.advance(60)  # a quiet minute after the key press
+        assert lock.check_idle()
+    finally:
+        lock.uninstall()
+
+
+def test_only_the_user_or_an_admin_unlocks(app, ws, window, clock) -> None:
     add(ws)  # admin 王堃
     add(ws, "lili", role="editor", display_name="李丽")
     add(ws, "zhao", role="editor", display_name="赵敏")
-    lock = make_lock(ws, window, "lili")
+    lock = make_lock(ws, window, clock, "lili")
     changed = []
     lock.signed_in_changed.connect(changed.append)
     try:
@@ -194,17 +229,46 @@ def test_only_the_user_or_an_admin_unlocks(app, ws, window) -> None:
         lock.uninstall()
 
 
-def test_zero_minutes_never_locks(app, ws, window) -> None:
+def test_zero_minutes_never_locks(app, ws, window, clock) -> None:
     add(ws)
     with ws.write() as s:
         accounts.set_idle_lock_minutes(s, 0)
     signed = accounts.authenticate(ws, "wangkun", PASSWORD)
-    lock = IdleLock(ws, signed, window)  # minutes from the setting
+    lock = IdleLock(ws, signed, window, clock=clock)  # minutes from the setting
     try:
-        assert lock.interval == 0
-        assert not lock.check_idle(lock.last_activity + 10 * 24 * 3600)
-        lock.set_minutes(2)
-        assert lock.check_idle(lock.last_activity + 120)
+        assert lock.interval == 0 and lock.deadline is None
+        clock.advance(10 * 24 * 3600)
+        assert not lock.check_idle()
+        lock.set_minutes(2)  # counts from now
+        clock.advance(119)
+        assert not lock.check_idle()
+        clock.advance(1)
+        assert lock.check_idle()
+    finally:
+        lock.uninstall()
+
+
+@pytest.mark.parametrize("start", BELOW_POWERS_OF_TWO)
+def test_lock_fires_on_time_whatever_the_clock_reads(app, ws, window, start) -> None:
+    add(ws)
+    assert (start + 120) - start < 120  # the rounding that made the lock miss its minute
+    clock = FakeClock(start)
+    lock = make_lock(ws, window, clock, minutes=2)
+    try:
+        assert lock.last_activity == start
+        assert not lock.check_idle(start + 119)
+        clock.advance(120)
+        assert lock.check_idle()
+    finally:
+        lock.uninstall()
+
+
+def test_the_real_lock_reads_the_monotonic_clock(app, ws, window) -> None:
+    add(ws)
+    signed = accounts.authenticate(ws, "wangkun", PASSWORD)
+    lock = IdleLock(ws, signed, window, minutes=1)
+    try:
+        assert lock.clock is time.monotonic
     finally:
         lock.uninstall()
 
@@ -316,6 +380,7 @@ def test_edit_reset_deactivate_and_activate(page, ws, qtbot, monkeypatch, shown)
     assert users(ws)["lili"].active and shown.errors == []
 
 
+@pytest.mark.expect_errors(of=ValidationError)
 def test_the_last_admin_cannot_be_deactivated_from_the_page(page, ws, monkeypatch, qtbot, shown) -> None:
     admin = add(ws)
     page.reload()
@@ -329,6 +394,7 @@ def test_the_last_admin_cannot_be_deactivated_from_the_page(page, ws, monkeypatc
     assert users(ws)["wangkun"].active and users(ws)["wangkun"].role == "admin"
 
 
+@pytest.mark.expect_errors(of=ValidationError)
 def test_actions_need_a_selection(page, ws, shown) -> None:
     add(ws)
     page.reload()
@@ -348,6 +414,7 @@ def test_idle_minutes_setting_on_the_page(page, ws, shown) -> None:
     assert page.save_idle_minutes() and "不会自动锁定" in page.status.text()
 
 
+@pytest.mark.expect_errors(of=PermissionDenied)
 def test_the_page_refuses_a_non_admin(page, ws, monkeypatch, qtbot, shown) -> None:
     add(ws)
     ws.role = "editor"

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from huiquan_desk.paths import DataDir
-from huiquan_desk.services.workspace import open_workspace
+from huiquan_desk.services.workspace import DamagedDatabase, open_workspace
 from huiquan_desk.storage import backups
 from huiquan_desk.storage.guard import DataLock, FolderInUse
 from huiquan_desk.ui.app import start
@@ -45,7 +45,7 @@ def test_start_opens_the_window_and_takes_the_days_backup(app, qtbot, tmp_path) 
     assert not isinstance(started, int)
     _app, window, ws = started
     qtbot.addWidget(window)
-    assert window.activities.model.rowCount() >= 0 and window.isVisible()
+    assert window.activities.model.rowCount() == 5 and window.isVisible()  # the data loaded into the table
     qtbot.waitUntil(lambda: any(p.name.startswith("huiquan-auto-") for p in data.backups.iterdir()), timeout=20000)
     with pytest.raises(FolderInUse):  # a second copy on the same folder is refused
         DataLock(data).acquire()
@@ -54,6 +54,7 @@ def test_start_opens_the_window_and_takes_the_days_backup(app, qtbot, tmp_path) 
     ws.close()
 
 
+@pytest.mark.expect_errors(of=FolderInUse)
 def test_a_second_copy_is_refused(app, qtbot, tmp_path, shown) -> None:
     data = DataDir(tmp_path / "d")
     with DataLock(data):
@@ -81,6 +82,7 @@ def test_damaged_database_offers_the_newest_good_backup(app, qtbot, tmp_path, sh
     ws.close()
 
 
+@pytest.mark.expect_errors(of=DamagedDatabase)
 def test_damaged_database_without_backup_is_left_alone(app, qtbot, tmp_path, shown) -> None:
     data = DataDir(tmp_path / "d")
     fill(data)

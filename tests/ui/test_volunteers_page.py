@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from huiquan_desk.domain.identity import check_char
 from huiquan_desk.services import activities as activity_service
 from huiquan_desk.services import service_hours, volunteers
 from huiquan_desk.ui import messages, settings_page, volunteer_dialog
@@ -14,11 +13,12 @@ from huiquan_desk.ui.main_window import MainWindow
 from huiquan_desk.ui.service_dialogs import SupplementDialog
 from huiquan_desk.ui.volunteer_dialog import VolunteerDialog
 from tests.helpers import draft
+from tests.volunteer_helpers import gb11643_check
 
 
 def make_id(birth: str, seq: str = "123") -> str:
     first17 = "350102" + birth + seq
-    return first17 + check_char(first17)
+    return first17 + gb11643_check(first17)
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def window(app, ws, qtbot):  # type: ignore[no-untyped-def]
     win = MainWindow(ws)
     qtbot.addWidget(win)
     win.show()
-    win.nav.setCurrentRow(1)
+    win.go("volunteers")
     return win
 
 

@@ -510,6 +510,7 @@ def test_template_replaces_existing_file_atomically(tmp_path: Path) -> None:
 
 def test_exported_activity_ledger_imports_back(ws: Workspace, tmp_path: Path) -> None:
     from huiquan_desk.exports.activity_ledger import activity_ledger
+    from huiquan_desk.exports.ledger import Letterhead
     from huiquan_desk.exports.xlsx import write_xlsx
 
     records = [activity(title="中秋游园会", start="2026-09-25 19:00", end="2026-09-25 21:00", **{"活动地点": "广场"}),
@@ -518,7 +519,7 @@ def test_exported_activity_ledger_imports_back(ws: Workspace, tmp_path: Path) ->
     run_import(ws, ledger(tmp_path / "in.xlsx", records))
     with ws.read() as s:
         before = list_activities(s, ActivityFilter())
-    write_xlsx(activity_ledger(before, "惠泉社区", None, None, None), tmp_path / "export.xlsx")
+    write_xlsx(activity_ledger(before, Letterhead("惠泉社区"), None, None, None), tmp_path / "export.xlsx")
 
     # into the same ledger: every row is recognised as imported before
     duplicates = problems_of(ws, tmp_path / "export.xlsx")

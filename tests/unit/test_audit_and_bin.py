@@ -20,8 +20,9 @@ from huiquan_desk.services import service_hours as hours
 from huiquan_desk.services import volunteers as vsvc
 from huiquan_desk.services.activity_import import import_activities
 from huiquan_desk.services.categories import add_category, delete_category
-from huiquan_desk.services.exporting import export_audit
-from huiquan_desk.services.settings import set_setting
+from huiquan_desk.services.exporting import export_ledger
+from huiquan_desk.services.ledgers import LedgerParams
+from huiquan_desk.services.settings import STAR_THRESHOLDS, set_setting
 from huiquan_desk.services.volunteer_import import import_volunteers
 from huiquan_desk.storage.files import sha256_of
 from huiquan_desk.storage.models import (
@@ -195,15 +196,15 @@ def test_supplement_attendance_and_settings_are_audited(ws) -> None:
     assert deleted.user == USER
 
     with ws.write() as s:
-        set_setting(s, "volunteer.star_thresholds", "100/300/600/1000/1500")
+        set_setting(s, STAR_THRESHOLDS, "100/300/600/1000/1500")
     with ws.write() as s:
-        set_setting(s, "volunteer.star_thresholds", "100/200/500/800/1000")
+        set_setting(s, STAR_THRESHOLDS, "100/200/500/800/1000")
     with ws.write() as s:
-        s.delete(s.get(Setting, "volunteer.star_thresholds"))
+        s.delete(s.get(Setting, STAR_THRESHOLDS.key))
     trail = entries(ws, entity="settings")
     assert [e.action for e in trail] == ["create", "update", "delete"]
     assert values(trail[1]) == ({"value": "100/300/600/1000/1500"}, {"value": "100/200/500/800/1000"})
-    assert values(trail[2])[0]["key"] == "volunteer.star_thresholds"
+    assert values(trail[2])[0]["key"] == STAR_THRESHOLDS.key
     with ws.read() as s:
         row = audit_log.query_audit(s, entity="settings", user=USER)[1]
     assert row.entity_label == "设置" and row.changes == "值: 100/300/600/1000/1500 → 100/200/500/800/1000"
@@ -287,7 +288,7 @@ def test_audit_export_reads_back(ws, tmp_path) -> None:
     with ws.write() as s:
         add_volunteer(s, "林秀英", KNOWN_FEMALE, phone="13812345678")
     with ws.read() as s:
-        n = export_audit(s, tmp_path / "log.xlsx", "xlsx", entity="volunteers")
+        n = export_ledger(s, "audit", LedgerParams(entity="volunteers"), tmp_path / "log.xlsx", "xlsx")
     assert n == 1
     sheet = load_workbook(tmp_path / "log.xlsx").active
     cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
@@ -296,7 +297,7 @@ def test_audit_export_reads_back(ws, tmp_path) -> None:
     assert "林秀英" in flat and USER in flat and "新建" in flat and "对象：志愿者" in flat
     assert KNOWN_FEMALE not in flat and "13812345678" not in flat and "110105********002X" in flat
     with ws.read() as s:
-        assert export_audit(s, tmp_path / "log.pdf", "pdf") == 4
+        assert export_ledger(s, "audit", LedgerParams(), tmp_path / "log.pdf", "pdf") == 4
     from pypdf import PdfReader
 
     pdf = "".join(p.extract_text() for p in PdfReader(tmp_path / "log.pdf").pages)

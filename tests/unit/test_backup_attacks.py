@@ -21,9 +21,10 @@ import pytest
 from huiquan_desk.cli import main as cli_main
 from huiquan_desk.domain.errors import StorageError
 from huiquan_desk.paths import DataDir
+from huiquan_desk.services.backups import member_cap
 from huiquan_desk.services.integrity import check
 from huiquan_desk.services.recycle_bin import purge_item
-from huiquan_desk.services.settings import set_setting
+from huiquan_desk.services.settings import BACKUP_MAX_MEMBER_MB, set_setting
 from huiquan_desk.storage import backups
 from huiquan_desk.storage.backups import DB_MEMBER, MANIFEST
 from huiquan_desk.storage.models import RecycledItem
@@ -318,10 +319,12 @@ def test_the_member_cap_is_a_setting(ws, good_backup, tmp_path) -> None:
     photo_member = some_photo(good_backup)
     big = rewrite_zip(good_backup, tmp_path / "big.zip", replace={photo_member: os.urandom(3 << 20)})
     # the database still names the old photo's hash: the file is refused for its size first
-    assert backups.max_member_bytes(ws.data.database) == backups.MAX_MEMBER_MB << 20
+    with ws.read() as s:
+        assert member_cap(s) == backups.MAX_MEMBER_MB << 20
     with ws.write() as s:
-        set_setting(s, backups.MAX_MEMBER_KEY, "2")
-    cap = backups.max_member_bytes(ws.data.database)
+        set_setting(s, BACKUP_MAX_MEMBER_MB, 2)
+    with ws.read() as s:
+        cap = member_cap(s)
     assert cap == 2 << 20
     problems = backups.verify_backup(big, cap=cap)
     assert any("超过了单个文件的上限 2.0 MB" in p and photo_member in p for p in problems), problems

@@ -14,7 +14,8 @@ import pytest
 from huiquan_desk.domain.errors import StorageError
 from huiquan_desk.paths import DataDir
 from huiquan_desk.services import activities
-from huiquan_desk.services.settings import CommunityProfile, save_profile, set_setting
+from huiquan_desk.services import backups as backup_service
+from huiquan_desk.services.settings import BACKUP_ROTATION, CommunityProfile, save_profile, set_setting
 from huiquan_desk.services.workspace import open_workspace
 from huiquan_desk.storage import backups
 from huiquan_desk.storage.backups import Rotation
@@ -301,10 +302,11 @@ def test_rotation_keeps_7_daily_4_weekly_12_monthly_and_never_a_users_zip(tmp_pa
 def test_rotation_reads_the_setting(ws, tmp_path) -> None:
     populate(ws, tmp_path)
     with ws.write() as s:
-        set_setting(s, "backup.rotation", "2/0/0")
-    assert backups.read_rotation(ws.data.database) == Rotation(2, 0, 0)
+        set_setting(s, BACKUP_ROTATION, "2/0/0")
+    with ws.read() as s:
+        assert backup_service.rotation(s) == Rotation(2, 0, 0)
     for day in (20, 21, 22, 23):
-        assert backups.backup_if_due(ws.data, today=date(2026, 11, day)) is not None
+        assert backup_service.daily_backup(ws, today=date(2026, 11, day)) is not None
     assert sorted(p.name[13:21] for p in ws.data.backups.glob("huiquan-auto-*.zip")) == ["20261122", "20261123"]
     assert Rotation.parse("nonsense") == Rotation() and Rotation.parse("1/-2/3") == Rotation()
 

@@ -26,14 +26,16 @@ def test_second_lock_on_the_same_folder_is_refused(tmp_path) -> None:
 
 
 def test_a_killed_program_leaves_no_lock(tmp_path) -> None:
-    probe = ("import sys, time; from huiquan_desk.paths import DataDir; from huiquan_desk.storage.guard import DataLock; from pathlib import Path\n"
-             "held = DataLock(DataDir(Path(sys.argv[1]))).acquire(); print('locked', flush=True); time.sleep(60)")
-    child = subprocess.Popen([sys.executable, "-c", probe, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    probe = ("import sys; from huiquan_desk.paths import DataDir; from huiquan_desk.storage.guard import DataLock; from pathlib import Path\n"
+             "held = DataLock(DataDir(Path(sys.argv[1]))).acquire(); print('locked', flush=True); sys.stdin.read()")
+    # It holds the lock until it is killed (stdin stays open), however long the checks below take.
+    child = subprocess.Popen([sys.executable, "-c", probe, str(tmp_path)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "locked"
     with pytest.raises(FolderInUse):
         DataLock(DataDir(tmp_path)).acquire()
     child.kill()
-    child.wait()
+    child.communicate(timeout=60)  # reaped, its pipes closed
     with DataLock(DataDir(tmp_path)):
         pass
 

@@ -18,9 +18,12 @@ from huiquan_desk.domain.identity import (
     normalize_phone,
     parse_id,
 )
-from tests.volunteer_helpers import KNOWN_FEMALE, KNOWN_MALE, make_id, to_fullwidth
+from tests.volunteer_helpers import KNOWN_FEMALE, KNOWN_MALE, gb11643_check, make_id, to_fullwidth
 
 TODAY = date(2026, 11, 28)
+# GB 11643-1999, written out (not imported from the code under test).
+STANDARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+STANDARD_CHECK_CHARS = "10X98765432"  # indexed by the weighted sum mod 11
 
 # --- strategies -------------------------------------------------------------------------------------
 regions = st.builds(lambda first, rest: f"{first}{rest:05d}", st.integers(1, 8), st.integers(0, 99999))
@@ -40,6 +43,23 @@ def test_known_valid_numbers() -> None:
     male = parse_id(KNOWN_MALE, TODAY)
     assert (male.number, male.birth_date, male.sex) == (KNOWN_MALE, date(1880, 1, 1), Sex.MALE)
     assert check_char(KNOWN_FEMALE[:17]) == "X" and check_char(KNOWN_MALE[:17]) == "4"
+
+
+def test_the_test_oracle_matches_the_standard_examples() -> None:
+    """tests.volunteer_helpers.gb11643_check builds every valid number the tests use: pinned here."""
+    assert gb11643_check(KNOWN_FEMALE[:17]) == "X" and gb11643_check(KNOWN_MALE[:17]) == "4"
+    # 1·7+1·9+0·10+1·5+0·8+5·4+1·2+9·1+4·6+9·3+1·7+2·9+3·10+1·5+0·8+0·4+2·2 = 167 ≡ 2 (mod 11) → "X"
+    assert sum(int(d) * w for d, w in zip(KNOWN_FEMALE[:17], STANDARD_WEIGHTS, strict=True)) == 167
+    assert gb11643_check("00000000000000000") == "1"  # sum 0 → the first check character
+
+
+def test_the_code_uses_the_standard_weights_and_check_characters() -> None:
+    assert tuple(WEIGHTS) == STANDARD_WEIGHTS and CHECK_CHARS == STANDARD_CHECK_CHARS
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_char_agrees_with_an_independent_implementation(first17: str) -> None:
+    assert check_char(first17) == gb11643_check(first17)
 
 
 @pytest.mark.parametrize("typed", [
@@ -83,10 +103,10 @@ def test_known_invalid_numbers(typed: str, reason: str) -> None:
 def test_impossible_birth_date_is_rejected() -> None:
     first17 = "110105" + "20230230" + "123"  # 30 February 2023
     with pytest.raises(ValueError, match="20230230 不存在"):
-        parse_id(first17 + check_char(first17), TODAY)
+        parse_id(first17 + gb11643_check(first17), TODAY)
     first17 = "110105" + "19491331" + "002"  # month 13
     with pytest.raises(ValueError, match="不存在"):
-        parse_id(first17 + check_char(first17), TODAY)
+        parse_id(first17 + gb11643_check(first17), TODAY)
 
 
 def test_future_birth_date_is_rejected() -> None:
@@ -130,8 +150,8 @@ def test_every_single_digit_change_moves_the_weighted_sum_mod_11() -> None:
     """Why the property below holds: every weight is a non-zero residue mod 11 (11 is prime) and a
     digit changes by 1..9, so w·Δ ≢ 0 (mod 11); changing the check character itself picks another
     residue's character. Checked here exhaustively rather than taken on trust."""
-    assert len(WEIGHTS) == 17 and len(set(CHECK_CHARS)) == 11
-    assert all((w * delta) % 11 for w in WEIGHTS for delta in range(1, 10))
+    assert len(STANDARD_WEIGHTS) == 17 and len(set(STANDARD_CHECK_CHARS)) == 11
+    assert all((w * delta) % 11 for w in STANDARD_WEIGHTS for delta in range(1, 10))
 
 
 @pytest.mark.parametrize("number", [KNOWN_FEMALE, KNOWN_MALE, make_id(date(2000, 2, 29), 501)])
@@ -141,7 +161,8 @@ def test_every_single_digit_change_of_a_known_number_is_caught(number: str) -> N
             if digit == number[pos]:
                 continue
             mutated = number[:pos] + digit + number[pos + 1:]
-            assert check_char(mutated[:17]) != mutated[17], (pos, digit)
+            assert gb11643_check(mutated[:17]) != mutated[17], (pos, digit)  # invalid by the standard
+            assert check_char(mutated[:17]) != mutated[17], (pos, digit)  # and caught by the code
             with pytest.raises(ValueError):
                 parse_id(mutated, TODAY)
 
@@ -163,6 +184,8 @@ def test_swapping_two_adjacent_different_digits_is_caught(number: str, pos: int)
         return
     swapped = number[:pos] + number[pos + 1] + number[pos] + number[pos + 2:]
     assert check_char(swapped[:17]) != swapped[17]
+    with pytest.raises(ValueError):
+        parse_id(swapped, TODAY)
 
 
 @given(st.text())
@@ -224,6 +247,25 @@ def test_blank_phone_is_allowed() -> None:
 
 
 # --- masking ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("number,masked", [
+    ("11010519491231002X", "110105********002X"),
+    ("440524188001010014", "440524********0014"),
+    ("350102199001011234", "350102********1234"),
+    ("11010519491231002x", "110105********002x"),  # masks what it is given; normalising is not its job
+])
+def test_id_masks_literally(number: str, masked: str) -> None:
+    assert mask_id(number) == masked
+
+
+@pytest.mark.parametrize("phone,masked", [
+    ("13812345678", "138****5678"),
+    ("19900001111", "199****1111"),
+    ("15011112222", "150****2222"),
+])
+def test_mobile_masks_literally(phone: str, masked: str) -> None:
+    assert mask_phone(phone) == masked
+
+
 def test_masks() -> None:
     assert mask_id("11010519491231002X") == "110105********002X"
     assert mask_id(KNOWN_MALE) == "440524********0014"
@@ -233,23 +275,26 @@ def test_masks() -> None:
     assert mask_id("1234567890") == "**********"  # too short to keep anything
 
 
+def hidden_positions(original: str, masked: str) -> list[int]:
+    """Where `masked` shows a star; every other position must show the original character."""
+    assert len(masked) == len(original)
+    assert all(m == o for m, o in zip(masked, original, strict=True) if m != "*")
+    return [i for i, m in enumerate(masked) if m == "*" and original[i] != "*"]
+
+
 @given(valid_ids())
 def test_masked_id_keeps_exactly_first_6_and_last_4(number: str) -> None:
-    masked = mask_id(number)
-    assert len(masked) == len(number) == 18
-    assert masked[:6] == number[:6] and masked[-4:] == number[-4:]
-    assert masked[6:-4] == "*" * 8  # the birth date is what is hidden
+    # positions 7–14 (1-based) are the birth date: exactly those are hidden
+    assert hidden_positions(number, mask_id(number)) == [6, 7, 8, 9, 10, 11, 12, 13]
 
 
-@given(st.text(min_size=11, max_size=40))
+@given(st.text(alphabet=st.characters(blacklist_characters="*"), min_size=11, max_size=40))
 def test_mask_id_on_any_long_text_keeps_6_and_4(text: str) -> None:
-    masked = mask_id(text)
-    assert len(masked) == len(text)
-    assert masked[:6] == text[:6] and masked[-4:] == text[-4:] and set(masked[6:-4]) == {"*"}
+    hidden = hidden_positions(text, mask_id(text))
+    assert len(hidden) == len(text) - 10 and min(hidden) == 6 and max(hidden) == len(text) - 5
 
 
 @given(st.integers(3, 9), st.integers(0, 99_999_999))
 def test_masked_mobile_keeps_first_3_and_last_4(second: int, rest: int) -> None:
     phone = normalize_phone(f"1{second}{rest:09d}")
-    masked = mask_phone(phone)
-    assert masked == phone[:3] + "****" + phone[-4:]
+    assert hidden_positions(phone, mask_phone(phone)) == [3, 4, 5, 6]

@@ -156,7 +156,7 @@ def profile(**changes: str) -> settings.CommunityProfile:
 
 
 def profile_value(key: str) -> Callable:  # type: ignore[type-arg]
-    return lambda s: settings.get_setting(s, f"profile.{key}")
+    return lambda s: settings.get_setting(s, settings.PROFILE_OPTIONS[key])
 
 
 @dataclass(frozen=True)

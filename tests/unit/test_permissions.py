@@ -8,21 +8,27 @@ from huiquan_desk.domain.errors import PermissionDenied
 from huiquan_desk.paths import DataDir
 from huiquan_desk.services import accounts
 from huiquan_desk.services.permissions import NOBODY, Role
-from huiquan_desk.services.settings import get_setting, set_setting
+from huiquan_desk.services.settings import (
+    BACKUP_ROTATION,
+    CERTIFICATE_HANDLER,
+    PROFILE_NAME,
+    get_setting,
+    set_setting,
+)
 from huiquan_desk.services.workspace import open_workspace
 from huiquan_desk.storage.engine import unit_of_work
 
 
 @pytest.mark.parametrize(("role", "key", "allowed"), [
-    (Role.ADMIN, "profile.name", True),
-    (Role.EDITOR, "profile.name", False),
-    (Role.VIEWER, "profile.name", False),
-    (NOBODY, "profile.name", False),
-    (Role.ADMIN, "backup.rotation", True),
-    (Role.EDITOR, "backup.rotation", False),
-    (Role.EDITOR, "certificate.handler", True),  # remembered by whoever issues a certificate
-    (Role.VIEWER, "certificate.handler", False),
-    (NOBODY, "certificate.handler", False),
+    (Role.ADMIN, PROFILE_NAME, True),
+    (Role.EDITOR, PROFILE_NAME, False),
+    (Role.VIEWER, PROFILE_NAME, False),
+    (NOBODY, PROFILE_NAME, False),
+    (Role.ADMIN, BACKUP_ROTATION, True),
+    (Role.EDITOR, BACKUP_ROTATION, False),
+    (Role.EDITOR, CERTIFICATE_HANDLER, True),  # remembered by whoever issues a certificate
+    (Role.VIEWER, CERTIFICATE_HANDLER, False),
+    (NOBODY, CERTIFICATE_HANDLER, False),
 ])
 def test_set_setting_checks_the_role(ws, role, key, allowed) -> None:
     with unit_of_work(ws.writers, {"user": "测试", "role": role}) as session:  # past Workspace.write on purpose
@@ -56,7 +62,7 @@ def test_once_an_account_exists_a_workspace_opens_as_nobody(tmp_path) -> None:
         signed = accounts.authenticate(ws, "ADMIN", "admin-pass-1")
         ws.sign_in(signed.operator, signed.role)
         with ws.write() as session:
-            set_setting(session, "profile.name", "惠泉社区")
+            set_setting(session, PROFILE_NAME, "惠泉社区")
         assert ws.operator == "林秀英"
     finally:
         ws.close()

@@ -1,10 +1,9 @@
 """Community profile rules, attachment store failures, and concurrent writers."""
 
 import threading
-import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from huiquan_desk.domain.errors import StorageError, ValidationError
 from huiquan_desk.services.settings import CommunityProfile, get_profile, save_profile
@@ -47,20 +46,32 @@ def test_file_store_reports_storage_errors(tmp_path) -> None:
 def test_a_second_writer_waits_for_the_first(ws) -> None:
     """Units of work take the write lock up front, so a second one waits instead of failing."""
     order = []
+    first_holds_the_lock, second_asks_for_it = threading.Event(), threading.Event()
+    main = threading.current_thread()
+
+    def spot_the_second(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("BEGIN IMMEDIATE") and threading.current_thread() is main:
+            second_asks_for_it.set()  # its BEGIN IMMEDIATE runs (and blocks) right after this
 
     def first() -> None:
         with ws.write() as s:
             s.execute(text("INSERT INTO settings(key, value) VALUES ('first', '1')"))
             order.append("first wrote")
-            time.sleep(0.5)
+            first_holds_the_lock.set()
+            if not second_asks_for_it.wait(10):
+                order.append("the second writer never began")
         order.append("first committed")
 
+    event.listen(ws.engine, "before_cursor_execute", spot_the_second)
     thread = threading.Thread(target=first)
-    thread.start()
-    time.sleep(0.1)
-    with ws.write() as s:
-        s.execute(text("SELECT count(*) FROM settings")).scalar()  # read first, then write
-        s.execute(text("INSERT INTO settings(key, value) VALUES ('second', '2')"))
-        order.append("second wrote")
-    thread.join()
+    try:
+        thread.start()
+        assert first_holds_the_lock.wait(10)
+        with ws.write() as s:  # starts while the first holds the write lock
+            s.execute(text("SELECT count(*) FROM settings")).scalar()  # read first, then write
+            s.execute(text("INSERT INTO settings(key, value) VALUES ('second', '2')"))
+            order.append("second wrote")
+    finally:
+        thread.join(10)
+        event.remove(ws.engine, "before_cursor_execute", spot_the_second)
     assert order == ["first wrote", "first committed", "second wrote"]

@@ -14,26 +14,22 @@ import pytest
 from pypdf import PdfReader
 
 from huiquan_desk.domain.errors import ValidationError
-from huiquan_desk.domain.identity import age_on, check_char, mask_id, mask_phone
+from huiquan_desk.domain.identity import age_on
 from huiquan_desk.exports.fonts import MissingGlyphError
 from huiquan_desk.services import activities as acts
 from huiquan_desk.services.certificates import IssuerInfo, issue_certificate
-from huiquan_desk.services.exporting import (
-    export_certificate,
-    export_certificate_register,
-    export_monthly_stats,
-    export_service_hours,
-    export_volunteers,
-)
+from huiquan_desk.services.exporting import export_certificate, export_ledger
+from huiquan_desk.services.ledgers import LedgerParams
 from huiquan_desk.services.service_hours import SupplementDraft, add_supplement, record_attendance
 from huiquan_desk.services.settings import CommunityProfile, save_profile
 from huiquan_desk.services.volunteers import VolunteerDraft, create_volunteer, list_teams, set_star_thresholds
 from tests.helpers import draft
 from tests.unit.test_exports import embedded_fonts
+from tests.volunteer_helpers import gb11643_check
 
 
 def valid_id(first17: str) -> str:
-    return first17 + check_char(first17)
+    return first17 + gb11643_check(first17)
 
 
 ZHU_ID = "11010519491231002X"  # 朱镕基 (女 by the sequence digit)
@@ -43,8 +39,12 @@ LI_ID = valid_id("35010220000202456")  # 李四, no team
 PHONES = {"朱镕基": "13812345678", "陶喆": "13987654321", "王堃": "15011112222"}
 ISSUER = IssuerInfo("惠泉社区居民委员会", "王堃", "陶喆", "0591-12345678")
 FULL = [ZHU_ID, TAO_ID, WANG_ID, LI_ID, *PHONES.values()]
-MASKED_IDS = [mask_id(n) for n in (ZHU_ID, TAO_ID, WANG_ID, LI_ID)]
-MASKED_PHONES = [mask_phone(p) for p in PHONES.values()]
+# Written out, not computed by the code under test: ID keeps the first 6 and last 4, a mobile 3 and 4.
+MASKED = {ZHU_ID: "110105********002X", TAO_ID: "440524********0014", WANG_ID: "350102********1238",
+          LI_ID: "350102********4562", "13812345678": "138****5678", "13987654321": "139****4321",
+          "15011112222": "150****2222"}
+MASKED_IDS = [MASKED[n] for n in (ZHU_ID, TAO_ID, WANG_ID, LI_ID)]
+MASKED_PHONES = [MASKED[p] for p in PHONES.values()]
 
 
 @dataclass
@@ -142,7 +142,7 @@ def assert_pdf_fonts_embedded(reader: PdfReader) -> None:
 def test_roster_xlsx(data, tmp_path) -> None:
     out = tmp_path / "花名册.xlsx"
     with data.ws.read() as s:
-        assert export_volunteers(s, out) == 4
+        assert export_ledger(s, "volunteers", LedgerParams(), out) == 4
     rows = xlsx_rows(out)
     assert rows[0][0] == "惠泉社区志愿者花名册"
     assert "惠泉社区" in rows[1][0] and "统计截至" in rows[1][0] and "共 4 人" in rows[1][0]
@@ -165,7 +165,7 @@ def test_roster_xlsx(data, tmp_path) -> None:
 def test_roster_pdf_masks_and_prints_rare_names(data, tmp_path) -> None:
     out = tmp_path / "花名册.pdf"
     with data.ws.read() as s:
-        export_volunteers(s, out)
+        export_ledger(s, "volunteers", LedgerParams(), out)
     reader, text = pdf_all_text(out)
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
     assert "惠泉社区志愿者花名册" in text and "统计截至" in text
@@ -179,18 +179,18 @@ def test_roster_pdf_masks_and_prints_rare_names(data, tmp_path) -> None:
 def test_roster_filtered_by_team(data, tmp_path) -> None:
     out = tmp_path / "青年.xlsx"
     with data.ws.read() as s:
-        assert export_volunteers(s, out, team_id=data.youth_id) == 1
+        assert export_ledger(s, "volunteers", LedgerParams(team_id=data.youth_id), out) == 1
     rows = xlsx_rows(out)
     assert f"队伍：{data.youth}" in rows[1][0]
     assert rows[3][2] == "陶喆" and not any(rows[4])  # one volunteer, then the blank row before the notes
-    assert_masked(out, [mask_id(TAO_ID), mask_phone(PHONES["陶喆"])])
+    assert_masked(out, [MASKED[TAO_ID], MASKED[PHONES["陶喆"]]])
 
 
 # --- 志愿服务记录台账 ------------------------------------------------------------------------------
 def test_service_ledger_xlsx(data, tmp_path) -> None:
     out = tmp_path / "服务记录.xlsx"
     with data.ws.read() as s:
-        assert export_service_hours(s, out, start=date(2026, 1, 1), end=date(2026, 12, 31)) == 6
+        assert export_ledger(s, "service-hours", LedgerParams(date_from=date(2026, 1, 1), date_to=date(2026, 12, 31)), out) == 6
     rows = xlsx_rows(out)
     assert rows[0][0] == "惠泉社区志愿服务记录台账"
     assert "2026年1月1日至2026年12月31日" in rows[1][0]
@@ -220,7 +220,7 @@ def test_service_ledger_xlsx(data, tmp_path) -> None:
 def test_service_ledger_pdf(data, tmp_path) -> None:
     out = tmp_path / "服务记录.pdf"
     with data.ws.read() as s:
-        assert export_service_hours(s, out, start=date(2026, 4, 1), end=date(2026, 4, 30)) == 3
+        assert export_ledger(s, "service-hours", LedgerParams(date_from=date(2026, 4, 1), date_to=date(2026, 4, 30)), out) == 3
     reader, text = pdf_all_text(out)
     squeezed = flat(text)
     assert "惠泉社区志愿服务记录台账" in text and "2026年4月1日至2026年4月30日" in text
@@ -248,7 +248,7 @@ EXPECTED_STATS = [
 def test_monthly_stats_xlsx(data, tmp_path) -> None:
     out = tmp_path / "统计.xlsx"
     with data.ws.read() as s:
-        assert export_monthly_stats(s, 2026, out) == 6
+        assert export_ledger(s, "monthly-stats", LedgerParams(year=2026), out) == 6
     wb = openpyxl.load_workbook(out)
     sheet = wb.active
     assert sheet.page_setup.orientation == "portrait"
@@ -265,7 +265,7 @@ def test_monthly_stats_xlsx(data, tmp_path) -> None:
 def test_monthly_stats_pdf(data, tmp_path) -> None:
     out = tmp_path / "统计.pdf"
     with data.ws.read() as s:
-        export_monthly_stats(s, 2026, out)
+        export_ledger(s, "monthly-stats", LedgerParams(year=2026), out)
     reader, text = pdf_all_text(out)
     assert reader.pages[0].mediabox.width < reader.pages[0].mediabox.height  # portrait
     assert "惠泉社区志愿服务统计表" in text and "年度：2026年" in text
@@ -282,7 +282,7 @@ def test_monthly_stats_pdf(data, tmp_path) -> None:
 def test_monthly_stats_of_an_empty_year(data, tmp_path) -> None:
     out = tmp_path / "2025.xlsx"
     with data.ws.read() as s:
-        assert export_monthly_stats(s, 2025, out) == 0
+        assert export_ledger(s, "monthly-stats", LedgerParams(year=2025), out) == 0
     assert "服务 0 人次" in " ".join(str(r[0]) for r in xlsx_rows(out) if r and r[0])
 
 
@@ -291,14 +291,14 @@ def test_monthly_stats_of_an_empty_year(data, tmp_path) -> None:
 def test_certificate_register(data, tmp_path, suffix) -> None:
     out = tmp_path / f"登记簿.{suffix}"
     with data.ws.read() as s:
-        assert export_certificate_register(s, out, year=2026) == 2
+        assert export_ledger(s, "certificate-register", LedgerParams(year=2026), out) == 2
     text = all_text(out)
     squeezed = flat(text)
     assert "惠泉社区志愿服务证明登记簿" in text and "2026年" in text
     assert "（2026）志证第0001号" in squeezed and "（2026）志证第0002号" in squeezed
     assert "2026年1月1日至2026年11月20日" in squeezed
     assert "截至2026年11月21日（全部服务记录）" in squeezed  # the second had no period
-    assert_masked(out, [mask_id(ZHU_ID), mask_id(WANG_ID)])
+    assert_masked(out, [MASKED[ZHU_ID], MASKED[WANG_ID]])
     if suffix == "xlsx":
         rows = xlsx_rows(out)
         headers = list(rows[2])
@@ -319,7 +319,7 @@ def test_certificate_register(data, tmp_path, suffix) -> None:
 def test_register_of_another_year_is_empty(data, tmp_path) -> None:
     out = tmp_path / "2025.xlsx"
     with data.ws.read() as s:
-        assert export_certificate_register(s, out, year=2025) == 0
+        assert export_ledger(s, "certificate-register", LedgerParams(year=2025), out) == 0
     assert "（2026）" not in xlsx_all_text(out)
 
 

@@ -10,6 +10,7 @@ from huiquan_desk.domain.errors import NotFoundError, ValidationError
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services import service_hours as hours
 from huiquan_desk.services import volunteers as svc
+from huiquan_desk.services.settings import STAR_THRESHOLDS
 from huiquan_desk.services.volunteers import DuplicateVolunteerError, VolunteerDraft
 from huiquan_desk.storage.models import Commendation, Evaluation, Setting, Training, Volunteer
 from tests.volunteer_helpers import (
@@ -309,7 +310,7 @@ def test_star_levels_follow_the_setting(ws) -> None:
         assert svc.set_star_thresholds(s, "10，20、50 / 80 100") == (10, 20, 50, 80, 100)
     with ws.read() as s:
         assert svc.star_thresholds(s) == (10, 20, 50, 80, 100)
-        assert s.get(Setting, svc.STAR_SETTING).value == "10/20/50/80/100"
+        assert s.get(Setting, STAR_THRESHOLDS.key).value == "10/20/50/80/100"
         assert svc.get_volunteer(s, vid).row.star_label == "二星"
 
 
@@ -325,7 +326,7 @@ def test_bad_star_setting_rejected_and_nothing_stored(ws, text: str) -> None:
 
 def test_a_damaged_star_setting_falls_back_to_the_defaults(ws) -> None:
     with ws.write() as s:
-        s.add(Setting(key=svc.STAR_SETTING, value="garbage"))
+        s.add(Setting(key=STAR_THRESHOLDS.key, value="garbage"))
     with ws.read() as s:
         assert svc.star_thresholds(s) == (100, 300, 600, 1000, 1500)
 

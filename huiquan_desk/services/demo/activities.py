@@ -1,147 +1,33 @@
-"""Demo data: a believable year of 惠泉社区's civilization-creation work, for trying the app.
-
-`fill_demo` writes a community profile and about twelve months of activities (with generated
-photos and sign-in sheets) into an *empty* data folder, all in one transaction, through the
-same services the UI uses. It refuses a folder that already holds activities, so it can never
-mix invented records into real ones.
-
-The work is split into steps that take a `DemoContext`; later demo parts (volunteers, civic
-families, archives …) add a step to `DEMO_STEPS` and a count to `DemoSummary`.
-"""
+"""A year of the community's activities, planned from the 惠泉社区 plan's templates (seed plans 2 and 5)."""
 
 from __future__ import annotations
 
 import calendar
 import random
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from huiquan_desk.domain.activity import (
-    ActivityDraft,
     ActivityStatus,
     AttachmentKind,
-    NewAttachment,
-    PhotoCaption,
 )
-from huiquan_desk.domain.dates import cn_date
-from huiquan_desk.domain.errors import Progress, ValidationError
 from huiquan_desk.domain.festivals import festivals
-from huiquan_desk.domain.identity import check_char
 from huiquan_desk.services.activities import (
-    ActivityFilter,
-    count_activities,
     create_activity,
-    list_activities,
 )
 from huiquan_desk.services.categories import FESTIVAL_CATEGORY, CategoryNode, list_categories
-from huiquan_desk.services.certificates import IssuerInfo, issue_certificate
-from huiquan_desk.services.service_hours import (
-    SupplementDraft,
-    add_supplement,
-    default_minutes,
-    hours_total,
-    record_attendance,
+from huiquan_desk.services.demo.context import (
+    DEMO_COMMUNITY,
+    MONTHS,
+    NO_PHOTO_SHARE,
+    PLANNED_WITHIN_DAYS,
+    DemoActivity,
+    DemoContext,
 )
-from huiquan_desk.services.settings import CommunityProfile, get_profile, save_profile
-from huiquan_desk.services.volunteers import (
-    VolunteerDraft,
-    add_commendation,
-    add_evaluation,
-    add_training,
-    create_volunteer,
-    list_teams,
-)
-from huiquan_desk.services.workspace import Workspace
-from huiquan_desk.storage.files import FileStore
-
-DEMO_COMMUNITY = "惠泉社区"
-MONTHS = 12
-PLANNED_WITHIN_DAYS = 21
-NO_PHOTO_SHARE = 0.08
-PHOTO_SIZE = (800, 600)
-SHEET_SIZE = (600, 800)
-JPEG_QUALITY = 70
-
-
-# ---------------------------------------------------------------------------------------------
-# Results and context
-
-
-@dataclass
-class DemoSummary:
-    activities: int = 0
-    photos: int = 0
-    sign_ins: int = 0
-    volunteers: int = 0
-    service_records: int = 0
-    certificates: int = 0
-
-
-@dataclass
-class DemoContext:
-    """What every demo step gets: one session (one transaction), the file store, a seeded RNG."""
-
-    session: Session
-    store: FileStore
-    rng: random.Random
-    today: date
-    scratch: Path  # temporary folder for generated files; removed after the run
-    summary: DemoSummary
-    progress: Progress | None = None
-
-
-# ---------------------------------------------------------------------------------------------
-# The community and its people
-
-
-@dataclass(frozen=True)
-class Staff:
-    name: str
-    role: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}（{self.role}）"
-
-
-STAFF: dict[str, Staff] = {
-    "secretary": Staff("林秀英", "社区党支部书记、居委会主任"),
-    "clerk": Staff("陈晓燕", "社区文书"),
-    "security": Staff("王建国", "治保主任"),
-    "women": Staff("张丽华", "社区妇联主席"),
-    "grid": Staff("刘志强", "网格员"),
-    "youth": Staff("黄美玲", "团支部书记"),
-    "elder": Staff("郑国平", "老年协会会长"),
-    "health": Staff("吴海燕", "卫生委员"),
-    "mediator": Staff("周德明", "人民调解委员会主任"),
-}
-PHOTOGRAPHERS = ("clerk", "grid", "youth")
-
-
-def demo_profile() -> CommunityProfile:
-    secretary, clerk = STAFF["secretary"], STAFF["clerk"]
-    return CommunityProfile(name=DEMO_COMMUNITY, street="惠泉镇", fonds_code="0194",
-                            leader=secretary.name, preparer=clerk.name)
-
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林郑谢罗高梁宋唐许邓冯韩曹曾彭萧蔡潘田董袁"
-GIVEN = "秀英桂兰玉梅建国志强丽华海燕明华文杰淑珍德福春生国庆红梅晓东伟静敏磊洋艳军勇霞平刚芳婷"
-
-
-def resident_name(rng: random.Random) -> str:
-    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
-    return rng.choice(SURNAMES) + given
-
-
-def resident_address(rng: random.Random) -> str:
-    return f"{rng.randint(1, 18)}栋{rng.randint(1, 3)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}"
-
+from huiquan_desk.services.demo.people import PHOTOGRAPHERS, STAFF, Staff, resident_address, resident_name
+from huiquan_desk.services.demo.pictures import attachments_for
 
 # ---------------------------------------------------------------------------------------------
 # What the community does: templates drawn from the 惠泉社区 plan (seed plans 2 and 5)
@@ -491,7 +377,6 @@ REMARKS = (
     "居民反响良好", "活动信息已在社区微信群发布", "已报镇文明办备案", "下月继续开展",
     "活动经费由社区公共服务经费列支", "居民提出的意见建议已记录并分办",
 )
-PHOTO_VIEWS = ("活动现场", "居民参与", "合影留念")
 
 GENERIC = Template("{leaf}活动", (MEETING_ROOM, SERVICE_CENTRE),
                    "{organizer}组织开展{leaf}活动，{n}名居民参加。", (15, 40), sign_in=0.5)
@@ -499,34 +384,6 @@ GENERIC = Template("{leaf}活动", (MEETING_ROOM, SERVICE_CENTRE),
 
 # ---------------------------------------------------------------------------------------------
 # Planning (pure: no database, no files)
-
-
-@dataclass
-class DemoActivity:
-    """One planned demo activity with what to attach; turned into an ActivityDraft later."""
-
-    category_id: int
-    category: str
-    title: str
-    start: datetime
-    end: datetime
-    place: str
-    organizer: str
-    leader: str
-    participants: int
-    content: str
-    remarks: str
-    status: ActivityStatus
-    photos: int = 0
-    sign_in: bool = False
-    banner: str = ""
-    people: str = ""  # caption 人物
-    photographer: str = ""
-    attendees: list[tuple[str, str]] = field(default_factory=list)  # (name, address) on the sheet
-
-    def draft(self) -> ActivityDraft:
-        return ActivityDraft(self.title, self.category_id, self.start, self.end, self.place, self.organizer,
-                             self.leader, self.participants, self.content, self.remarks, self.status)
 
 
 def leaf_categories(nodes: Sequence[CategoryNode]) -> list[CategoryNode]:
@@ -746,191 +603,10 @@ def _leave_gaps(rng: random.Random, plan: list[DemoActivity]) -> None:
         activity.remarks = "现场照片待补传"
 
 
-# ---------------------------------------------------------------------------------------------
-# Images (Pillow)
-
-
-@lru_cache(maxsize=16)
-def _font(size: int):  # type: ignore[no-untyped-def]
-    from PIL import ImageFont
-
-    from huiquan_desk.paths import font_file
-
-    # BASIC layout is about three times faster than Raqm and enough for Chinese (no shaping).
-    return ImageFont.truetype(str(font_file()), size, index=0, layout_engine=ImageFont.Layout.BASIC)
-
-
-def _exif(when: datetime):  # type: ignore[no-untyped-def]
-    from PIL import ExifTags, Image
-
-    stamp = when.strftime("%Y:%m:%d %H:%M:%S")
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Huiquan"
-    exif[ExifTags.Base.Model] = "Demo Camera"
-    exif[ExifTags.Base.Software] = "huiquan_desk demo"
-    exif[ExifTags.Base.DateTime] = stamp
-    ifd = exif.get_ifd(ExifTags.IFD.Exif)
-    ifd[ExifTags.Base.DateTimeOriginal] = stamp
-    ifd[ExifTags.Base.DateTimeDigitized] = stamp
-    return exif
-
-
-def _fit(draw, text: str, size: int, width: int) -> str:  # type: ignore[no-untyped-def]
-    """`text` cut with an ellipsis so it fits `width` pixels."""
-    font = _font(size)
-    if draw.textlength(text, font=font) <= width:
-        return text
-    while text and draw.textlength(text + "…", font=font) > width:
-        text = text[:-1]
-    return text + "…"
-
-
-RGB = tuple[int, int, int]
-
-
-def _hue_colours(rng: random.Random) -> tuple[RGB, RGB]:
-    import colorsys
-
-    hue = rng.random()
-    top = colorsys.hsv_to_rgb(hue, 0.35, 0.95)
-    bottom = colorsys.hsv_to_rgb((hue + 0.08) % 1, 0.55, 0.55)
-    top_rgb, bottom_rgb = (tuple(round(c * 255) for c in rgb) for rgb in (top, bottom))
-    return top_rgb, bottom_rgb  # type: ignore[return-value]
-
-
-def _sky(colours: tuple[RGB, RGB], width: int, height: int):  # type: ignore[no-untyped-def]
-    """A vertical gradient from the first colour (top) to the second."""
-    from PIL import Image
-
-    top, bottom = colours
-    column = Image.new("RGB", (1, height))
-    steps = max(height - 1, 1)
-    column.putdata([tuple(round(a + (b - a) * y / steps) for a, b in zip(top, bottom, strict=True))
-                    for y in range(height)])
-    return column.resize((width, height), Image.Resampling.NEAREST)
-
-
-Figure = tuple[int, int, int]  # x, y of the shoulders, head radius
-
-
-def _crowd(rng: random.Random, participants: int, view: int, width: int, ground: int) -> list[Figure]:
-    """(x, y, head radius) of the people in a photo, far ones first so near ones overlap them."""
-    if view == 2:  # group photo (合影): two even rows
-        front = min(max(participants, 4), 12) // 2
-        rows = ((front + 1, ground - 10, 18), (front, ground + 60, 21))  # staggered rows
-        return [(int(width * (i + 1) / (n + 1)) + rng.randint(-6, 6), y, r)
-                for n, y, r in rows for i in range(n)]
-    scale = 1.5 if view == 1 else 1.0
-    people = [(rng.randint(40, width - 40), rng.randint(ground - 40, ground + 90),
-               int(rng.randint(14, 20) * scale)) for _ in range(min(max(participants, 3), 14))]
-    return sorted(people, key=lambda p: p[1])
-
-
-def draw_photo(path: Path, activity: DemoActivity, view: int, when: datetime, rng: random.Random) -> Path:
-    """A stand-in 'photo': gradient sky, a red banner, a crowd of simple figures, a caption bar."""
-    from PIL import Image, ImageDraw
-
-    width, height = PHOTO_SIZE
-    ground = int(height * 0.62)
-    image = Image.new("RGB", PHOTO_SIZE)
-    image.paste(_sky(_hue_colours(rng), width, ground), (0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, ground, width, height), fill=(150 + rng.randint(-20, 20), 140, 120))
-    if view != 2:  # the banner (横幅) every community photo has
-        draw.rectangle((60, 40, width - 60, 110), fill=(190, 25, 30))
-        draw.text((width // 2, 75), _fit(draw, activity.banner, 30, width - 160), font=_font(30),
-                  fill=(255, 225, 90), anchor="mm")
-    for x, y, r in _crowd(rng, activity.participants, view, width, ground):
-        coat = tuple(rng.randint(30, 220) for _ in range(3))
-        draw.rounded_rectangle((x - r, y, x + r, y + int(3.2 * r)), radius=r // 2, fill=coat)
-        draw.ellipse((x - int(0.8 * r), y - int(1.6 * r), x + int(0.8 * r), y), fill=(238, 200, 170))
-    draw.rectangle((0, height - 84, width, height), fill=(20, 20, 20))
-    draw.text((20, height - 76), _fit(draw, activity.title, 26, width - 40), font=_font(26), fill="white")
-    line = f"{cn_date(when)} {when:%H:%M}  {activity.place}  {PHOTO_VIEWS[view % len(PHOTO_VIEWS)]}"
-    draw.text((20, height - 38), _fit(draw, line, 20, width - 40), font=_font(20), fill=(220, 220, 220))
-    image.save(path, "JPEG", quality=JPEG_QUALITY, exif=_exif(when))
-    return path
-
-
-def draw_sign_in(path: Path, activity: DemoActivity) -> Path:
-    """A sign-in sheet (签到表): a title, the time and place, and a table of names."""
-    from PIL import Image, ImageDraw
-
-    width, height = SHEET_SIZE
-    image = Image.new("RGB", SHEET_SIZE, (250, 250, 246))
-    draw = ImageDraw.Draw(image)
-    draw.text((width // 2, 40), _fit(draw, f"{activity.title}签到表", 24, width - 40), font=_font(24),
-              fill="black", anchor="mm")
-    info = f"时间：{cn_date(activity.start)} {activity.start:%H:%M}   地点：{activity.place}"
-    draw.text((30, 72), _fit(draw, info, 16, width - 60), font=_font(16), fill=(40, 40, 40))
-    columns = (30, 90, 220, 400, width - 30)
-    headers = ("序号", "姓名", "住址", "签名")
-    row_h, top = 34, 100
-    rows = len(activity.attendees) + 1
-    for i in range(rows + 1):
-        draw.line((columns[0], top + i * row_h, columns[-1], top + i * row_h), fill="black", width=1)
-    for x in columns:
-        draw.line((x, top, x, top + rows * row_h), fill="black", width=1)
-    font = _font(17)
-    for col, text in enumerate(headers):
-        draw.text(((columns[col] + columns[col + 1]) // 2, top + row_h // 2), text, font=font, fill="black",
-                  anchor="mm")
-    for i, (name, address) in enumerate(activity.attendees, start=1):
-        y = top + i * row_h + row_h // 2
-        for col, text in enumerate((str(i), name, address)):
-            draw.text(((columns[col] + columns[col + 1]) // 2, y), text, font=font, fill="black", anchor="mm")
-        draw.text(((columns[3] + columns[4]) // 2, y), name, font=_font(19), fill=(20, 40, 150), anchor="mm")
-    footer = f"负责人：{activity.leader}    记录人：{activity.photographer}"
-    draw.text((30, height - 40), footer, font=_font(16), fill=(40, 40, 40))
-    image.save(path, "JPEG", quality=JPEG_QUALITY, exif=_exif(activity.start))
-    return path
-
-
-def _attachments(ctx: DemoContext, activity: DemoActivity, index: int) -> list[NewAttachment]:
-    items: list[NewAttachment] = []
-    span = max((activity.end - activity.start).total_seconds() / 60, 10)
-    for view in range(activity.photos):
-        when = activity.start + timedelta(minutes=int(span * (view + 0.5) / activity.photos))
-        path = draw_photo(ctx.scratch / f"{index:04d}-{view + 1}.jpg", activity, view, when, ctx.rng)
-        label = PHOTO_VIEWS[view % len(PHOTO_VIEWS)]
-        background = f"{activity.place}，“{activity.banner}”横幅" if view != 2 else activity.place
-        caption = PhotoCaption(title=f"{activity.title}（{label}）", taken_at=when, place=activity.place,
-                               people=activity.people, photographer=activity.photographer, background=background)
-        items.append(NewAttachment(str(path), AttachmentKind.PHOTO, caption))
-    if activity.sign_in and activity.attendees:
-        path = draw_sign_in(ctx.scratch / f"{index:04d}-signin.jpg", activity)
-        caption = PhotoCaption(title=f"{activity.title}签到表", taken_at=activity.start, place=activity.place,
-                               photographer=activity.photographer)
-        items.append(NewAttachment(str(path), AttachmentKind.SIGN_IN, caption))
-    return items
-
-
-# ---------------------------------------------------------------------------------------------
-# Steps
-
-
-def refuse_if_not_empty(session: Session) -> None:
-    """The demo only ever goes into a new, empty data folder."""
-    existing = count_activities(session)
-    if existing:
-        raise ValidationError.single(
-            "数据文件夹", f"当前数据文件夹已有 {existing} 条活动，演示数据只能写入新建的空文件夹，以免与真实数据混在一起。"
-            "请用 --data-dir 指定一个新文件夹后再试。")
-    profile = get_profile(session)
-    if profile.is_set and profile.name != DEMO_COMMUNITY:
-        raise ValidationError.single(
-            "数据文件夹", f"当前数据文件夹已设置为「{profile.name}」，演示数据只能写入新建的空文件夹。"
-            "请用 --data-dir 指定一个新文件夹后再试。")
-
-
-def fill_profile(ctx: DemoContext) -> None:
-    save_profile(ctx.session, demo_profile())
-
-
 def fill_activities(ctx: DemoContext) -> None:
     plan = plan_activities(ctx.rng, list_categories(ctx.session), ctx.today)
     for index, activity in enumerate(plan, start=1):
-        items = _attachments(ctx, activity, index)
+        items = attachments_for(ctx, activity, index)
         create_activity(ctx.session, activity.draft(), ctx.store, attachments=items)
         for item in items:
             Path(item.source).unlink(missing_ok=True)
@@ -939,125 +615,3 @@ def fill_activities(ctx: DemoContext) -> None:
         ctx.summary.sign_ins += sum(1 for i in items if i.kind is AttachmentKind.SIGN_IN)
         if ctx.progress is not None:
             ctx.progress(index, len(plan))
-
-
-# ---------------------------------------------------------------------------------------------
-# Volunteers: the four teams, about 60 volunteers, their hours on the demo activities
-
-VOLUNTEER_COUNT = 60
-SKILLS = ("理发", "法律咨询", "摄影", "医疗护理", "家电维修", "书法", "心理疏导", "电脑操作", "文艺表演", "烹饪", "")
-SERVICE_TYPES = ("敬老助残", "环境保护", "文明劝导", "平安巡逻", "文化宣传", "关爱儿童", "应急救援")
-TEAM_POLITICS = {"党员志愿服务队": ("中共党员",), "青年志愿服务队": ("共青团员", "群众", "中共党员"),
-                 "社区志愿服务队": ("群众", "群众", "中共党员"), "巾帼志愿服务队": ("群众", "中共党员")}
-TEAM_AGES = {"党员志愿服务队": (35, 75), "青年志愿服务队": (18, 34), "社区志愿服务队": (30, 78), "巾帼志愿服务队": (28, 70)}
-SERVED_LEAVES = ("志愿服务", "卫生整治", "传统节日", "群防群治", "文明家庭", "广场文化", "老年人工作", "安全文明小区")
-REGION = "350102"  # an example address code used for the demo's made-up people
-
-
-def demo_id_number(rng: random.Random, birth: date, female: bool) -> str:
-    sequence = rng.randrange(0, 50) * 2 + (0 if female else 1)
-    first17 = f"{REGION}{birth:%Y%m%d}{rng.randrange(0, 10)}{sequence:02d}"
-    return first17 + check_char(first17)
-
-
-def fill_volunteers(ctx: DemoContext) -> None:
-    rng, session = ctx.rng, ctx.session
-    teams = list_teams(session)
-    ids: list[int] = []
-    used: set[str] = set()
-    for index in range(VOLUNTEER_COUNT):
-        team = teams[index % len(teams)]
-        low, high = TEAM_AGES.get(team.name, (20, 70))
-        female = team.name == "巾帼志愿服务队" or rng.random() < 0.5
-        birth = date(ctx.today.year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))
-        number = demo_id_number(rng, birth, female)
-        while number in used:
-            number = demo_id_number(rng, birth, female)
-        used.add(number)
-        registered = ctx.today - timedelta(days=rng.randint(60, 1500))
-        draft = VolunteerDraft(
-            name=resident_name(rng), id_number=number, phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
-            area=resident_address(rng), skills=rng.choice(SKILLS), service_types="、".join(rng.sample(SERVICE_TYPES, 2)),
-            political_status=rng.choice(TEAM_POLITICS.get(team.name, ("群众",))), registered_on=registered,
-            team_id=team.id)
-        ids.append(create_volunteer(session, draft))
-    ctx.summary.volunteers = len(ids)
-    _fill_service(ctx, ids)
-    _fill_records(ctx, ids)
-
-
-def _fill_service(ctx: DemoContext, ids: list[int]) -> None:
-    rng, session = ctx.rng, ctx.session
-    clerk = STAFF["clerk"].name
-    now = datetime.combine(ctx.today, datetime.min.time()).replace(hour=17)
-    past = [r for r in list_activities(session, ActivityFilter(date_to=ctx.today - timedelta(days=1)))
-            if any(part in r.category for part in SERVED_LEAVES)]
-    for activity in past:
-        people = rng.sample(ids, rng.randint(3, 10))
-        default = default_minutes(activity.start, activity.end)
-        served = {vid: default if rng.random() < 0.8 else max(30, default - 30) for vid in people}
-        delay = rng.choice((0, 0, 0, 1, 1, 2, 3, 18)) if activity.end.date() < ctx.today - timedelta(days=30) else 0
-        at = min(now, activity.end + timedelta(days=delay, hours=1))
-        ctx.summary.service_records += record_attendance(session, activity.id, served, clerk, at)
-    for _ in range(8):
-        day = ctx.today - timedelta(days=rng.randint(5, 300))
-        add_supplement(session, SupplementDraft(
-            volunteer_id=rng.choice(ids), service_date=day, minutes=rng.choice((60, 90, 120)),
-            title=rng.choice(("帮独居老人代购生活用品", "楼道堆积物清理", "为行动不便老人送餐", "文明劝导")),
-            place=resident_address(rng), content="居民反映后志愿者上门服务", reason="当天未签到，经活动负责人确认后补录"),
-            clerk, min(now, datetime.combine(day, datetime.min.time()) + timedelta(days=rng.randint(1, 20), hours=10)))
-        ctx.summary.service_records += 1
-
-
-def _fill_records(ctx: DemoContext, ids: list[int]) -> None:
-    rng, session = ctx.rng, ctx.session
-    for vid in rng.sample(ids, 20):
-        add_training(session, vid, rng.choice(("志愿服务基础知识培训", "应急救护培训", "垃圾分类指导员培训")),
-                     ctx.today - timedelta(days=rng.randint(30, 300)), rng.choice((90, 120, 180)),
-                     "志愿服务理念、安全知识与服务礼仪", "惠泉镇新时代文明实践所")
-    for vid in rng.sample(ids, 6):
-        add_commendation(session, vid, rng.choice(("优秀志愿者", "最美志愿者", "先进志愿服务个人")),
-                         ctx.today - timedelta(days=rng.randint(30, 330)), "惠泉镇文明办")
-    for vid in rng.sample(ids, 25):
-        add_evaluation(session, vid, rng.choice(("优秀", "良好", "良好", "合格")),
-                       ctx.today - timedelta(days=rng.randint(1, 120)), STAFF["secretary"].name, "服务积极，居民满意")
-    issuer = IssuerInfo("惠泉社区居民委员会", STAFF["secretary"].name, STAFF["clerk"].name, "0591-87654321")
-    start = date(ctx.today.year, 1, 1)
-    for vid in ids[:2]:
-        if hours_total(session, vid, start, ctx.today).services:
-            issue_certificate(session, vid, start, ctx.today, issuer, STAFF["clerk"].name, ctx.today)
-            ctx.summary.certificates += 1
-
-
-DemoStep = Callable[[DemoContext], None]
-DEMO_STEPS: tuple[DemoStep, ...] = (fill_profile, fill_activities, fill_volunteers)
-
-
-def fill_demo(ws: Workspace, today: date | None = None, seed: int = 2026,
-              progress: Progress | None = None) -> DemoSummary:
-    """Fill an empty data folder with the 惠泉社区 demo (one transaction; nothing is written on failure).
-
-    `progress(done, total)` is called after each activity and may raise Cancelled.
-    Raises ValidationError if the folder already holds activities or another community's profile.
-    """
-    summary = DemoSummary()
-    before: set[Path] | None = None
-    with tempfile.TemporaryDirectory(prefix="huiquan-demo-") as scratch:
-        try:
-            with ws.write() as session:
-                refuse_if_not_empty(session)
-                before = _stored_files(ws.files)
-                ctx = DemoContext(session, ws.files, random.Random(seed), today or date.today(), Path(scratch),
-                                  summary, progress)
-                for step in DEMO_STEPS:
-                    step(ctx)
-        except BaseException:
-            if before is not None:  # the transaction was rolled back: drop the files it had copied in
-                for path in _stored_files(ws.files) - before:
-                    path.unlink(missing_ok=True)
-            raise
-    return summary
-
-
-def _stored_files(store: FileStore) -> set[Path]:
-    return {p for p in store.root.rglob("*") if p.is_file()} if store.root.is_dir() else set()

@@ -1,0 +1,163 @@
+"""Every table the program keeps, in the words its users read: the table's Chinese name, each
+column's label, and how one record is named in the audit trail and in the recycle bin.
+
+This is the one place for those words. The audit trail (written at every flush by storage.audit,
+which is handed `record_name`), its page and ledger, the recycle bin and restore messages all
+read from here; a test fails when a mapped table or one of its columns has no entry, so a new
+table (families, archives …) is named here once and is then audited, binned and printed
+without any other label anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from huiquan_desk.domain import activity as activity_rules
+from huiquan_desk.domain import volunteer as volunteer_rules
+from huiquan_desk.services.settings import setting_label
+from huiquan_desk.storage.models import Base
+
+Values = Mapping[str, Any]
+
+
+def _first(*keys: str) -> Callable[[Values], str]:
+    """Name a record by the first of these columns that has a value."""
+    def name(values: Values) -> str:
+        return next((str(values[k]) for k in keys if values.get(k)), "")
+    return name
+
+
+@dataclass(frozen=True)
+class Entity:
+    table: str
+    label: str  # 活动
+    fields: Mapping[str, str]  # column -> label (COMMON_FIELDS add id, created_at, updated_at)
+    name: Callable[[Values], str] = field(default=_first("title", "name"))  # in the audit trail
+    bin_name: Callable[[Values], str] | None = None  # in the recycle bin, when it says more
+    bin_label: str = ""  # how the recycle bin calls one, when not `label` (补录记录)
+    unit: str = "条"  # counting them: 照片 2 张, 培训 1 条
+
+
+COMMON_FIELDS = {"id": "编号", "created_at": "创建时间", "updated_at": "修改时间"}
+_A = activity_rules.FIELD_LABELS
+_V = volunteer_rules.FIELD_LABELS
+
+
+def _date(values: Values, key: str) -> str:
+    return str(values.get(key) or "")[:10]
+
+
+ENTITIES: dict[str, Entity] = {e.table: e for e in (
+    Entity("activities", "活动", {
+        "title": _A["title"], "category_id": _A["category"], "start_at": _A["start"], "end_at": _A["end"],
+        "place": _A["place"], "organizer": _A["organizer"], "leader": _A["leader"],
+        "participants": _A["participants"], "content": _A["content"], "remarks": _A["remarks"],
+        "status": _A["status"]},
+        bin_name=lambda v: f"{v.get('title', '')}（{_date(v, 'start_at')}）"),
+    Entity("attachments", "照片", {
+        "activity_id": "所属活动", "kind": "类型", "sha256": "文件校验值(SHA-256)", "suffix": "文件类型",
+        "original_name": "原文件名", "size": "文件大小(字节)", "sort_order": "顺序", "caption_title": "照片说明：标题",
+        "caption_time": "照片说明：时间", "caption_place": "照片说明：地点", "caption_people": "照片说明：人物",
+        "caption_photographer": "照片说明：摄影者", "caption_background": "照片说明：背景"},
+        name=_first("caption_title", "original_name"), unit="张"),
+    Entity("categories", "类别", {"parent_id": "上级类别", "name": "类别名称", "sort_order": "顺序"}),
+    Entity("settings", "设置", {"key": "设置项", "value": "值"},
+           name=lambda v: setting_label(str(v.get("key") or ""))),
+    Entity("volunteers", "志愿者", {**{k: v for k, v in _V.items() if k != "team"}, "team_id": _V["team"],
+                                  "id_type": "证件类型"},
+           bin_name=lambda v: f"{v.get('name', '')}（{v.get('number', '')}）"),
+    Entity("service_records", "服务记录", {
+        "volunteer_id": "志愿者", "activity_id": "活动", "source": "记录方式", "service_date": "服务日期",
+        "minutes": "服务时长(分钟)", "title": "活动名称", "place": "地点", "content": "服务内容",
+        "organizer": "活动组织单位", "leader": "活动负责人", "reason": "补录原因", "entered_by": "登记人",
+        "entered_at": "登记时间", "late": "逾期录入"},
+        name=lambda v: f"{_date(v, 'service_date')}「{v.get('title') or '志愿服务'}」", bin_label="补录记录"),
+    Entity("trainings", "培训", {"volunteer_id": "志愿者", **volunteer_rules.TRAINING_LABELS,
+                               "minutes": "学习时长(分钟)"}),
+    Entity("commendations", "表彰", {"volunteer_id": "志愿者", **volunteer_rules.COMMENDATION_LABELS}),
+    Entity("evaluations", "评价", {"volunteer_id": "志愿者", **volunteer_rules.EVALUATION_LABELS},
+           name=lambda v: f"{_date(v, 'evaluated_on')} 服务质量评价：{v.get('quality', '')}"),
+    Entity("certificates", "证明", {
+        "number": "证明编号", "year": "年度", "seq": "顺序号", "volunteer_id": "志愿者", "period_from": "证明时段起",
+        "period_to": "证明时段止", "minutes": "服务时长(分钟)", "service_count": "服务次数", "content": "服务内容",
+        "issuer": "出具单位", "leader": "负责人", "handler": "经办人", "contact": "联系方式", "issued_on": "出具日期",
+        "issued_by": "出具人"},
+        name=_first("number")),
+    Entity("teams", "队伍", {"name": "队伍名称", "description": "说明", "sort_order": "顺序"}),
+    Entity("users", "账号", {"username": "登录名", "display_name": "姓名", "role": "角色", "password_hash": "密码",
+                           "active": "启用", "failed_attempts": "连续输错次数", "locked_until": "锁定至",
+                           "last_login": "上次登录"},
+           name=_first("display_name", "username")),
+    Entity("audit_log", "操作日志", {"at": "时间", "user": "操作人", "action": "操作", "entity": "对象",
+                                  "entity_id": "记录编号", "summary": "记录", "old_values": "原值", "new_values": "新值"},
+           name=_first("summary")),
+    Entity("recycle_bin", "回收站", {"entity": "对象", "entity_id": "记录编号", "label": "记录", "deleted_at": "删除时间",
+                                  "deleted_by": "删除人", "payload": "内容"},
+           name=_first("label")),
+)}
+
+# What the trail names that is not one table: a backup, the database as a whole. ("backup" is how
+# entries written before this registry named a backup.)
+SUBJECTS = {"backups": "备份", "backup": "备份", "database": "数据库"}
+
+
+def entity_label(key: str) -> str:
+    entity = ENTITIES.get(key)
+    return entity.label if entity is not None else SUBJECTS.get(key, key)
+
+
+def bin_label(key: str) -> str:
+    entity = ENTITIES.get(key)
+    return (entity.bin_label or entity.label) if entity is not None else entity_label(key)
+
+
+def field_label(table: str, column: str) -> str:
+    entity = ENTITIES.get(table)
+    return (entity.fields.get(column) if entity is not None else None) or COMMON_FIELDS.get(column) or column
+
+
+def record_name(table: str, values: Values) -> str:
+    """A record as the audit trail names it: its title, name or number, never a bare "#25"."""
+    entity = ENTITIES.get(table)
+    named = entity.name(values) if entity is not None else _first("title", "name", "number", "key")(values)
+    return (named or f"#{values.get('id', '')}")[:120]
+
+
+def bin_name(table: str, values: Values) -> str:
+    """A record as the recycle bin lists it (with its date or number where the name alone is not enough)."""
+    entity = ENTITIES.get(table)
+    if entity is not None and entity.bin_name is not None:
+        return entity.bin_name(values)[:300]
+    return record_name(table, values)
+
+
+def names_of(session: Session, table: Table, ids: Iterable[int]) -> dict[int, str]:
+    """The names of rows of `table` by id, fetched in batches (for values that point to them:
+    活动类别 19 → 传统节日)."""
+    wanted = sorted(set(ids))
+    names: dict[int, str] = {}
+    secret = {"password_hash", "payload", "old_values", "new_values"}
+    columns = [c for c in table.columns if c.name not in secret]
+    for start in range(0, len(wanted), 500):
+        for row in session.execute(select(*columns).where(table.c.id.in_(wanted[start:start + 500]))):
+            values = dict(row._mapping)
+            names[values["id"]] = record_name(table.name, values)
+    return names
+
+
+def unlabelled() -> list[str]:
+    """Mapped tables and columns that have no Chinese label here (a test keeps this empty)."""
+    missing = []
+    for table in Base.metadata.sorted_tables:
+        entity = ENTITIES.get(table.name)
+        if entity is None:
+            missing.append(table.name)
+            continue
+        missing += [f"{table.name}.{c.name}" for c in table.columns
+                    if c.name not in entity.fields and c.name not in COMMON_FIELDS]
+    return missing

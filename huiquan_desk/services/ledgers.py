@@ -1,0 +1,202 @@
+"""The ledger registry: every printable ledger, one entry each.
+
+An entry says what a ledger is (key, Chinese title, what its rows are), whether it holds personal
+data (then its export and its audit entry are one act, services.exporting.write_logged), which
+parameters it takes, and how its rows are gathered and declared (`build`). Everything else reads
+from here: `services.exporting.export` prints any ledger by key, the command line builds
+`huiquan-desk export <key>` with its options from the entries (so `export --help` lists them all),
+and the window's export actions name the file and the audit entry from them.
+
+Adding a ledger is a declaration in exports/ plus one entry below (docs/adding-a-ledger.md walks
+through one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from huiquan_desk.domain.errors import NotFoundError, ValidationError
+from huiquan_desk.exports.activity_ledger import activity_ledger, period_text
+from huiquan_desk.exports.audit_ledger import audit_ledger
+from huiquan_desk.exports.ledger import Ledger, Letterhead
+from huiquan_desk.exports.volunteer_ledgers import (
+    certificate_register,
+    monthly_stats_ledger,
+    service_ledger,
+    volunteer_roster,
+)
+
+if TYPE_CHECKING:  # the registry itself stays light: the command line reads it to build its options
+    from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class LedgerParams:
+    """What a ledger may be asked for; each entry says which of these it takes (`params`)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    category_id: int | None = None  # the category and its subtree
+    team_id: int | None = None
+    year: int | None = None
+    text: str = ""  # 检索 (roster) or the audit trail's free text
+    entity: str | None = None  # the audit trail's 对象
+    entity_id: int | None = None
+    user: str | None = None  # the audit trail's 操作人
+
+
+# What each parameter is called, for the command line's options and for messages.
+PARAM_LABELS = {
+    "date_from": "开始日期", "date_to": "结束日期", "category_id": "类别", "team_id": "队伍", "year": "年度",
+    "text": "检索", "entity": "对象", "entity_id": "记录编号", "user": "操作人",
+}
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    key: str  # as typed on the command line: huiquan-desk export <key>
+    title: str  # 活动台账 (the community's name goes before it when printed)
+    rows: str  # what one row is: 活动, 志愿者, 服务记录 …
+    personal: bool  # holds personal data: exported only by a signed-in account, and audited
+    entity: str  # the table the audit entry of an export names
+    params: tuple[str, ...]  # the LedgerParams fields it takes
+    build: Callable[[Session, Letterhead, LedgerParams], Ledger]
+    landscape: bool = True
+
+    def file_stem(self, params: LedgerParams, today: date | None = None) -> str:
+        """A file name for a save dialog: 活动台账_20260101-20261231, 志愿服务统计表_2026."""
+        if params.date_from or params.date_to:
+            start = f"{params.date_from:%Y%m%d}" if params.date_from else ""
+            end = f"{params.date_to:%Y%m%d}" if params.date_to else ""
+            return f"{self.title}_{start}-{end}"
+        if params.year:
+            return f"{self.title}_{params.year}"
+        return f"{self.title}_{(today or date.today()):%Y%m%d}"
+
+
+def letterhead(session: Session) -> Letterhead:
+    from huiquan_desk.services.settings import get_profile
+
+    profile = get_profile(session)
+    return Letterhead(profile.name, profile.street, profile.fonds_code, profile.preparer)
+
+
+def _check_period(params: LedgerParams) -> None:
+    if params.date_from and params.date_to and params.date_to < params.date_from:
+        raise ValidationError.single("时间范围", "结束日期不能早于开始日期")
+
+
+def _team_name(session: Session, team_id: int | None) -> str | None:
+    from huiquan_desk.services.volunteers import list_teams
+
+    if team_id is None:
+        return None
+    name = next((t.name for t in list_teams(session) if t.id == team_id), None)
+    if name is None:
+        raise NotFoundError("所选队伍已不存在，可能已被删除。")
+    return name
+
+
+# --- how each ledger gathers its rows --------------------------------------------------------------
+def _activities(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    from huiquan_desk.services.activities import ActivityFilter, list_activities
+    from huiquan_desk.services.categories import list_categories
+
+    _check_period(p)
+    flt = ActivityFilter(date_from=p.date_from, date_to=p.date_to, category_id=p.category_id)
+    rows = list_activities(session, flt, sort="start", descending=False)
+    category = None
+    if p.category_id is not None:
+        category = next((c.path for c in list_categories(session) if c.id == p.category_id), None)
+        if category is None:
+            raise NotFoundError("所选类别已不存在，可能已被删除。")
+    return activity_ledger(rows, head, p.date_from, p.date_to, category)
+
+
+def _roster(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    from huiquan_desk.services.volunteers import list_volunteers
+
+    team = _team_name(session, p.team_id)
+    return volunteer_roster(list_volunteers(session, p.text, p.team_id), head, date.today(), team, p.text.strip())
+
+
+def _service_hours(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    from huiquan_desk.services.service_hours import service_rows
+
+    _check_period(p)
+    team = _team_name(session, p.team_id)
+    rows = service_rows(session, p.date_from, p.date_to, team_id=p.team_id)
+    return service_ledger(rows, head, p.date_from, p.date_to, team)
+
+
+def _check_year(year: int | None) -> int:
+    year = year or date.today().year
+    if not 1949 <= year <= 2100:
+        raise ValidationError.single("年度", "应为 4 位年份，如 2026")
+    return year
+
+
+def _monthly_stats(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    from huiquan_desk.services.service_hours import monthly_stats
+
+    year = _check_year(p.year)
+    return monthly_stats_ledger(monthly_stats(session, year), head, year)
+
+
+def _certificate_register(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    from huiquan_desk.services.certificates import list_certificates
+
+    year = _check_year(p.year) if p.year else None
+    return certificate_register(list_certificates(session, year), head, year)
+
+
+def audit_scope(p: LedgerParams) -> str:
+    """The filters of an audit export in words, for the ledger's subtitle."""
+    from huiquan_desk.services.entities import entity_label
+
+    parts = [f"时间：{period_text(p.date_from, p.date_to)}"]
+    if p.entity:
+        parts.append(f"对象：{entity_label(p.entity)}" + (f" #{p.entity_id}" if p.entity_id is not None else ""))
+    if p.user:
+        parts.append(f"操作人：{p.user}")
+    if p.text.strip():
+        parts.append(f"检索：{p.text.strip()}")
+    return "    ".join(parts)
+
+
+def _audit(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    from huiquan_desk.services.audit_log import query_audit
+
+    _check_period(p)
+    rows = query_audit(session, entity=p.entity, entity_id=p.entity_id, user=p.user, date_from=p.date_from,
+                       date_to=p.date_to, text=p.text, limit=None)
+    return audit_ledger(rows, head, audit_scope(p))
+
+
+LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (
+    LedgerEntry("activities", "活动台账", "活动", False, "activities", ("date_from", "date_to", "category_id"),
+                _activities),
+    LedgerEntry("volunteers", "志愿者花名册", "志愿者", True, "volunteers", ("team_id", "text"), _roster),
+    LedgerEntry("service-hours", "志愿服务记录台账", "服务记录", True, "service_records",
+                ("date_from", "date_to", "team_id"), _service_hours),
+    LedgerEntry("monthly-stats", "志愿服务统计表", "月度统计", False, "service_records", ("year",), _monthly_stats,
+                landscape=False),
+    LedgerEntry("certificate-register", "志愿服务证明登记簿", "证明", True, "certificates", ("year",),
+                _certificate_register),
+    LedgerEntry("audit", "操作日志", "日志条目", True, "audit_log", ("date_from", "date_to", "entity", "user", "text"),
+                _audit),
+)}
+
+
+def ledger_entry(key: str) -> LedgerEntry:
+    try:
+        return LEDGERS[key]
+    except KeyError:
+        raise ValidationError.single("台账", f"没有「{key}」这种台账，可以导出：{'、'.join(LEDGERS)}") from None
+
+
+def build_ledger(session: Session, key: str, params: LedgerParams) -> Ledger:
+    return ledger_entry(key).build(session, letterhead(session), params)
