@@ -45,17 +45,17 @@ ACTIVITIES = 300
 PHOTOS = 2
 PHOTO_BYTES = 20_000
 TIMED_KILLS = 10
-# Kill right after these functions of storage.backups return ("name:n" = after the n-th call):
-# every step of the restore's switch-over.
+# Kill right after these functions return ("module.name:n" = after the n-th call of `name` as
+# storage.backups.<module> calls it): every step of the restore's switch-over.
 STAGE_KILLS = (
-    "create_backup:1",  # the pre-restore backup is written
-    "_write_marker:1",  # marker "prepare" written, nothing extracted yet
-    "_write_marker:2",  # snapshot database extracted, list of files to add recorded
-    "_write_marker:3",  # files copied, marker "switch" written
-    "_close_old_database:1",  # old database checkpointed, -wal/-shm gone, not replaced yet
-    "_switch_database:1",  # new database in place, old files not cleaned yet
-    "_remove_file:25",  # half-way through removing the old files
-    "remove_unreferenced_files:1",  # cleanup done, marker not yet removed
+    "restore.create_backup:1",  # the pre-restore backup is written
+    "restore._write_marker:1",  # marker "prepare" written, nothing extracted yet
+    "restore._write_marker:2",  # snapshot database extracted, list of files to add recorded
+    "restore._write_marker:3",  # files copied, marker "switch" written
+    "restore._close_old_database:1",  # old database checkpointed, -wal/-shm gone, not replaced yet
+    "restore._switch_database:1",  # new database in place, old files not cleaned yet
+    "restore._remove_file:25",  # half-way through removing the old files
+    "restore.remove_unreferenced_files:1",  # cleanup done, marker not yet removed
 )
 # Every child run: (label, "kill point" or "timed kill" or "no kill", outcome); see test_zz_report.
 TALLY: dict[str, list[tuple[str, str, str]]] = {"backup": [], "restore": []}
@@ -77,8 +77,11 @@ if point.startswith("progress:"):
             print("KILL", point, flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
 elif point != "-":
-    name, _, count = point.partition(":")
-    real, calls = getattr(backups, name), [0]
+    import importlib
+    where, _, count = point.partition(":")
+    module_name, _, name = where.rpartition(".")
+    module = importlib.import_module("huiquan_desk.storage.backups." + module_name)
+    real, calls = getattr(module, name), [0]
     def wrapper(*args, **kwargs):
         result = real(*args, **kwargs)
         calls[0] += 1
@@ -86,7 +89,7 @@ elif point != "-":
             print("KILL", point, flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
         return result
-    setattr(backups, name, wrapper)
+    setattr(module, name, wrapper)
 print("GO", flush=True)
 if what == "restore":
     backups.restore_backup(data, Path(source), progress=progress)
@@ -318,10 +321,11 @@ def test_restore_killed_at_each_step(scene, tmp_path, point) -> None:
     outcome, result = restore_trial(scene, tmp_path, point, point)
     assert outcome == "killed"  # at that point (finish checks the child said so)
     expected = {
-        "create_backup:1": "old", "_write_marker:1": "old", "_write_marker:2": "old",
-        "_write_marker:3": "old→restored",  # the switch was decided: the next start finishes it
-        "_close_old_database:1": "old→restored",
-        "_switch_database:1": "restored", "_remove_file:25": "restored", "remove_unreferenced_files:1": "restored",
+        "restore.create_backup:1": "old", "restore._write_marker:1": "old", "restore._write_marker:2": "old",
+        "restore._write_marker:3": "old→restored",  # the switch was decided: the next start finishes it
+        "restore._close_old_database:1": "old→restored",
+        "restore._switch_database:1": "restored", "restore._remove_file:25": "restored",
+        "restore.remove_unreferenced_files:1": "restored",
     }
     assert result == expected[point]
 
