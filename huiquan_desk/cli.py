@@ -54,7 +54,7 @@ def _year(value: str) -> int:
 
 # How each ledger parameter (services.ledgers.LedgerParams) is typed on the command line. Names
 # (a category, a team) are turned into ids by `_ledger_params`.
-LEDGER_OPTIONS: dict[str, tuple[str, dict]] = {  # type: ignore[type-arg]
+LEDGER_OPTIONS: dict[str, tuple[str, dict]] = {
     "date_from": ("--from", {"type": _date, "metavar": "日期", "help": "开始日期，如 2026-01-01"}),
     "date_to": ("--to", {"type": _date, "metavar": "日期", "help": "结束日期，如 2026-12-31"}),
     "category_id": ("--category", {"metavar": "类别", "help": "类别名称或路径，如 传统节日 或 社会环境/传统节日"}),
@@ -138,10 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_LOCKS: list = []  # type: ignore[type-arg]  # held until the process ends
+_LOCKS: list = []  # held until the process ends
 
 
-def _open(args: argparse.Namespace, writes: bool = False, daily_backup: bool = True):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace, writes: bool = False, daily_backup: bool = True):
     """The workspace, after the same start-up policy as the window (services.workspace.open_folder:
     a damaged database is never opened, a network share is warned about), signed in as `--user`
     when accounts exist. Commands that write hold the data folder's lock until the process ends,
@@ -183,7 +183,7 @@ def _read_secret(prompt: str, env: str) -> str:
     return value
 
 
-def _sign_in(ws, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+def _sign_in(ws, args: argparse.Namespace) -> None:
     from huiquan_desk.services.accounts import authenticate
     from huiquan_desk.services.permissions import NOBODY
 
@@ -226,7 +226,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 RESTORE_QUESTION = "恢复会用备份替换当前数据（当前数据会先自动备份），确定吗？[y/N] "
 
 
-def _counts_line(info) -> str:  # type: ignore[no-untyped-def]
+def _counts_line(info) -> str:
     from huiquan_desk.storage.backups import human_size
 
     return f"{info.summary()}；{human_size(info.size)}"
@@ -315,7 +315,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _find_volunteer(session, text: str) -> int:  # type: ignore[no-untyped-def]
+def _find_volunteer(session, text: str) -> int:
     from huiquan_desk.services.volunteers import find_by_id_number, find_by_number
 
     found = find_by_id_number(session, text) or find_by_number(session, text)
@@ -342,7 +342,7 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ledger_params(session, args: argparse.Namespace, entry):  # type: ignore[no-untyped-def]
+def _ledger_params(session, args: argparse.Namespace, entry):
     """The options of `export <key>` as services.ledgers.LedgerParams (names looked up)."""
     from huiquan_desk.services.ledgers import LedgerParams
 

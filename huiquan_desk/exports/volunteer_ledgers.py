@@ -78,17 +78,18 @@ def source_text(row: Any) -> str:
     return row.source.label
 
 
-SERVICE_COLUMNS = [
+SERVICE_COLUMNS = [  # widths: one line a row for the usual names (队名 7 字, 地点 8 字, 录入时间)
     Column("服务日期", lambda r: iso_date(r.service_date), 11.5, "center"),
-    Column("活动名称", lambda r: r.title, 19),
-    Column("地点", lambda r: r.place, 12),
+    Column("活动名称", lambda r: r.title, 22),
+    Column("地点", lambda r: r.place, 16),
     Column("志愿者", lambda r: f"{r.volunteer}（{r.volunteer_number}）", 22),
-    Column(L["team"], lambda r: r.team, 12),
+    Column(L["team"], lambda r: r.team, 16),
     Column(HOURS, lambda r: hours_value(r.minutes), 8, "right"),
-    Column("服务内容", lambda r: r.content, 27),
-    Column("记录方式", source_text, 13),
+    # The activity's text is printed once, in the activity ledger; a 补录 has no activity, so its own.
+    Column("服务内容", lambda r: r.content if r.source == rules.ServiceSource.SUPPLEMENT else "", 10),
+    Column("记录方式", source_text, 12),
     Column("录入人", lambda r: r.entered_by, 7, "center"),
-    Column("录入时间", lambda r: r.entered_at.strftime("%Y-%m-%d %H:%M") if r.entered_at else "", 11.5, "center"),
+    Column("录入时间", lambda r: r.entered_at.strftime("%Y-%m-%d %H:%M") if r.entered_at else "", 15.5, "center"),
     Column("是否逾期录入", lambda r: "逾期" if r.late else "", 7, "center"),
 ]
 
@@ -106,6 +107,7 @@ def service_ledger(rows: Sequence[Any], head: Letterhead, start: date | None, en
         f"合计：{people} 名志愿者，服务 {len(rows)} 人次，总时长 {rules.hours_text(minutes)} 小时；"
         f"其中补录 {len(supplements)} 人次，{rules.hours_text(supplement_minutes)} 小时；逾期录入 {late} 人次。",
         LATE_NOTE,
+        "注：随活动登记的服务，活动内容见同期的活动台账；「服务内容」只写补录的服务。",
     ]
     return Ledger(
         title=head.title("志愿服务记录台账"),

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.activity import (
@@ -257,7 +257,7 @@ def import_activities(session: Session, path: str | Path, progress: Progress | N
         rows = [row for _number, row in numbered]
         sheet.require_records()
     if rows:  # never empty here (require_records() refuses a sheet without records), but an empty
-        session.execute(insert(Activity.__table__), rows)  # executemany would insert one blank row
+        session.execute(insert(cast(Table, Activity.__table__)), rows)  # executemany would insert one blank row
         # One entry in the audit trail for the whole file (a Core insert is not seen by the ORM hook).
         audit.record(session, "import", "activities", f"导入 {len(rows)} 项活动（{Path(path).name}）",
                      details={"文件": str(path), "条数": len(rows)})
@@ -272,7 +272,7 @@ def _duplicates(session: Session, numbered: list[tuple[int, dict[str, object]]])
     likely the file (or part of it) was imported before."""
     if not numbered:
         return []
-    starts = [row["start_at"] for _n, row in numbered]
+    starts = [cast(datetime, row["start_at"]) for _n, row in numbered]
     existing = set(session.execute(select(Activity.title, Activity.start_at)
                                    .where(Activity.start_at.between(min(starts), max(starts)))).all())
     seen: dict[tuple[object, object], int] = {}

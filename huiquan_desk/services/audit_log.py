@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 from huiquan_desk.domain import activity as activity_rules
 from huiquan_desk.domain import volunteer as volunteer_rules
 from huiquan_desk.domain.identity import mask_id, mask_phone
-from huiquan_desk.services.entities import ENTITIES, SUBJECTS, entity_label, field_label, names_of
+from huiquan_desk.services.entities import (
+    ENTITIES,
+    SUBJECTS,
+    TECHNICAL_FIELDS,
+    entity_label,
+    field_label,
+    names_of,
+)
+from huiquan_desk.services.settings import setting_label
 from huiquan_desk.storage.models import AuditEntry, Base
 
 if TYPE_CHECKING:
@@ -79,8 +87,11 @@ VALUE_LABELS: dict[str, Callable[[str], str]] = {
 }
 
 
-def show_value(key: str, value: Any) -> str:
-    """A stored value as the trail shows it: masked where personal, enums in Chinese, 是/否."""
+def show_value(key: str, value: Any, entity: str = "") -> str:
+    """A stored value as the trail shows it: masked where personal, enums in Chinese, 是/否, a
+    setting by its name (社区名称, never profile.name)."""
+    if entity == "settings" and key == "key" and isinstance(value, str):
+        return setting_label(value)
     if value is None or value == "":
         return EMPTY
     if isinstance(value, bool):
@@ -115,6 +126,7 @@ class AuditRow:
     entity_id: int | None
     summary: str
     fields: list[FieldChange] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)  # the stored values (new, else old), for grouping
 
     @property
     def record(self) -> str:
@@ -183,14 +195,14 @@ class _Names:
         if table is not None and isinstance(value, int) and not isinstance(value, bool):
             name = self.names.get((table.name, value))
             return f"{name}（#{value}）" if name else f"#{value}"
-        return show_value(key, value)
+        return show_value(key, value, entity)
 
 
 def _fields(entity: str, old: dict[str, Any], new: dict[str, Any], names: _Names | None) -> list[FieldChange]:
     keys = list(old) + [k for k in new if k not in old]
 
     def shown(key: str, value: Any) -> str:
-        return names.show(entity, key, value) if names is not None else show_value(key, value)
+        return names.show(entity, key, value) if names is not None else show_value(key, value, entity)
 
     return [FieldChange(k, field_label(entity, k), shown(k, old[k]) if k in old else "",
                         shown(k, new[k]) if k in new else "") for k in keys]
@@ -199,7 +211,8 @@ def _fields(entity: str, old: dict[str, Any], new: dict[str, Any], names: _Names
 def to_row(entry: AuditEntry, names: _Names | None = None) -> AuditRow:
     old, new = _load(entry.old_values), _load(entry.new_values)
     return AuditRow(entry.id, entry.at, entry.user, entry.action, action_label(entry.action), entry.entity,
-                    entity_label(entry.entity), entry.entity_id, entry.summary, _fields(entry.entity, old, new, names))
+                    entity_label(entry.entity), entry.entity_id, entry.summary, _fields(entry.entity, old, new, names),
+                    {**old, **new})
 
 
 def _like(text: str) -> str:
@@ -253,3 +266,94 @@ def export_summary(title: str, path: Path, count: int) -> str:
 def log_export(ws: Workspace, entity: str, title: str, path: Path, count: int) -> None:
     """Note in the trail that a file holding personal data was written: who, what, where, how many."""
     ws.log("export", entity, export_summary(title, path, count), {"文件": str(path), "条数": count})
+
+
+# --- the printed audit ledger: grouped by day and record -----------------------------------------
+@dataclass(frozen=True)
+class AuditLine:
+    """One line of the printed 操作日志: the entries one person made on one day to one record (a
+    photo or a service record counts under its activity, a training under its volunteer), in words.
+    Hashes, sizes and bookkeeping columns stay in the audit page's details pane."""
+
+    day: date
+    times: str  # 09:30, or 09:30–09:41 for a group
+    user: str
+    action_label: str
+    entity_label: str  # 活动, 志愿者 … (the record's own table, or the one its rows belong to)
+    record: str  # 重阳节敬老活动（#12）（含照片 3 张） / 重阳节敬老活动（#12）的照片 3 张
+    changes: str  # what changed, for a 修改; empty where the record says it all
+    count: int  # audit entries behind the line
+
+
+def _printed_changes(row: AuditRow) -> str:
+    if row.action == "update":
+        parts = [f"{f.label}: {_short(f.old) or EMPTY} → {_short(f.new) or EMPTY}"
+                 for f in row.fields if f.key not in TECHNICAL_FIELDS]
+        return "；".join(parts)
+    if row.entity == "settings" and row.action in ("create", "delete"):
+        value = next((f.new or f.old for f in row.fields if f.key == "value"), "")
+        return f"值: {_short(value)}" if value else ""
+    return ""
+
+
+def _group_key(row: AuditRow) -> tuple[Any, ...]:
+    """Rows with one key make one printed line: a record's own entry and the entries of the rows
+    that belong to it (its photos, its service records), made by one person on one day."""
+    entity = ENTITIES.get(row.entity)
+    column, table = entity.parent if entity is not None else ("", "")
+    if column and row.action in ("create", "delete") and row.values.get(column) is not None:
+        return (row.at.date(), row.user, row.action, table, row.values[column])
+    return (row.at.date(), row.user, row.action, row.entity, row.entity_id if row.entity_id is not None else -row.id)
+
+
+def _line(rows: list[AuditRow]) -> AuditLine:
+    first, last = rows[-1], rows[0]  # newest first
+    times = f"{first.at:%H:%M}" if first.at.strftime("%H:%M") == last.at.strftime("%H:%M") \
+        else f"{first.at:%H:%M}–{last.at:%H:%M}"
+    owners = [r for r in rows if not (ENTITIES.get(r.entity) and ENTITIES[r.entity].parent[0]
+                                      and r.values.get(ENTITIES[r.entity].parent[0]) is not None
+                                      and r.action in ("create", "delete"))]
+    children = [r for r in rows if r not in owners]
+    counted: dict[str, int] = {}
+    for child in children:
+        counted[child.entity] = counted.get(child.entity, 0) + 1
+    parts = [f"{entity_label(t)} {n} {ENTITIES[t].unit}" for t, n in counted.items()]
+    head = owners[0] if owners else rows[0]
+    if head.action in ACTIONS_WITH_SUMMARY:
+        record = head.summary
+    elif owners:
+        record = head.record or head.entity_label
+        if len(owners) > 1:
+            record += f"（{len(owners)} 次）"
+        if parts:
+            record += f"（含{'、'.join(parts)}）"
+    else:
+        column = ENTITIES[head.entity].parent[0]
+        owner = next((f.new or f.old for f in head.fields if f.key == column), "")
+        record = f"{owner}的{'、'.join(parts)}" if len(children) > 1 else f"{owner}的{head.entity_label}「{head.summary}」"
+    subject = head.entity_label if owners else entity_label(ENTITIES[head.entity].parent[1])
+    changes = "；".join(dict.fromkeys(c for c in (_printed_changes(r) for r in reversed(rows)) if c))
+    return AuditLine(head.at.date(), times, head.user, head.action_label, subject, record, changes, len(rows))
+
+
+# Entries whose summary already says everything (written by `record()`, not by the flush hook).
+ACTIONS_WITH_SUMMARY = {"import", "export", "backup", "restore_backup", "restore", "purge", "empty", "login",
+                        "logout", "login_failed", "lock", "unlock", "check", "migrate"}
+
+
+def ledger_lines(rows: list[AuditRow]) -> list[AuditLine]:
+    """The trail as the printed ledger shows it, newest first: consecutive entries of one person,
+    day, action and record (or record they belong to) become one line."""
+    lines: list[AuditLine] = []
+    group: list[AuditRow] = []
+    key: tuple[Any, ...] | None = None
+    for row in rows:
+        row_key = _group_key(row)
+        if group and row_key != key:
+            lines.append(_line(group))
+            group = []
+        group.append(row)
+        key = row_key
+    if group:
+        lines.append(_line(group))
+    return lines

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from huiquan_desk.domain.errors import NotFoundError, ValidationError
 from huiquan_desk.domain.text import clean, text_problem
@@ -72,7 +73,7 @@ def resolve_category(nodes: list[CategoryNode], text: str) -> CategoryNode | Non
     return None
 
 
-def _under(parent_id: int | None):  # type: ignore[no-untyped-def]
+def _under(parent_id: int | None) -> ColumnElement[bool]:
     return Category.parent_id.is_(None) if parent_id is None else Category.parent_id == parent_id
 
 

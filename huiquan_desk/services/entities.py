@@ -41,9 +41,16 @@ class Entity:
     bin_name: Callable[[Values], str] | None = None  # in the recycle bin, when it says more
     bin_label: str = ""  # how the recycle bin calls one, when not `label` (补录记录)
     unit: str = "条"  # counting them: 照片 2 张, 培训 1 条
+    parent: tuple[str, str] = ("", "")  # (column, table) of the record it belongs to (a photo's
+    #                                     activity): the printed audit ledger counts it under that record
 
 
 COMMON_FIELDS = {"id": "编号", "created_at": "创建时间", "updated_at": "修改时间"}
+# Columns that say nothing to a reader of a printed ledger (hashes, sizes, order, bookkeeping): the
+# audit page's details pane shows them, the printed audit ledger leaves them out.
+TECHNICAL_FIELDS = frozenset({"id", "sha256", "suffix", "size", "sort_order", "password_hash", "created_at",
+                              "updated_at", "failed_attempts", "locked_until", "seq", "payload", "old_values",
+                              "new_values", "entered_at"})
 _A = activity_rules.FIELD_LABELS
 _V = volunteer_rules.FIELD_LABELS
 
@@ -64,7 +71,7 @@ ENTITIES: dict[str, Entity] = {e.table: e for e in (
         "original_name": "原文件名", "size": "文件大小(字节)", "sort_order": "顺序", "caption_title": "照片说明：标题",
         "caption_time": "照片说明：时间", "caption_place": "照片说明：地点", "caption_people": "照片说明：人物",
         "caption_photographer": "照片说明：摄影者", "caption_background": "照片说明：背景"},
-        name=_first("caption_title", "original_name"), unit="张"),
+        name=_first("caption_title", "original_name"), unit="张", parent=("activity_id", "activities")),
     Entity("categories", "类别", {"parent_id": "上级类别", "name": "类别名称", "sort_order": "顺序"}),
     Entity("settings", "设置", {"key": "设置项", "value": "值"},
            name=lambda v: setting_label(str(v.get("key") or ""))),
@@ -76,12 +83,14 @@ ENTITIES: dict[str, Entity] = {e.table: e for e in (
         "minutes": "服务时长(分钟)", "title": "活动名称", "place": "地点", "content": "服务内容",
         "organizer": "活动组织单位", "leader": "活动负责人", "reason": "补录原因", "entered_by": "登记人",
         "entered_at": "登记时间", "late": "逾期录入"},
-        name=lambda v: f"{_date(v, 'service_date')}「{v.get('title') or '志愿服务'}」", bin_label="补录记录"),
+        name=lambda v: f"{_date(v, 'service_date')}「{v.get('title') or '志愿服务'}」", bin_label="补录记录",
+        parent=("activity_id", "activities")),
     Entity("trainings", "培训", {"volunteer_id": "志愿者", **volunteer_rules.TRAINING_LABELS,
-                               "minutes": "学习时长(分钟)"}),
-    Entity("commendations", "表彰", {"volunteer_id": "志愿者", **volunteer_rules.COMMENDATION_LABELS}),
+                               "minutes": "学习时长(分钟)"}, parent=("volunteer_id", "volunteers")),
+    Entity("commendations", "表彰", {"volunteer_id": "志愿者", **volunteer_rules.COMMENDATION_LABELS},
+           parent=("volunteer_id", "volunteers")),
     Entity("evaluations", "评价", {"volunteer_id": "志愿者", **volunteer_rules.EVALUATION_LABELS},
-           name=lambda v: f"{_date(v, 'evaluated_on')} 服务质量评价：{v.get('quality', '')}"),
+           name=lambda v: f"{_date(v, 'evaluated_on')} 服务质量评价：{v.get('quality', '')}", parent=("volunteer_id", "volunteers")),
     Entity("certificates", "证明", {
         "number": "证明编号", "year": "年度", "seq": "顺序号", "volunteer_id": "志愿者", "period_from": "证明时段起",
         "period_to": "证明时段止", "minutes": "服务时长(分钟)", "service_count": "服务次数", "content": "服务内容",

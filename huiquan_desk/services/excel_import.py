@@ -11,19 +11,54 @@ then streams the first sheet through `open_sheet()`:
 The header may sit below title rows (searched among the first 10 rows) and its columns may come
 in any order; blank rows are skipped and row numbers are the ones Excel shows. Templates are
 written with `template_workbook()` + `save_workbook()` (atomic: a failure leaves no half file).
+
+Two readers, one result. The rows are read with python-calamine (Rust, several times faster
+than openpyxl's read-only mode) when the file is one it reads exactly as openpyxl does, and
+with openpyxl otherwise; either way a cell is None (blank), str, int, float, bool, datetime,
+time or timedelta, with the values openpyxl gives. Before calamine reads a file, one pass over
+the package (`_CalaminePlan.of`) sends it to openpyxl instead when it
+
+- has a name openpyxl does not open (.xls, .csv …: openpyxl refuses them with our messages),
+  cannot be opened as a zip, or has a part that is not well-formed XML (openpyxl's parser is
+  strict, calamine's lenient: a damaged file must stay refused with the same message);
+- is not laid out as Excel, WPS, LibreOffice and openpyxl write it (xl/workbook.xml,
+  xl/styles.xml, xl/sharedStrings.xml, a first worksheet named in workbook.xml);
+- has cells calamine reads differently: error values (#N/A: calamine gives blank), ISO dates
+  (t="d"), _xHHHH_ escapes (calamine decodes them), text with leading or trailing spaces not
+  marked xml:space="preserve" (calamine trims), booleans other than 0/1 and number cells that
+  are not plain numbers: 16 or more digits (an ID number typed as a number: calamine's float
+  loses the last ones), whole numbers written as 30.0 or 3E1 (openpyxl reads int or float by the
+  spelling, calamine float) or no number at all (openpyxl refuses the file);
+- uses a cell format the two classify differently (e.g. the built-in Chinese date formats
+  27–36 and 50–58, which openpyxl reads as numbers): the file's own styles are read through
+  both readers in a small probe workbook, one row of typical values per format (`_probe_agrees`);
+  or holds, in a date or time cell, a number the two convert differently: negative, past
+  9999-12-31 (7+ digits) or a hair under a whole day.
+
+Known difference left: for a date or duration cell holding a fraction of a millisecond, the two
+round the last bits of the float differently (about 1 cell in 6,000 random full-precision
+values came out 1 ms apart; typed times never do). The import keeps whole seconds, so only a
+value half a millisecond short of a whole second could come out one second apart.
 """
 
 from __future__ import annotations
 
+import io
 import logging
+import posixpath
 import re
+import warnings
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from itertools import islice
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
+from xml.parsers import expat
+from xml.sax.saxutils import quoteattr
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -43,7 +78,7 @@ FILE_FIELD = "文件"  # the Problem.field of a problem with the file itself
 _HEADER_MARK_RE = re.compile(r"(?:\*|:|\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】)$")
 _WHITESPACE_RE = re.compile(r"\s+")
 
-Row = tuple[object, ...]
+Row = Sequence[object]  # a row's cell values (a tuple from openpyxl, a list from calamine)
 
 
 # ---------------------------------------------------------------- text
@@ -178,23 +213,323 @@ def open_workbook(path: Path) -> Any:
         raise unreadable(path, err) from err
 
 
+def _blank_as_none(values: Row) -> Row:
+    """An empty text cell ('') as None, as calamine gives it: blank is None whichever reader read it."""
+    return tuple(None if v == "" else v for v in values) if "" in values else values
+
+
 def _numbered_rows(ws: Any, path: Path) -> Iterator[tuple[int, Row]]:
-    """(Excel row number, cell values) of the sheet, read once, streaming."""
+    """(Excel row number, cell values) of an openpyxl sheet, read once, streaming."""
     try:
-        yield from enumerate(ws.iter_rows(values_only=True), start=1)
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield number, _blank_as_none(values)
     except Exception as err:  # a damaged sheet part fails only while it is read
         log.warning("cannot read %s", path, exc_info=True)
         raise unreadable(path, err) from err
 
 
+# ---------------------------------------------------------------- the fast reader (python-calamine)
+
+OPENPYXL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")  # openpyxl refuses any other name
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_WORKBOOK = "xl/workbook.xml"
+_STYLES = "xl/styles.xml"
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+
+# Cell values calamine reads differently from openpyxl, found in the sheet's XML (see the module
+# docstring). The patterns start with a literal so that re scans 8 MB of XML in a few ms.
+# A number is plain when calamine and openpyxl read it alike: at most 15 digits before the point
+# (exact in a float), no exponent, and if there is a point, a fraction that is not zero (openpyxl
+# reads "30" as int, "30.0" as float; calamine gives float for both, taken back to int when whole).
+_NOT_PLAIN_VALUE = rb"<v>(?!-?\d{1,15}(?:\.\d*[1-9])?</v>)"
+# Plain numbers the two still read differently in a date or time cell: negative (calamine: a time
+# of day), 7+ digits (past 9999-12-31: openpyxl gives #VALUE!) or just under a whole day.
+_DATE_SENSITIVE_VALUE = rb"<v>(?:-|\d{7}|0\.999999)"
+_FORMULA = rb"""(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?"""
+_NUMBER_CELL = rb"""<c\b((?:(?!\bt\s*=\s*["'](?!n["']))[^>])*)>"""  # no t attribute, or t="n"
+_DIFFERENT_CELLS = (
+    (re.compile(rb"""t\s*=\s*["'](?:[ed]["']|b["'][^>]*>""" + _FORMULA + rb"<v>(?![01]</v>))"),
+     "error values, ISO dates or a boolean that is not 0 or 1"),
+    (re.compile(rb"_x[0-9A-Fa-f]{4}_"), "_xHHHH_ escapes (calamine decodes them, openpyxl does not)"),
+)
+_WHITESPACE_TO_SPACE = bytes.maketrans(b"\t\r\n", b"   ")
+_ANY_NOT_PLAIN = re.compile(_NOT_PLAIN_VALUE)
+# The same, only in a number cell: a formula's text result is not a number.
+_NUMBER_NOT_PLAIN = re.compile(_NUMBER_CELL + _FORMULA + _NOT_PLAIN_VALUE)
+_ANY_DATE_SENSITIVE = re.compile(_DATE_SENSITIVE_VALUE)
+_NUMBER_DATE_SENSITIVE = re.compile(_NUMBER_CELL + _FORMULA + _DATE_SENSITIVE_VALUE)
+_STYLE_ID = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
+_PROBE_ALL_STYLES = 256  # up to this many cell formats the probe tries them all, else those the cells use
+_PROBE_VALUES = ("0", "0.25", "1", "2.5", "30", "60", "61", "46086", "46086.395833333336", "0.999")
+
+
+class _UseOpenpyxl(Exception):
+    """This file is read with openpyxl (the reason is logged)."""
+
+
+def _calamine_rows(path: Path) -> tuple[int, Iterator[tuple[int, Row]], Any] | None:
+    """(estimated rows, numbered rows, workbook to close) through calamine, or None when the file is
+    for openpyxl: one calamine would read differently, or one openpyxl refuses (it then says why)."""
+    try:
+        import python_calamine
+    except ImportError:  # an environment without the wheel still imports, only slower
+        return None
+    try:
+        plan = _CalaminePlan.of(path)
+        if not _probe_agrees(python_calamine, plan):
+            raise _UseOpenpyxl("a cell format that calamine and openpyxl read differently")
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            sheet = workbook.get_sheet_by_name(plan.sheet_name)
+            end = sheet.end
+            rows = sheet.iter_rows()
+        except BaseException:
+            workbook.close()
+            raise
+    except _UseOpenpyxl as why:
+        log.info("reading %s with openpyxl: %s", path.name, why)
+        return None
+    except Exception:  # calamine refused the file, or it vanished: openpyxl says what is wrong
+        log.info("reading %s with openpyxl: calamine cannot", path.name, exc_info=True)
+        return None
+    return (end[0] + 1 if end else 0), ((n, _from_calamine(v)) for n, v in enumerate(rows, start=1)), workbook
+
+
+def _from_calamine(values: list[Any]) -> list[Any]:
+    """A calamine row with openpyxl's values: '' -> None, 30.0 -> 30 (the file says 30, see
+    _NOT_PLAIN_VALUE), a date -> datetime at midnight. Times, datetimes and durations are alike."""
+    for index, value in enumerate(values):
+        kind = type(value)
+        if kind is str:
+            if not value:
+                values[index] = None
+        elif kind is float:
+            if value.is_integer():
+                values[index] = int(value)
+        elif kind is date:
+            values[index] = datetime(value.year, value.month, value.day)
+    return values
+
+
+@dataclass(frozen=True)
+class _CalaminePlan:
+    """What calamine needs from one pass over the package: the first worksheet's name, the epoch,
+    the styles and the style ids the cells use. `of()` raises _UseOpenpyxl for any file calamine
+    might read differently from openpyxl, or that openpyxl would refuse."""
+
+    sheet_name: str
+    date1904: str | None
+    styles: bytes | None
+    style_ids: frozenset[int]
+    must_not_be_dates: frozenset[int]  # styles of cells holding date-sensitive numbers
+
+    @classmethod
+    def of(cls, path: Path) -> _CalaminePlan:
+        if path.suffix.lower() not in OPENPYXL_SUFFIXES:
+            raise _UseOpenpyxl(f"openpyxl refuses {path.suffix or 'a name without suffix'}")
+        try:
+            with zipfile.ZipFile(path) as package:
+                return cls._read(package)
+        except _UseOpenpyxl:
+            raise
+        except Exception as err:  # not a zip, a missing part, XML openpyxl's parser refuses …
+            raise _UseOpenpyxl(f"{type(err).__name__}: {err}") from err
+
+    @classmethod
+    def _read(cls, package: zipfile.ZipFile) -> _CalaminePlan:
+        names = set(package.namelist())
+        types = ElementTree.fromstring(package.read("[Content_Types].xml"))
+        workbooks = [o.get("PartName") for o in types.iter(f"{_CT_NS}Override")
+                     if (o.get("ContentType") or "").endswith(".main+xml")]
+        strings = [o.get("PartName") for o in types.iter(f"{_CT_NS}Override")
+                   if o.get("ContentType") == _SHARED_STRINGS_TYPE]
+        if workbooks != [f"/{_WORKBOOK}"] or strings not in ([], [f"/{_SHARED_STRINGS}"]):
+            raise _UseOpenpyxl("not the usual package layout (content types)")
+        root = _relationships(package, "_rels/.rels", "")
+        if [t for kind, t in root.values() if kind.endswith("/officeDocument")] != [_WORKBOOK]:
+            raise _UseOpenpyxl("not the usual package layout (root relationships)")
+        book = ElementTree.fromstring(package.read(_WORKBOOK))
+        rels = _relationships(package, "xl/_rels/workbook.xml.rels", "xl")
+        for kind, target in rels.values():  # openpyxl reads these two parts by name, calamine by relationship
+            if (kind.endswith("/styles") and target != _STYLES
+                    or kind.endswith("/sharedStrings") and target != _SHARED_STRINGS):
+                raise _UseOpenpyxl("not the usual package layout (workbook relationships)")
+        first: tuple[str, str] | None = None
+        for sheet in book.iter(f"{_MAIN_NS}sheet"):
+            kind, target = rels.get(sheet.get(_R_ID) or "", ("", ""))
+            if not kind.endswith(("/worksheet", "/chartsheet")) or target not in names:
+                raise _UseOpenpyxl("a sheet without its part")
+            if first is None and kind.endswith("/worksheet"):
+                first = (sheet.get("name") or "", target)
+        if first is None:
+            raise _UseOpenpyxl("no worksheet")  # openpyxl says 文件里没有工作表
+        # openpyxl parses every XML part it reads with a strict parser; calamine is lenient.
+        for name in names:
+            if name.lower().endswith((".xml", ".rels")) and name != first[1]:
+                _well_formed(package.read(name))
+        data = package.read(first[1])
+        _well_formed(data)
+        _same_cells(data)
+        if _SHARED_STRINGS in names:
+            _same_cells(package.read(_SHARED_STRINGS))
+        workbook_pr = book.find(f"{_MAIN_NS}workbookPr")
+        styles = package.read(_STYLES) if _STYLES in names else None
+        sensitive = _date_sensitive_styles(data)
+        return cls(sheet_name=first[0], date1904=None if workbook_pr is None else workbook_pr.get("date1904"),
+                   styles=styles, style_ids=_style_ids(styles, data) | sensitive, must_not_be_dates=sensitive)
+
+
+def _relationships(package: zipfile.ZipFile, name: str, base: str) -> dict[str, tuple[str, str]]:
+    """Id -> (type, part name) of a relationships part; targets resolved against `base`."""
+    found = {}
+    for rel in ElementTree.fromstring(package.read(name)).iter(f"{_RELS_NS}Relationship"):
+        target = rel.get("Target") or ""
+        part = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+        found[rel.get("Id") or ""] = (rel.get("Type") or "", part)
+    return found
+
+
+def _well_formed(data: bytes) -> None:
+    expat.ParserCreate().Parse(data, True)  # raises ExpatError as openpyxl's parser would
+
+
+def _same_cells(data: bytes) -> None:
+    """Raise _UseOpenpyxl if this sheet (or shared-strings) XML holds cells calamine reads differently."""
+    if b"<sheetData" not in data and b"<sst" not in data:
+        raise _UseOpenpyxl("XML with namespace prefixes")
+    if b"<![CDATA[" in data:
+        raise _UseOpenpyxl("CDATA sections")
+    for pattern, what in _DIFFERENT_CELLS:
+        if pattern.search(data):
+            raise _UseOpenpyxl(what)
+    spaced = data.translate(_WHITESPACE_TO_SPACE)
+    if b"<t> " in spaced:
+        raise _UseOpenpyxl("text with leading spaces not marked xml:space")
+    at = spaced.find(b" </t>")
+    while at >= 0:  # text never holds '<': the element's start tag is the last '<' before
+        if spaced.startswith(b"<t>", spaced.rfind(b"<", 0, at)):
+            raise _UseOpenpyxl("text with trailing spaces not marked xml:space")
+        at = spaced.find(b" </t>", at + 5)
+    if _ANY_NOT_PLAIN.search(data) and _NUMBER_NOT_PLAIN.search(data):
+        raise _UseOpenpyxl("numbers calamine reads differently (30.0, 1E+17, 16+ digits, not a number)")
+
+
+def _date_sensitive_styles(sheet: bytes) -> frozenset[int]:
+    """Styles of the number cells holding a negative number, 7+ digits or 0.999999…: read alike
+    unless the style makes them dates or times (checked by the probe)."""
+    if not _ANY_DATE_SENSITIVE.search(sheet):
+        return frozenset()
+    styles = set()
+    for attributes in _NUMBER_DATE_SENSITIVE.findall(sheet):
+        found = _STYLE_ID.search(b" " + attributes)
+        styles.add(int(found.group(1)) if found else 0)
+    return frozenset(styles)
+
+
+def _style_ids(styles: bytes | None, sheet: bytes) -> frozenset[int]:
+    """The cell formats (cellXfs indexes) to probe: all of them, or those the sheet's cells use."""
+    if styles is None:
+        return frozenset({0})
+    formats = ElementTree.fromstring(styles).find(f"{_MAIN_NS}cellXfs")
+    count = 0 if formats is None else len(formats)
+    if count <= _PROBE_ALL_STYLES:
+        return frozenset(range(max(count, 1)))
+    return frozenset(int(s) for s in set(_STYLE_ID.findall(sheet))) | {0}
+
+
+def _probe_agrees(calamine: Any, plan: _CalaminePlan) -> bool:
+    """Read the file's own styles through both readers: a probe workbook with, for every style the
+    cells use, one row of typical values (times, dates, the 1900 leap day, whole and other numbers).
+    True if calamine, converted by _from_calamine, gives exactly openpyxl's values."""
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{get_column_letter(c)}{r}" s="{style}"><v>{value}</v></c>'
+                                   for c, value in enumerate(_PROBE_VALUES, start=1)) + "</row>"
+        for r, style in enumerate(sorted(plan.style_ids | {0}), start=1))  # row r: the r-th style
+    probe = _probe_package(rows, plan.styles, plan.date1904)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about what the probe leaves out (theme …)
+        book = load_workbook(io.BytesIO(probe), read_only=True, data_only=True)
+        try:
+            expected = [_blank_as_none(tuple(row)) for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    styles = sorted(plan.style_ids | {0})
+    for style, row in zip(styles, expected, strict=False):  # "1" in a date, time or duration format
+        if style in plan.must_not_be_dates and type(row[_PROBE_VALUES.index("1")]) is not int:
+            return False
+    fast = calamine.CalamineWorkbook.from_filelike(io.BytesIO(probe))
+    try:
+        got = [tuple(_from_calamine(row)) for row in fast.get_sheet_by_index(0).iter_rows()]
+    finally:
+        fast.close()
+    return same_values(got, expected)
+
+
+def same_values(rows: Sequence[Sequence[object]], others: Sequence[Sequence[object]]) -> bool:
+    """Row by row, the same values of the same types (1 is not 1.0, a date is not a datetime);
+    blank cells at the end of a row do not count (calamine pads rows to the sheet's width)."""
+    def trimmed(row: Sequence[object]) -> list[tuple[type, object]]:
+        cells = [(type(v), v) for v in row]
+        while cells and cells[-1][1] is None:
+            cells.pop()
+        return cells
+
+    return len(rows) == len(others) and all(trimmed(a) == trimmed(b) for a, b in zip(rows, others, strict=True))
+
+
+def _probe_package(rows: str, styles: bytes | None, date1904: str | None) -> bytes:
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pr = "" if date1904 is None else f"<workbookPr date1904={quoteattr(date1904)}/>"
+    style_type = ('<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+                  'officedocument.spreadsheetml.styles+xml"/>') if styles is not None else ""
+    style_rel = f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/>' if styles is not None else ""
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/'
+            'xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+            'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            f'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{style_type}</Types>'),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">{pr}<sheets>'
+            '<sheet name="probe" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+            f'Target="worksheets/sheet1.xml"/>{style_rel}</Relationships>'),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>{rows}</sheetData>'
+            '</worksheet>'),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, text in parts.items():
+            package.writestr(name, text.encode("utf-8"))
+        if styles is not None:
+            package.writestr(_STYLES, styles)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- the sheet
+
+
 class Sheet:
     """The first sheet of an opened workbook with its header found; data rows are streamed once."""
 
-    def __init__(self, path: Path, ws: Any, spec: HeaderSpec):
+    def __init__(self, rows: Iterator[tuple[int, Row]], estimated: int, spec: HeaderSpec):
         self.spec = spec
-        self.estimated = ws.max_row or 0  # from the file's own dimension record; may be wrong or missing
-        ws.reset_dimensions()  # so a wrong record cannot cut the sheet short
-        self._rows = _numbered_rows(ws, path)
+        self.estimated = estimated  # rows of the sheet as the file gives them; may be wrong or missing
+        self._rows = rows
         self._head = list(islice(self._rows, HEADER_SEARCH_ROWS))
         self.header = spec.find(self._head)
         self.read = 0  # non-blank data rows yielded
@@ -227,17 +562,45 @@ class Sheet:
             raise ValidationError.single(FILE_FIELD, f"第 {self.header.row} 行的表头下面没有{self.spec.records}。")
 
 
+def read_rows(path: str | Path, reader: str = "auto") -> list[tuple[int, Row]]:
+    """(Excel row number, values) of every row of the first sheet as an import reads them, for tests
+    and benchmarks comparing the readers: `reader` 'auto' (as open_sheet), 'calamine' (ValueError
+    if the file is one for openpyxl) or 'openpyxl'."""
+    with _numbered_sheet(Path(path), reader) as (_estimated, rows):
+        return [(number, tuple(values)) for number, values in rows]
+
+
 @contextmanager
-def open_sheet(path: str | Path, spec: HeaderSpec) -> Iterator[Sheet]:
-    """The first sheet of the .xlsx at `path`, header found; the workbook is closed on exit."""
-    path = Path(path)
+def _numbered_sheet(path: Path, reader: str = "auto") -> Iterator[tuple[int, Iterator[tuple[int, Row]]]]:
+    """(estimated rows, numbered rows) of the first sheet: through calamine when it reads the file
+    exactly as openpyxl does, through openpyxl otherwise; ValidationError if it cannot be read."""
+    fast = _calamine_rows(path) if reader != "openpyxl" else None
+    if fast is not None:
+        estimated, rows, workbook = fast
+        try:
+            yield estimated, rows
+        finally:
+            workbook.close()
+        return
+    if reader == "calamine":
+        raise ValueError(f"{path.name} is read with openpyxl (see the log for why)")
     workbook = open_workbook(path)
     try:
         if not workbook.worksheets:
             raise ValidationError.single(FILE_FIELD, "文件里没有工作表。")
-        yield Sheet(path, workbook.worksheets[0], spec)
+        ws = workbook.worksheets[0]
+        estimated = ws.max_row or 0  # from the file's own dimension record; may be wrong or missing
+        ws.reset_dimensions()  # so a wrong record cannot cut the sheet short
+        yield estimated, _numbered_rows(ws, path)
     finally:
         workbook.close()
+
+
+@contextmanager
+def open_sheet(path: str | Path, spec: HeaderSpec) -> Iterator[Sheet]:
+    """The first sheet of the .xlsx at `path`, header found; the workbook is closed on exit."""
+    with _numbered_sheet(Path(path)) as (estimated, rows):
+        yield Sheet(rows, estimated, spec)
 
 
 # ---------------------------------------------------------------- templates

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import HuiquanError, Progress, StorageError, ValidationError
 from huiquan_desk.exports.ledger import Ledger, atomic_output
-from huiquan_desk.services.certificates import CertificateInfo, IssuerInfo, get_certificate, issue_certificate
 from huiquan_desk.services.ledgers import LedgerParams, build_ledger, ledger_entry
 from huiquan_desk.services.settings import get_profile
 from huiquan_desk.storage import audit
 
 if TYPE_CHECKING:
     from huiquan_desk.services.activities import ActivityFilter
+    from huiquan_desk.services.certificates import CertificateInfo, IssuerInfo
     from huiquan_desk.services.workspace import Workspace
 
 FORMATS = ("xlsx", "pdf")
@@ -66,6 +66,8 @@ def issue_certificate_file(ws: Workspace, volunteer_id: int, start: date | None,
     the PDF written and the audit entry made in one transaction, and the PDF appears under its
     name only once that transaction has committed. Any failure leaves no number taken and no file."""
     from huiquan_desk.services.audit_log import export_summary
+    from huiquan_desk.services.certificates import issue_certificate
+
     _certificate_suffix(path)
     with atomic_output(Path(path)) as staged:
         with ws.write() as session:
@@ -134,6 +136,7 @@ def _certificate_suffix(path: Path) -> None:
 
 def render_certificate(session: Session, certificate_id: int, out: Path) -> Path:
     from huiquan_desk.exports.certificate import write_certificate_pdf
+    from huiquan_desk.services.certificates import get_certificate
 
     info = get_certificate(session, certificate_id)
     return write_certificate_pdf(info, get_profile(session).name, Path(out))

@@ -12,7 +12,7 @@ from huiquan_desk.domain.errors import Progress
 from huiquan_desk.paths import DataDir
 from huiquan_desk.storage.files import FileStore
 from huiquan_desk.storage.guard import database_read_only
-from huiquan_desk.storage.migrate import HEAD_REVISION, current_revision
+from huiquan_desk.storage.migrate import HEAD_REVISION
 from huiquan_desk.storage.models import Activity, Attachment
 
 
@@ -105,7 +105,7 @@ def _check_database(session: Session, store: FileStore, progress: Progress | Non
                 report.notes.append("数据库文件是只读的：检索索引没有检查（其余检查照常）")
             else:
                 report.problems.append(f"全文检索索引损坏（{err}），请从备份恢复或联系技术支持")
-    revision = current_revision(session.get_bind())  # type: ignore[arg-type]
+    revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if revision != HEAD_REVISION:
         report.problems.append(f"数据库版本 {revision} 与程序要求的 {HEAD_REVISION} 不一致")
     rows = session.execute(

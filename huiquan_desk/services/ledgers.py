@@ -168,12 +168,12 @@ def audit_scope(p: LedgerParams) -> str:
 
 
 def _audit(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
-    from huiquan_desk.services.audit_log import query_audit
+    from huiquan_desk.services.audit_log import ledger_lines, query_audit
 
     _check_period(p)
     rows = query_audit(session, entity=p.entity, entity_id=p.entity_id, user=p.user, date_from=p.date_from,
                        date_to=p.date_to, text=p.text, limit=None)
-    return audit_ledger(rows, head, audit_scope(p))
+    return audit_ledger(ledger_lines(rows), head, audit_scope(p), entries=len(rows))
 
 
 LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (

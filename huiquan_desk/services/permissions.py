@@ -36,8 +36,8 @@ class Role(StrEnum):
         return self in (Role.ADMIN, Role.EDITOR)
 
 
-ROLE_LABELS = {Role.ADMIN: "管理员", Role.EDITOR: "录入员", Role.VIEWER: "查看"}
-ROLE_HELP = {
+ROLE_LABELS: dict[str, str] = {Role.ADMIN: "管理员", Role.EDITOR: "录入员", Role.VIEWER: "查看"}
+ROLE_HELP: dict[str, str] = {
     Role.ADMIN: "管理账号和设置，也能录入、修改、查看、打印",
     Role.EDITOR: "录入和修改台账，查看、打印",
     Role.VIEWER: "只能查看和打印，不能修改",
@@ -46,7 +46,7 @@ NOBODY = ""  # accounts exist and nobody has signed in
 
 
 def role_label(role: str) -> str:
-    return "未登录" if role == NOBODY else ROLE_LABELS.get(role, role)  # type: ignore[call-overload]
+    return "未登录" if role == NOBODY else ROLE_LABELS.get(role, role)
 
 
 def can_write(role: str) -> bool:

@@ -24,9 +24,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Date, DateTime, Table, UniqueConstraint, delete, event, func, insert, inspect, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
@@ -95,7 +96,7 @@ class RestoredInfo:
 
 # --- payload ------------------------------------------------------------------------------------
 def _table(obj: Base) -> Table:
-    return inspect(obj).mapper.local_table  # type: ignore[return-value]
+    return cast(Table, inspect(obj).mapper.local_table)
 
 
 def _json_value(value: Any) -> Any:
@@ -299,7 +300,9 @@ def restore_item(session: Session, bin_id: int, files: FileStore | None = None) 
             old_id = values["id"]
             if session.execute(select(table.c.id).where(table.c.id == old_id)).first() is not None:
                 del values["id"]
-            new_id = session.execute(insert(table).values(**values)).inserted_primary_key[0]  # type: ignore[attr-defined]
+            inserted = cast(CursorResult[Any], session.execute(insert(table).values(**values))).inserted_primary_key
+            assert inserted is not None
+            new_id = inserted[0]
             ids.setdefault(table.name, {})[old_id] = new_id
     session.delete(item)
     session.flush()
@@ -410,7 +413,7 @@ def empty_bin(session: Session, files: FileStore) -> int:
     """Delete every bin entry (the caller has asked the user), then, once committed, every file in
     files/ that no attachment row references any more. 管理员 only. Returns the number of entries removed."""
     _require_admin(session, "清空回收站")
-    count = session.execute(delete(RecycledItem)).rowcount or 0  # type: ignore[attr-defined]
+    count = cast(CursorResult[Any], session.execute(delete(RecycledItem))).rowcount or 0
     session.flush()
     doomed = unreferenced_files(session, files)
     audit.record(session, "empty", "recycle_bin", f"清空回收站：{count} 项，清理不再使用的附件文件 {len(doomed)} 个",

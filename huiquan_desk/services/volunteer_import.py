@@ -16,8 +16,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import volunteer as rules
@@ -248,7 +249,7 @@ def import_volunteers(session: Session, path: str | Path, progress: Progress | N
     now = datetime.now().replace(microsecond=0)
     rows = [_insert_values(d, now) for d in reader.drafts]
     if rows:  # never empty here, but an empty executemany would insert one blank row
-        session.execute(insert(Volunteer.__table__), rows)
+        session.execute(insert(cast(Table, Volunteer.__table__)), rows)
         # One entry in the audit trail for the whole file (a Core insert is not seen by the ORM hook).
         audit.record(session, "import", "volunteers", f"导入 {len(rows)} 名志愿者（{Path(path).name}）",
                      details={"文件": str(path), "条数": len(rows)})

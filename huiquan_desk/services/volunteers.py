@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import volunteer as rules
@@ -388,7 +388,7 @@ def _get(session: Session, volunteer_id: int) -> Volunteer:
     return v
 
 
-def _rows_query(thresholds: tuple[int, ...]):  # type: ignore[no-untyped-def]
+def _rows_query(thresholds: tuple[int, ...]) -> Select[Volunteer, str, int]:
     totals = (select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.minutes).label("minutes"))
               .group_by(ServiceRecord.volunteer_id).subquery())
     return (select(Volunteer, func.coalesce(Team.name, ""), func.coalesce(totals.c.minutes, 0))
@@ -401,7 +401,7 @@ LIST_COLUMNS = (Volunteer.id, Volunteer.number, Volunteer.name, Volunteer.gender
                 Volunteer.registered_on, Volunteer.team_id)
 
 
-def _row(v, team: str, minutes: int, thresholds: tuple[int, ...], today: date | None = None) -> VolunteerRow:  # type: ignore[no-untyped-def]
+def _row(v: Any, team: str, minutes: int, thresholds: tuple[int, ...], today: date | None = None) -> VolunteerRow:
     """`v`: a Volunteer or a row of LIST_COLUMNS (same names, same order)."""
     (id_, number, name, gender, birth_date, id_number, phone, area, skills, service_types, political_status,
      registered_on, team_id) = (tuple(getattr(v, c.key) for c in LIST_COLUMNS) if isinstance(v, Volunteer) else tuple(v))[:13]

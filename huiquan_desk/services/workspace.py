@@ -34,14 +34,16 @@ class Workspace:
     sessions: sessionmaker[Session]  # reads
     writers: sessionmaker[Session]  # units of work (BEGIN IMMEDIATE)
     files: FileStore
-    # Who is working: recorded with every service entry and certificate. The OS login while no
-    # account is set up; once one is, the signed-in account (never the OS login).
+    # Who is working: recorded with every service entry, certificate and audit entry. While no
+    # account is set up, the profile's 填表人 (the OS login until that is filled in); once one is,
+    # the signed-in account (never the OS login).
     operator: str = field(default_factory=lambda: login_name())
     # The signed-in account's role (admin / editor / viewer); "admin" when no accounts are set up,
     # permissions.NOBODY while accounts exist and nobody has signed in.
     role: str = Role.ADMIN
     log_handler: logging.Handler | None = None
     read_only: bool = False  # the database file cannot be written: reads and plain prints only
+    signed_in: bool = False  # someone signed in with an account (then `operator` is that account)
 
     @property
     def info(self) -> dict[str, str]:
@@ -49,10 +51,17 @@ class Workspace:
 
     def sign_in(self, operator: str, role: str) -> None:
         self.operator, self.role = operator, role
+        self.signed_in = True
+
+    def refresh_operator(self) -> None:
+        """After the profile changed: without accounts, the operator is its (new) 填表人."""
+        if not self.signed_in and self.role != NOBODY:
+            with self.read() as session:
+                self.operator = default_operator(session)
 
     def sign_out(self) -> None:
         """Back to nobody (accounts exist): reads only, until someone signs in again."""
-        self.operator, self.role = NOT_SIGNED_IN, NOBODY
+        self.operator, self.role, self.signed_in = NOT_SIGNED_IN, NOBODY, False
 
     def write(self) -> AbstractContextManager[Session]:
         """`with ws.write() as s:` — one transaction, committed at the end of the block."""
@@ -102,6 +111,14 @@ class Workspace:
             log.removeHandler(self.log_handler)
             self.log_handler.close()
             self.log_handler = None
+
+
+def default_operator(session: Session) -> str:
+    """Who works when no account is set up: the community profile's 填表人 (asked at first run),
+    the computer's login only until it is filled in."""
+    from huiquan_desk.services.settings import PROFILE_PREPARER, get_setting
+
+    return get_setting(session, PROFILE_PREPARER) or login_name()
 
 
 def login_name() -> str:
@@ -183,6 +200,8 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
     with ws.read() as session:
         if accounts_enabled(session):  # one small query
             ws.sign_out()
+        else:
+            ws.operator = default_operator(session)
     if daily_backup and existed:
         from huiquan_desk.services.backups import daily_backup as take_daily_backup
 
@@ -235,12 +254,11 @@ def open_folder(data: DataDir, lock: bool = True) -> Opening:
     backup is found to offer instead. Raises FolderInUse (a StorageError) when another copy has it."""
     from huiquan_desk.storage import backups
 
+    guard.check_folder(data)  # a file, a read-only folder: said as such, never taken for damage
     held = guard.DataLock(data).acquire() if lock else None
     try:
         health = guard.quick_check(data.database)
         offer = None if health.ok else backups.newest_good_backup(data)
-        if not health.ok:
-            log.error("database damaged: %s", health.problems)
         return Opening(data, held, guard.is_network_path(data.root), health.problems, offer)
     except BaseException:
         if held is not None:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,7 +72,7 @@ class FileStore:
         return StoredFile(digest, suffix, target.stat().st_size)
 
     @staticmethod
-    def _write(target: Path, name: str, fill) -> None:  # type: ignore[no-untyped-def]
+    def _write(target: Path, name: str, fill: Callable[[str], object]) -> None:
         """Write through a temporary file in the same folder, then rename: never a half file."""
         tmp: str | None = None
         try:

@@ -111,20 +111,20 @@ class DataLock:
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
-    def _lock(handle) -> None:  # type: ignore[no-untyped-def]
+    def _lock(handle: TextIO) -> None:
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
 
-    def _unlock(handle) -> None:  # type: ignore[no-untyped-def]
+    def _unlock(handle: TextIO) -> None:
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
 else:
     import fcntl
 
-    def _lock(handle) -> None:  # type: ignore[no-untyped-def]
+    def _lock(handle: TextIO) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
-    def _unlock(handle) -> None:  # type: ignore[no-untyped-def]
+    def _unlock(handle: TextIO) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from huiquan_desk.paths import bundled
 from huiquan_desk.storage.revisions import HEAD_REVISION, REVISIONS  # noqa: F401 - re-exported
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -17,7 +23,7 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
+def alembic_config() -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -25,7 +31,7 @@ def alembic_config():  # type: ignore[no-untyped-def]
     return config
 
 
-def upgrade(engine: Engine, before=None) -> bool:  # type: ignore[no-untyped-def]
+def upgrade(engine: Engine, before: Callable[[str | None], None] | None = None) -> bool:
     """Bring the database to the head revision. Returns True if anything ran.
 
     `before` is called (with the current revision) just before a migration runs, so a backup

@@ -1,7 +1,14 @@
-"""The activity ledger page: filters, search-as-you-type, the table, photos, import and export."""
+"""The activity ledger page: filters, search-as-you-type, the table, photos, import and export.
+
+Typing never waits for a count: a search shows the first block of rows as soon as it is found
+(ActivityTableModel.show_first); the whole list of a search that has more, and the number of
+activities without photos, are counted off the GUI thread (`_count_in_background`, one count at a
+time), and the summary line says the exact count once it is known.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -46,6 +53,7 @@ from huiquan_desk.ui.widgets import ThumbnailList, from_qdate, mark_writes, thum
 
 SEARCH_DELAY_MS = 150
 GAPS_DELAY_MS = 400  # the photo-gap count waits until typing pauses
+log = logging.getLogger("huiquan_desk.ui")
 
 
 class ActivitiesPage(QWidget):
@@ -116,7 +124,11 @@ class ActivitiesPage(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self._gaps_timer = QTimer(self, singleShot=True, interval=GAPS_DELAY_MS)
-        self._gaps_timer.timeout.connect(self._update_gaps)
+        self._gaps_timer.timeout.connect(self._count_in_background)
+        self._counting: Task | None = None  # the background count running, if any
+        self._count_again = False  # asked for while one was running: count again when it is done
+        self._pending_selection: list[int] = []  # to select once a search's whole list is known
+        self._selection_shown: list[int] = []  # … unless the user has chosen other rows meanwhile
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         for widget in (QLabel(self.tr("时间")), self.date_from, QLabel(self.tr("至")), self.date_to,
                        QLabel(self.tr("类别")), self.category, self.status, self.without_photos):
@@ -170,11 +182,11 @@ class ActivitiesPage(QWidget):
         layout.addWidget(self.summary)
 
     # --- service calls (each its own short read) -----------------------------------------------
-    def _query_ids(self, flt: ActivityFilter, sort: str, descending: bool) -> list[int]:
+    def _query_ids(self, flt: ActivityFilter, sort: str, descending: bool, limit: int | None = None) -> list[int]:
         with self.ws.read() as session:
-            return activity_service.query_ids(session, flt, sort, descending)
+            return activity_service.query_ids(session, flt, sort, descending, limit)
 
-    def _fetch_rows(self, ids):  # type: ignore[no-untyped-def]
+    def _fetch_rows(self, ids):
         with self.ws.read() as session:
             return activity_service.fetch_rows(session, ids)
 
@@ -202,9 +214,18 @@ class ActivitiesPage(QWidget):
         )
 
     def apply_filter(self) -> None:
+        """Show the rows of the current filter. A search shows its first block at once; if it has
+        more, the whole list is counted in the background (the summary says so meanwhile)."""
         selected = self.selected_ids()
-        self.model.set_filter(self.current_filter())
+        flt = self.current_filter()
+        if flt.text.strip():
+            complete = self.model.show_first(flt)
+        else:
+            self.model.set_filter(flt)
+            complete = True
         self._restore_selection(selected)
+        self._pending_selection = [] if complete else selected
+        self._selection_shown = self.selected_ids()
         self._update_summary()
 
     def refresh(self) -> None:
@@ -215,22 +236,76 @@ class ActivitiesPage(QWidget):
         self.show_selected()
 
     def _update_summary(self) -> None:
-        """The row count at once; the count of photo gaps (a second scan) once typing pauses."""
-        self.summary.setText(self.tr("共 {0} 项活动。").format(self.model.rowCount()))
-        self._gaps_timer.start()
+        """The row count at once (while a search is counted: how many are shown); the whole count
+        and the photo gaps from the background count: at once for a search still being counted,
+        else once typing pauses."""
+        self._show_summary(None)
+        if self.model.complete:
+            self._gaps_timer.start()
+        else:
+            self._gaps_timer.stop()
+            self._count_in_background()
 
-    def _update_gaps(self) -> None:
-        flt = self.current_filter()
-        with self.ws.read() as session:
-            gaps = activity_service.count_activities(session, ActivityFilter(
-                date_from=flt.date_from, date_to=flt.date_to, category_id=flt.category_id,
-                status=activity_service.ActivityStatus.DONE, without_photos=True, text=flt.text))
-        if flt.status not in (None, activity_service.ActivityStatus.DONE):
-            gaps = 0  # only activities that took place need photos
+    def _show_summary(self, gaps: int | None) -> None:
+        if not self.model.complete:
+            self.summary.setText(self.tr("正在统计……已显示前 {0} 项活动。").format(self.model.rowCount()))
+            return
         sentences = [self.tr("共 {0} 项活动。").format(self.model.rowCount())]
         if gaps:
             sentences.append(self.tr("其中 {0} 项已开展但还没有照片，勾选「只看没有照片的」可查看。").format(gaps))
         self.summary.setText("".join(sentences))
+
+    def _count_in_background(self) -> None:
+        """Off the GUI thread: the whole id list of a search shown by its first block, and the
+        activities of the filter that took place without photos. One count at a time: asked for
+        while one runs, the newest filter is counted when it is done."""
+        if self._counting is not None:
+            self._count_again = True
+            return
+        model = self.model
+        flt, generation, sort, descending = model.filter, model.generation, model.sort_key, model.descending
+        need_ids = not model.complete
+        gap_filter = ActivityFilter(date_from=flt.date_from, date_to=flt.date_to, category_id=flt.category_id,
+                                    status=activity_service.ActivityStatus.DONE, without_photos=True, text=flt.text)
+        ws = self.ws
+
+        def work(_progress: object) -> tuple[int, ActivityFilter, list[int] | None, int]:
+            with ws.read() as session:  # the worker's own short read
+                ids = activity_service.query_ids(session, flt, sort, descending) if need_ids else None
+                gaps = activity_service.count_activities(session, gap_filter)
+            return generation, flt, ids, gaps
+
+        self._counting = Task(self, self.tr("统计活动"), work, self._counted, self._count_failed,
+                              ask_before_quit=False, quiet=True)
+
+    def _counted(self, result: tuple[int, ActivityFilter, list[int] | None, int]) -> None:
+        self._counting = None
+        generation, flt, ids, gaps = result
+        untouched = self.selected_ids() == self._selection_shown  # the user has not chosen other rows
+        if ids is not None and self.model.complete_with(generation, ids):
+            if self._pending_selection and untouched:
+                self._restore_selection(self._pending_selection)  # the rows beyond the first block too
+            self._pending_selection = []
+        if flt == self.model.filter and self.model.complete:
+            if flt.status not in (None, activity_service.ActivityStatus.DONE):
+                gaps = 0  # only activities that took place need photos
+            self._show_summary(gaps)
+        self._count_later()
+
+    def _count_failed(self, error: BaseException) -> None:
+        """Nothing to show but the rows found: the summary keeps saying how many are shown."""
+        self._counting = None
+        log.warning("counting activities failed: %s", error)
+        if self._count_again:  # another filter meanwhile: count that one
+            self._count_again = False
+            self._count_in_background()
+
+    def _count_later(self) -> None:
+        """After a count: count again if asked meanwhile, or if the table still waits for its rows
+        (that count was for a filter or order since replaced)."""
+        if self._count_again or not self.model.complete:
+            self._count_again = False
+            self._count_in_background()
 
     def focus_search(self) -> None:
         self.search.setFocus()

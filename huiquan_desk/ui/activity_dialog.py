@@ -197,7 +197,7 @@ class ActivityDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
 
-    def _start_moved(self, value) -> None:  # type: ignore[no-untyped-def]
+    def _start_moved(self, value) -> None:
         if self.end.dateTime() < value:
             self.end.setDateTime(value.addSecs(2 * 3600))
 
@@ -310,7 +310,7 @@ class ActivityDialog(QDialog):
         return [item for i, item in enumerate(self.items) if i in indexes]
 
     # --- save --------------------------------------------------------------------------------
-    def _snapshot(self) -> tuple:  # type: ignore[type-arg]
+    def _snapshot(self) -> tuple:
         return (self.draft(), self.attachments.count(), len(self.removed),
                 sum(1 for item in self.items if item.caption_changed))
 
@@ -329,7 +329,7 @@ class ActivityDialog(QDialog):
         new = [NewAttachment(str(i.path), i.kind, i.caption) for i in kept if i.attachment_id is None]
         captions = {i.attachment_id: i.caption for i in kept if i.attachment_id is not None and i.caption_changed}
 
-        def write(session) -> None:  # type: ignore[no-untyped-def]
+        def write(session) -> None:
             if self.activity_id is None:
                 self.saved_id = activity_service.create_activity(session, self.draft(), self.ws.files, new)
             else:

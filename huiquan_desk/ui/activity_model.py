@@ -2,6 +2,11 @@
 
 A year of activities (or all 100,000) costs one id query; only the rows the view paints are
 loaded, a block at a time (the Anki browser's approach).
+
+A search may show its first block before the whole list is known (`show_first`): the model then
+holds the first BLOCK ids (`complete` is False) until `complete_with` hands it the whole list,
+counted in the background, and appends the rest (insertRows), so the count shown is exact once
+`complete` is True.
 """
 
 from __future__ import annotations
@@ -35,8 +40,10 @@ SORTABLE = {"start", "title", "category", "place", "organizer", "leader", "parti
 
 class ActivityTableModel(QAbstractTableModel):
     sort_indicator_reset = Signal(int, Qt.SortOrder)
-    def __init__(self, query_ids: Callable[[ActivityFilter, str, bool], list[int]],
-                 fetch_rows: Callable[[Sequence[int]], list[ActivityRow]], parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, query_ids: Callable[..., list[int]],
+                 fetch_rows: Callable[[Sequence[int]], list[ActivityRow]], parent=None):
+        """`query_ids(filter, sort, descending, limit=None)`: the matching ids in display order, only
+        the first `limit` of them when given (services.activities.query_ids)."""
         super().__init__(parent)
         self._query_ids = query_ids
         self._fetch_rows = fetch_rows
@@ -47,19 +54,53 @@ class ActivityTableModel(QAbstractTableModel):
         self.sort_key = "start"
         self.descending = True
         self.loaded = False  # no query until the page sets its filter
+        self.complete = True  # the ids are all the matching ones (False: only the first block yet)
+        self.generation = 0  # bumped whenever the ids are queried anew
 
     # --- data -------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.beginResetModel()
-        self.loaded = True
-        self._ids = self._query_ids(self.filter, self.sort_key, self.descending)
-        self._positions = {}
-        self._rows.clear()
-        self.endResetModel()
+        self._reset(self._query_ids(self.filter, self.sort_key, self.descending), complete=True)
 
     def set_filter(self, flt: ActivityFilter) -> None:
         self.filter = flt
         self.refresh()
+
+    def show_first(self, flt: ActivityFilter) -> bool:
+        """Filter, querying only the first block of ids; True if that is all of them. Otherwise the
+        table shows the first BLOCK rows until complete_with() brings the whole list."""
+        self.filter = flt
+        ids = self._query_ids(flt, self.sort_key, self.descending, BLOCK)
+        self._reset(ids, complete=len(ids) < BLOCK)
+        return self.complete
+
+    def complete_with(self, generation: int, ids: list[int]) -> bool:
+        """The whole id list of the query made as `generation` (from `self.generation` then): the rows
+        after the first block are appended. If the first block is not how it begins (the data
+        changed meanwhile) the table is reset to it. False, and nothing changes, if the ids were
+        queried anew since (another filter or order) or are complete already."""
+        if generation != self.generation or self.complete:
+            return False
+        known = len(self._ids)
+        if ids[:known] != self._ids:
+            self._reset(list(ids), complete=True)
+            return True
+        self.complete = True
+        if len(ids) > known:
+            self.beginInsertRows(QModelIndex(), known, len(ids) - 1)
+            self._ids = list(ids)
+            self._positions = {}
+            self.endInsertRows()
+        return True
+
+    def _reset(self, ids: list[int], complete: bool) -> None:
+        self.beginResetModel()
+        self.loaded = True
+        self._ids = ids
+        self.complete = complete
+        self.generation += 1
+        self._positions = {}
+        self._rows.clear()
+        self.endResetModel()
 
     def ids(self) -> list[int]:
         return list(self._ids)
@@ -95,7 +136,7 @@ class ActivityTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole:
             if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
                 return COLUMNS[section][1]
@@ -103,7 +144,7 @@ class ActivityTableModel(QAbstractTableModel):
                 return section + 1
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._ids)) or not (0 <= index.column() < len(COLUMNS)):
             return None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
@@ -148,9 +189,13 @@ class ActivityTableModel(QAbstractTableModel):
         self.sort_key, self.descending = key, descending
         if not self.loaded:
             return  # nothing queried yet: the first refresh() uses this order
+        if not self.complete:  # only a first block: the whole list in the new order has more rows
+            self.refresh()
+            return
         self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
         self._ids = self._query_ids(self.filter, self.sort_key, self.descending)
+        self.generation += 1  # a count made meanwhile was for the old order
         self._positions = {}
         new = {i: n for n, i in enumerate(self._ids)}
         for index in self.persistentIndexList():

@@ -19,7 +19,7 @@ log = logging.getLogger("huiquan_desk.ui")
 def setup_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     if app.property("huiquan_ready"):
-        return app  # type: ignore[return-value]
+        return app
     app.setProperty("huiquan_ready", True)
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
@@ -37,15 +37,15 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
     style = resource("style.qss")
     if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
-    return app  # type: ignore[return-value]
+    return app
 
 
-def _excepthook(kind, value, tb) -> None:  # type: ignore[no-untyped-def]
+def _excepthook(kind, value, tb) -> None:
     log.error("uncaught exception", exc_info=(kind, value, tb))
     sys.__excepthook__(kind, value, tb)
 
 
-def sign_in(ws):  # type: ignore[no-untyped-def]
+def sign_in(ws):
     """Ask for a user name and password if accounts are set up: the SignedIn, None if there are no
     accounts, or False if the user cancelled. Sets `ws.operator` and `ws.role` on success."""
     from huiquan_desk.services.accounts import accounts_enabled
@@ -57,12 +57,11 @@ def sign_in(ws):  # type: ignore[no-untyped-def]
     signed = LoginDialog.ask(ws)
     if signed is None:
         return False
-    ws.operator = signed.operator
-    ws.role = signed.role
+    ws.sign_in(signed.operator, signed.role)
     return signed
 
 
-def start(explicit_data_dir: str | None = None):  # type: ignore[no-untyped-def]
+def start(explicit_data_dir: str | None = None):
     """Everything up to a shown main window: (app, window, workspace), or the exit code if no
     window opens (2: the data cannot be opened, 0: sign-in cancelled)."""
     app = setup_application()
@@ -115,7 +114,7 @@ def start(explicit_data_dir: str | None = None):  # type: ignore[no-untyped-def]
     return app, window, ws
 
 
-def open_data_folder(window, data):  # type: ignore[no-untyped-def]
+def open_data_folder(window, data):
     """The start-up policy (services.workspace.open_folder) in the window: one program per folder,
     a network share warned about, and a damaged database never written to — the newest good
     backup is offered instead. Returns the held folder lock, or None when the program should stop."""
@@ -138,12 +137,12 @@ def open_data_folder(window, data):  # type: ignore[no-untyped-def]
     return opening.lock
 
 
-def _daily_backup_in_background(window, ws) -> None:  # type: ignore[no-untyped-def]
+def _daily_backup_in_background(window, ws) -> None:
     """The day's automatic backup (skipped at once when it exists), off the GUI thread."""
     from huiquan_desk.services.backups import daily_backup
     from huiquan_desk.ui.tasks import Task
 
-    def done(info) -> None:  # type: ignore[no-untyped-def]
+    def done(info) -> None:
         if info is not None:
             window.statusBar().showMessage(window.tr("已自动备份：{0}").format(info.path.name), 8000)
 

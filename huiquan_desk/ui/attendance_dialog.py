@@ -33,7 +33,7 @@ HEADERS = ("到场", "编号", "姓名", "队伍", "服务时长(小时)", "录�
 class AttendanceModel(QAbstractTableModel):
     """Every volunteer, a check box for "served" and an editable hours column."""
 
-    def __init__(self, people: list[VolunteerRow], default_minutes: int, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, people: list[VolunteerRow], default_minutes: int, parent=None):
         super().__init__(parent)
         self.people = people
         self.default_minutes = default_minutes
@@ -46,7 +46,7 @@ class AttendanceModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
             return HEADERS[section]
         return None
@@ -61,7 +61,7 @@ class AttendanceModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self.people)):
             return None
         person = self.people[index.row()]
@@ -78,7 +78,7 @@ class AttendanceModel(QAbstractTableModel):
             return person.name if column != 4 else self.minutes.get(person.id, 0)
         return None
 
-    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # type: ignore[no-untyped-def]
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():
             return False
         person = self.people[index.row()]
@@ -163,12 +163,12 @@ class AttendanceDialog(QDialog):
         if not people:
             self.summary.setText(self.tr("还没有登记志愿者：请先在「志愿服务」页添加志愿者。"))
 
-    def _update_summary(self, *_args) -> None:  # type: ignore[no-untyped-def]
+    def _update_summary(self, *_args) -> None:
         total = sum(self.model.minutes.values())
         self.summary.setText(self.tr("已选 {0} 人，合计 {1} 小时").format(len(self.model.minutes), rules.hours_text(total)))
 
     def check_team(self, team_id: int | None) -> None:
-        for volunteer_id in self.team_members.get(team_id, set()):  # type: ignore[arg-type]
+        for volunteer_id in self.team_members.get(team_id, set()):
             self.model.set_served(volunteer_id, True)
 
     def clear_all(self) -> None:

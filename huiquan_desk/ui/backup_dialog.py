@@ -80,7 +80,7 @@ class BackupListModel(QAbstractTableModel):
 
     HEADERS = ("备份时间", "类型", "社区", "大小")
 
-    def __init__(self, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list[BackupInfo] = []
 
@@ -95,13 +95,13 @@ class BackupListModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
                 and 0 <= section < len(self.HEADERS)):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.items):
             return None
         info = self.items[index.row()]
@@ -238,7 +238,7 @@ class BackupDialog(QDialog):
             if self.restoring:
                 self.status.setText(self.tr("正在恢复，请等它完成。"))
             else:
-                self.task.cancel()  # type: ignore[union-attr]
+                self.task.cancel()
                 self.status.setText(self.tr("正在取消…"))
             return
         super().reject()
@@ -261,7 +261,7 @@ class BackupDialog(QDialog):
 
         ws = self.ws
 
-        def work(progress):  # type: ignore[no-untyped-def]
+        def work(progress):
             return back_up(ws, folder, progress)  # the zip and its audit entry: one act
 
         self._set_busy(True)
@@ -306,7 +306,7 @@ class BackupDialog(QDialog):
 
         ws = self.ws
 
-        def work(progress):  # type: ignore[no-untyped-def]
+        def work(progress):
             return backups.inspect(ws, Path(path), progress)
 
         self.task = Task(self, self.tr("正在检查备份…"), work, self._inspected, self._inspect_failed)
@@ -355,7 +355,7 @@ class BackupDialog(QDialog):
         self._set_busy(True)
         self.status.setText(self.tr("正在恢复…"))
 
-        def work(progress):  # type: ignore[no-untyped-def]
+        def work(progress):
             return backups.run_restore(request, progress)
 
         self.task = Task(self, self.tr("正在从备份恢复…"), work, self._restored, self._restore_failed)

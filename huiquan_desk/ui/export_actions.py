@@ -41,7 +41,7 @@ def export_in_background(parent: QWidget, ws: Workspace, key: str, params: Ledge
     if path is None:
         return None
 
-    def work(progress):  # type: ignore[no-untyped-def]
+    def work(progress):
         return export(ws, key, params, path, fmt, progress)
 
     return Task(parent, parent.tr("正在导出{0}…").format(entry.title), work,

@@ -19,7 +19,7 @@ Index = QModelIndex | QPersistentModelIndex
 class ProblemModel(QAbstractTableModel):
     HEADERS = ("行号", "字段", "问题")
 
-    def __init__(self, problems: list[Problem] | None = None, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, problems: list[Problem] | None = None, parent=None):
         super().__init__(parent)
         self.problems = problems or []
 
@@ -34,19 +34,19 @@ class ProblemModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 3
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 3:
             return self.HEADERS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or index.row() >= len(self.problems):
             return None
         p = self.problems[index.row()]
         return ("" if p.row is None else p.row, p.field, p.message)[index.column()]
 
 
-def _importer(kind: str):  # type: ignore[no-untyped-def]
+def _importer(kind: str):
     if kind == "volunteers":
         from huiquan_desk.services.volunteer_import import import_volunteers
 
@@ -92,7 +92,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.task = Task(self, self.tr("正在检查…"), self._preview_work, self._preview_done, self._preview_failed)
 
-    def _preview_work(self, progress):  # type: ignore[no-untyped-def]
+    def _preview_work(self, progress):
         ws, path, run = self.ws, self.path, self.run  # the worker touches no widget
         with ws.preview() as session:  # the real writes, always rolled back
             return run(session, path, progress)
@@ -108,7 +108,7 @@ class ImportDialog(QDialog):
             return
         super().reject()
 
-    def _preview_done(self, report) -> None:  # type: ignore[no-untyped-def]
+    def _preview_done(self, report) -> None:
         self.report = report
         self.summary.setText(self.tr("检查通过：共 {0} 行，全部可以导入（表头在第 {1} 行）。点「导入」写入。")
                              .format(report.rows_read, report.header_row))
@@ -135,13 +135,13 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         ws, path, run = self.ws, self.path, self.run
 
-        def work(progress):  # type: ignore[no-untyped-def]
+        def work(progress):
             with ws.write() as session:
                 return run(session, path, progress)
 
         self.task = Task(self, self.tr("正在导入…"), work, self._imported, self._import_failed)
 
-    def _imported(self, report) -> None:  # type: ignore[no-untyped-def]
+    def _imported(self, report) -> None:
         self.summary.setText(self.tr("已导入 {0} {1}。").format(report.created, self.noun))
         self.imported.emit(report.created)
         self.accept()

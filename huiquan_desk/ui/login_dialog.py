@@ -184,7 +184,7 @@ class LockScreen(_PasswordForm):
         if self._closing:
             super().reject()
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event) -> None:
         if self._closing:
             super().closeEvent(event)
         else:
@@ -310,8 +310,7 @@ class IdleLock(QObject):
         self.last_activity = self.clock()
         if signed != self.signed_in:
             self.signed_in = signed
-            self.ws.operator = signed.operator
-            self.ws.role = signed.role
+            self.ws.sign_in(signed.operator, signed.role)
             self.signed_in_changed.emit(signed)
         self.locked_changed.emit(False)
 

@@ -162,15 +162,15 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(widget)
 
     @property
-    def activities(self):  # type: ignore[no-untyped-def]
+    def activities(self):
         return self.page("activities")
 
     @property
-    def volunteers(self):  # type: ignore[no-untyped-def]
+    def volunteers(self):
         return self.page("volunteers")
 
     @property
-    def settings_page(self):  # type: ignore[no-untyped-def]
+    def settings_page(self):
         return self.page("settings")
 
     # --- roles ------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
 
     # --- menu and shortcuts -----------------------------------------------------------------
     def _menus(self) -> None:
-        def action(menu, text: str, slot, key=None) -> QAction:  # type: ignore[no-untyped-def]
+        def action(menu, text: str, slot, key=None) -> QAction:
             act = QAction(text, self)
             if key is not None:
                 act.setShortcut(QKeySequence(key))
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1360, 820)
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event) -> None:
         busy = tasks.running_labels()
         if busy and not messages.confirm(self, self.tr("退出"), self.tr("还有操作没有完成：{0}\n取消这些操作并退出吗？（未完成的写入不会保存）")
                                          .format("、".join(busy)), self.tr("取消并退出")):

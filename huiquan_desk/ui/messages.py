@@ -26,14 +26,14 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     )
 
 
-def place_problems(parent: QWidget | None, form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def place_problems(parent: QWidget | None, form, error: ValidationError) -> None:
     """Show each problem under its field in `form`; any that has no field there in one message."""
     unplaced = [p for p in error.problems if not form.show_error(p.field, p.message)]
     if unplaced:
         show_error(parent, ValidationError(unplaced))
 
 
-def write_from_form(parent: QWidget | None, ws, form, action) -> bool:  # type: ignore[no-untyped-def]
+def write_from_form(parent: QWidget | None, ws, form, action) -> bool:
     """Run `action(session)` as one unit of work for a form: problems go under their fields,
     other failures to the one message box. True when it was saved."""
     form.clear_errors()

@@ -128,7 +128,7 @@ class RecyclePage(QWidget):
             return None
         ws = self.ws
 
-        def work(_progress):  # type: ignore[no-untyped-def]
+        def work(_progress):
             with ws.write() as session:
                 return recycle_bin.empty_bin(session, ws.files)
 

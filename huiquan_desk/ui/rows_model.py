@@ -21,7 +21,7 @@ class Col:
 
 
 class RowsModel(QAbstractTableModel):
-    def __init__(self, columns: Sequence[Col], parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, columns: Sequence[Col], parent=None):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Any] = []
@@ -62,7 +62,7 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
@@ -71,7 +71,7 @@ class RowsModel(QAbstractTableModel):
             return section + 1
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self.rows)) or not (0 <= index.column() < len(self.columns)):
             return None
         col, row = self.columns[index.column()], self.rows[index.row()]

@@ -82,7 +82,7 @@ class SupplementDialog(QDialog):
             reason=self.reason.text())
 
     def save(self) -> bool:
-        def write(session) -> None:  # type: ignore[no-untyped-def]
+        def write(session) -> None:
             self.saved_id = service_hours.add_supplement(session, self.draft(), self.ws.operator)
 
         if not messages.write_from_form(self, self.ws, self.form, write):

@@ -110,6 +110,7 @@ class SettingsPage(QWidget):
     def save_profile(self) -> bool:
         if not messages.write_from_form(self, self.ws, self.form, lambda session: save_profile(session, self.profile())):
             return False
+        self.ws.refresh_operator()  # without accounts, the 填表人 is who the trail names
         self.saved_label.setText(self.tr("已保存。"))
         self.profile_saved.emit()
         return True
@@ -119,7 +120,7 @@ class SettingsPage(QWidget):
         item = self.tree.currentItem()
         return item.data(0, Qt.ItemDataRole.UserRole) if item else None
 
-    def _category_write(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _category_write(self, action) -> None:
         try:
             with self.ws.write() as session:
                 action(session)

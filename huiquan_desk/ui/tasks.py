@@ -65,7 +65,7 @@ class _Job(QRunnable):
         finally:
             self.cancel.set()  # a window closed meanwhile: later progress calls stop at once
 
-    def _emit(self, signal, *args) -> None:  # type: ignore[no-untyped-def]
+    def _emit(self, signal, *args) -> None:
         try:
             signal.emit(*args)
         except RuntimeError:  # the window that asked for the work is gone: nobody to tell

@@ -55,7 +55,7 @@ class RecordForm(QDialog):
         buttons.rejected.connect(self.reject)
         self.form.addRow(buttons)
 
-    def bind(self, ws: Workspace, save) -> RecordForm:  # type: ignore[no-untyped-def]
+    def bind(self, ws: Workspace, save) -> RecordForm:
         self.ws, self.save = ws, save
         return self
 
@@ -213,7 +213,7 @@ class VolunteerDialog(QDialog):
                 self.form.show_error(L["id_number"], self.tr("已登记为志愿者「{0}」").format(name))
 
     def save(self) -> bool:
-        def write(session) -> None:  # type: ignore[no-untyped-def]
+        def write(session) -> None:
             if self.volunteer_id is None:
                 self.saved_id = svc.create_volunteer(session, self.draft())
             else:
@@ -226,19 +226,19 @@ class VolunteerDialog(QDialog):
         return True
 
     # --- trainings, commendations, evaluations -----------------------------------------------
-    def _record(self, action) -> bool:  # type: ignore[no-untyped-def]
+    def _record(self, action) -> bool:
         try:
             with self.ws.write() as session:
                 action(session)
         except HuiquanError as err:
             messages.show_error(self, err)
             return False
-        self.load(self.volunteer_id)  # type: ignore[arg-type]
+        self.load(self.volunteer_id)
         return True
 
     def _ask_record(self, form: RecordForm) -> None:
         if form.exec() == QDialog.DialogCode.Accepted:
-            self.load(self.volunteer_id)  # type: ignore[arg-type]
+            self.load(self.volunteer_id)
 
     def training_form(self) -> RecordForm:
         T = rules.TRAINING_LABELS
@@ -287,7 +287,7 @@ class VolunteerDialog(QDialog):
         if not rows:
             return
         model = view.model()
-        record = model.row(rows[0].row())  # type: ignore[attr-defined]
+        record = model.row(rows[0].row())
         if messages.confirm(self, self.tr("删除记录"), self.tr("确定删除所选记录？"), self.tr("删除")):
             self._record(lambda s: svc.delete_record(s, kind, record.id))
 

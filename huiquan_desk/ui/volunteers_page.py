@@ -42,7 +42,7 @@ WRITE_BUTTONS = {"新增志愿者", "删除", "补录时长…", "出具证明�
                  "删除队伍", "保存星级标准"}
 
 
-def _table(model, sort: bool = True, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder):  # type: ignore[no-untyped-def]
+def _table(model, sort: bool = True, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder):
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().setVisible(False)
@@ -60,7 +60,7 @@ def _table(model, sort: bool = True, order: Qt.SortOrder = Qt.SortOrder.Ascendin
     return view, model
 
 
-def _selected(view: QTableView, model: RowsModel):  # type: ignore[no-untyped-def]
+def _selected(view: QTableView, model: RowsModel):
     rows = view.selectionModel().selectedRows()
     if not rows:
         return None
@@ -393,7 +393,7 @@ class VolunteersPage(QWidget):
                                   "certificates", lambda session, out: render_certificate(session, cert.id, out) and 1,
                                   self._exported)
 
-    def import_roster(self, path: Path | None = None):  # type: ignore[no-untyped-def]
+    def import_roster(self, path: Path | None = None):
         from huiquan_desk.ui.import_dialog import ImportDialog
 
         if path is None:
@@ -443,7 +443,7 @@ class VolunteersPage(QWidget):
         return export_in_background(self, self.ws, "certificate-register", LedgerParams(), fmt, path, self._exported)
 
     # --- teams and stars --------------------------------------------------------------------------
-    def _team_write(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _team_write(self, action) -> None:
         try:
             with self.ws.write() as session:
                 action(session)

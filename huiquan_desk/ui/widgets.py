@@ -133,13 +133,13 @@ class ThumbnailList(QListWidget):
         self.setWordWrap(True)
         self.setAcceptDrops(True)
 
-    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def dragEnterEvent(self, event) -> None:
         event.acceptProposedAction() if event.mimeData().hasUrls() else super().dragEnterEvent(event)
 
-    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def dragMoveEvent(self, event) -> None:
         event.acceptProposedAction() if event.mimeData().hasUrls() else super().dragMoveEvent(event)
 
-    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def dropEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             self.files_dropped.emit([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
             event.acceptProposedAction()

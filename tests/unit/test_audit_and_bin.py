@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -286,22 +287,29 @@ def test_query_filters(ws, tmp_path) -> None:
 def test_audit_export_reads_back(ws, tmp_path) -> None:
     activity_with_files(ws, tmp_path, "清明祭英烈活动")
     with ws.write() as s:
-        add_volunteer(s, "林秀英", KNOWN_FEMALE, phone="13812345678")
+        vid = add_volunteer(s, "林秀英", KNOWN_FEMALE, phone="13812345678")
+    with ws.write() as s:
+        s.get(Volunteer, vid).id_number = "440524188001010014"  # a correction: shown masked, old and new
     with ws.read() as s:
         n = export_ledger(s, "audit", LedgerParams(entity="volunteers"), tmp_path / "log.xlsx", "xlsx")
-    assert n == 1
+    assert n == 2  # 新建 and 修改: one printed line each
     sheet = load_workbook(tmp_path / "log.xlsx").active
     cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     flat = " ".join(str(c) for row in cells for c in row if c is not None)
-    assert ["序号", "时间", "操作人", "操作", "对象", "记录", "修改内容"] in [[c for c in row if c is not None] for row in cells]
+    assert ["序号", "日期", "时间", "操作人", "操作", "对象", "记录", "修改内容"] in \
+        [[c for c in row if c is not None] for row in cells]
     assert "林秀英" in flat and USER in flat and "新建" in flat and "对象：志愿者" in flat
-    assert KNOWN_FEMALE not in flat and "13812345678" not in flat and "110105********002X" in flat
+    assert KNOWN_FEMALE not in flat and "13812345678" not in flat and "440524188001010014" not in flat
+    assert "身份证号: 110105********002X → 440524********0014" in flat
     with ws.read() as s:
-        assert export_ledger(s, "audit", LedgerParams(), tmp_path / "log.pdf", "pdf") == 4
+        entries = len(audit_log.query_audit(s, limit=None))
+        lines = export_ledger(s, "audit", LedgerParams(), tmp_path / "log.pdf", "pdf")
+    assert (entries, lines) == (5, 3)  # the activity and its two photos are one printed line
     from pypdf import PdfReader
 
     pdf = "".join(p.extract_text() for p in PdfReader(tmp_path / "log.pdf").pages)
-    assert "操作日志" in pdf and "清明祭英烈活动" in pdf
+    assert "操作日志" in pdf and "清明祭英烈活动" in pdf and "含照片 2 张" in pdf
+    assert not re.search(r"[0-9a-f]{64}", pdf), "a file hash in the printed trail"
 
 
 # --- recycle bin -----------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ def fill_demo(ws: Workspace, today: date | None = None, seed: int = 2026,
         try:
             with ws.write() as session:
                 refuse_if_not_empty(session)
+                session.info["user"] = STAFF["clerk"].name  # the demo's 填表人 keeps its ledgers
                 before = _stored_files(ws.files)
                 ctx = DemoContext(session, ws.files, random.Random(seed), today or date.today(), Path(scratch),
                                   summary, progress)
