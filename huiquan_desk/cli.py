@@ -63,6 +63,9 @@ LEDGER_OPTIONS: dict[str, tuple[str, dict]] = {
     "text": ("--search", {"default": "", "metavar": "文字", "help": "检索文字"}),
     "entity": ("--entity", {"metavar": "对象", "help": "对象（数据表名，如 volunteers）"}),
     "user": ("--operator", {"metavar": "姓名", "help": "操作人"}),
+    "status": ("--status", {"choices": ["已开展", "计划中", "已归档", "全部"], "metavar": "状态",
+                            "help": "已开展 / 计划中 / 已归档 / 全部（默认：已开展和已归档，不含计划中）"}),
+    "without_photos": ("--without-photos", {"action": "store_true", "help": "只导出没有照片的活动"}),
 }
 
 
@@ -73,6 +76,7 @@ PROFILE_FIELDS = (("--name", "name", "社区名称"), ("--street", "street", "�
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from huiquan_desk.services.imports import IMPORTS
     from huiquan_desk.services.ledgers import LEDGERS
     from huiquan_desk.services.permissions import Role
 
@@ -92,12 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("file", type=Path, help="备份文件 .zip")
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
 
-    imp = sub.add_parser("import", help="从 Excel 导入")
-    imp_sub = imp.add_subparsers(dest="what", required=True)
-    for what, text in (("activities", "导入活动台账 .xlsx"), ("volunteers", "导入志愿者花名册 .xlsx")):
-        imp_one = imp_sub.add_parser(what, help=text)
+    imp = sub.add_parser("import", help="从 Excel 导入（先用 template 命令得到模板）")
+    imp_sub = imp.add_subparsers(dest="what", required=True, metavar="{导入}")
+    tpl = sub.add_parser("template", help="保存导入模板 .xlsx（表头、填写说明和示例、可选的类别或队伍）")
+    tpl_sub = tpl.add_subparsers(dest="what", required=True, metavar="{模板}")
+    for entry in IMPORTS.values():
+        imp_one = imp_sub.add_parser(entry.key, help=f"导入{entry.title} .xlsx")
         imp_one.add_argument("file", type=Path)
         imp_one.add_argument("--dry-run", action="store_true", help="只检查不写入")
+        tpl_one = tpl_sub.add_parser(entry.key, help=f"{entry.title}的导入模板")
+        tpl_one.add_argument("-o", "--output", type=Path, default=None, metavar="文件",
+                             help=f"保存到的文件（默认：当前文件夹的 {entry.template_name}）")
 
     exp = sub.add_parser("export", help="导出台账（每一种台账见下面的列表）")
     exp_sub = exp.add_subparsers(dest="what", required=True, metavar="{台账}")
@@ -109,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
         for param in entry.params:
             option, kwargs = LEDGER_OPTIONS[param]
             one.add_argument(option, dest=param, **kwargs)
+    photos = exp_sub.add_parser("photos", help="活动图片记录：每项活动的照片（附说明）和签到表，PDF 或文件夹（含个人信息：需要登录，记入操作日志）")
+    photos.add_argument("--format", choices=["pdf", "folder"], default=None,
+                        help="pdf（默认，A4 图片记录页）或 folder（原始照片文件 + 说明文字，如 2026-03-05_重阳节敬老活动_01.jpg）")
+    photos.add_argument("-o", "--output", type=Path, required=True, metavar="文件或文件夹",
+                        help="PDF 文件，或要新建的文件夹")
+    for param in ("date_from", "date_to", "category_id", "status", "text"):
+        option, kwargs = LEDGER_OPTIONS[param]
+        photos.add_argument(option, dest=param, **kwargs)
     exp_cert = exp_sub.add_parser("certificate", help="出具志愿服务记录证明（PDF，登记簿取号）")
     exp_cert.add_argument("--volunteer", required=True, help="身份证号或志愿者编号")
     exp_cert.add_argument("-o", "--output", type=Path, required=True)
@@ -298,20 +315,34 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    if args.what == "volunteers":
-        from huiquan_desk.services.volunteer_import import import_volunteers as run
-        noun = "名志愿者"
-    else:
-        from huiquan_desk.services.activity_import import import_activities as run
-        noun = "项活动"
+    from huiquan_desk.services.imports import import_entry
+
+    entry = import_entry(args.what)
     ws = _open(args, writes=not args.dry_run)
     scope = ws.preview() if args.dry_run else ws.write()
     with scope as session:
-        report = run(session, args.file)
+        report = entry.run(session, args.file)
+    for note in report.notes:
+        print(f"注意：{note}")
     if args.dry_run:
         print(f"检查通过：{report.rows_read} 行可以导入（表头在第 {report.header_row} 行）。未写入任何数据。")
     else:
-        print(f"已导入 {report.created} {noun}。")
+        print(f"已导入 {report.created} {entry.noun}。")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.imports import import_entry
+
+    entry = import_entry(args.what)
+    path = args.output or Path(entry.template_name)
+    ws = _open(args, daily_backup=False)
+    try:
+        with ws.read() as session:
+            written = entry.template(session, path)
+    finally:
+        ws.close()
+    print(f"已保存{entry.title}导入模板：{written}（填写说明和示例在「填写说明」表，导入时不读）")
     return 0
 
 
@@ -347,6 +378,10 @@ def _ledger_params(session, args: argparse.Namespace, entry):
     from huiquan_desk.services.ledgers import LedgerParams
 
     values = {param: getattr(args, param) for param in entry.params}
+    if values.get("status"):
+        from huiquan_desk.domain.activity import ActivityStatus
+
+        values["status"] = "all" if values["status"] == "全部" else ActivityStatus.from_label(values["status"]).value
     if values.get("category_id"):
         from huiquan_desk.services.categories import list_categories, resolve_category
 
@@ -364,9 +399,28 @@ def _ledger_params(session, args: argparse.Namespace, entry):
     return LedgerParams(**values)
 
 
+def cmd_photos(args: argparse.Namespace) -> int:
+    from types import SimpleNamespace
+
+    from huiquan_desk.services.photo_record import PARAMS, export_photo_record
+
+    fmt = args.format or ("pdf" if args.output.suffix.lower() == ".pdf" else "folder")
+    ws = _open(args)
+    with ws.read() as session:
+        params = _ledger_params(session, args, SimpleNamespace(params=PARAMS))
+    report = export_photo_record(ws, params, args.output, fmt)  # with its audit entry: faces and names
+    what = "文件夹" if fmt == "folder" else "PDF"
+    print(f"已导出活动图片记录{what}：{report.activities} 项活动，{report.photos} 张照片，{report.sign_ins} 份签到表 → {args.output}")
+    for name in report.missing[:20]:
+        print(f"  注意：{name}", file=sys.stderr)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if args.what == "certificate":
         return cmd_certificate(args)
+    if args.what == "photos":
+        return cmd_photos(args)
     from huiquan_desk.services.exporting import export
     from huiquan_desk.services.ledgers import ledger_entry
 
@@ -453,7 +507,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "import": cmd_import, "export": cmd_export,
-            "backup": cmd_backup, "restore": cmd_restore, "user": cmd_user, "profile": cmd_profile}
+            "backup": cmd_backup, "restore": cmd_restore, "user": cmd_user, "profile": cmd_profile,
+            "template": cmd_template}
 
 
 def main(argv: list[str] | None = None) -> int:

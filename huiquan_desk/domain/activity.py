@@ -141,6 +141,29 @@ def validate_activity(draft: ActivityDraft, row: int | None = None) -> list[Prob
     return problems
 
 
+# What an inspector marks missing in an activity that took place (local inspection handbooks expect
+# 时间, 地点, 参与人数, 内容 and photos for every one): allowed, but said when it is saved and marked
+# in the list.
+GAP_LABELS = {"place": "没有活动地点", "content": "没有活动内容", "participants": "参与人数为 0", "photos": "没有照片"}
+
+
+def inspection_gaps(status: ActivityStatus | str, place: str, content: str, participants: int | None,
+                    photos: int) -> list[str]:
+    """What an inspector would mark missing in an activity marked 已开展 ([] for plans and archives)."""
+    if ActivityStatus(status) is not ActivityStatus.DONE:
+        return []
+    missing = []
+    if not (place or "").strip():
+        missing.append(GAP_LABELS["place"])
+    if not (content or "").strip():
+        missing.append(GAP_LABELS["content"])
+    if not participants:
+        missing.append(GAP_LABELS["participants"])
+    if photos <= 0:
+        missing.append(GAP_LABELS["photos"])
+    return missing
+
+
 @dataclass
 class PhotoCaption:
     """A photo archive is the image plus this caption (GB/T 11821, DA/T 50-2014)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from huiquan_desk.domain.activity import FIELD_LABELS
 from huiquan_desk.domain.dates import cn_date, span_text
-from huiquan_desk.exports.ledger import Column, Ledger, Letterhead
+from huiquan_desk.exports.ledger import NAME_CHARS, Column, Ledger, Letterhead
 
 L = FIELD_LABELS
 
@@ -18,7 +18,7 @@ COLUMNS = [
     Column(L["category"], lambda r: r.category, 10),
     Column(L["place"], lambda r: r.place, 12),
     Column(L["organizer"], lambda r: r.organizer, 11),
-    Column(L["leader"], lambda r: r.leader, 7, "center"),
+    Column(L["leader"], lambda r: r.leader, 8.5, "center", NAME_CHARS),
     Column(L["participants"], lambda r: r.participants, 9, "right"),
     Column(L["content"], lambda r: r.content, 30),
     Column(L["remarks"], lambda r: r.remarks, 14),
@@ -38,12 +38,13 @@ def period_text(date_from: date | None, date_to: date | None) -> str:
 
 
 def activity_ledger(rows: Sequence[Any], head: Letterhead, date_from: date | None, date_to: date | None,
-                    category: str | None) -> Ledger:
-    """`rows` are activity rows (services.activities.ActivityRow or alike)."""
+                    category: str | None, narrowed: Sequence[str] = ()) -> Ledger:
+    """`rows` are activity rows (services.activities.ActivityRow or alike); `narrowed` says what
+    else chose them (状态, 检索 …), for the header."""
     return Ledger(
         title=head.title("活动台账"),
         subtitle=head.subtitle(f"时间：{period_text(date_from, date_to)}", f"类别：{category or '全部'}",
-                               f"共 {len(rows)} 项"),
+                               *narrowed, f"共 {len(rows)} 项"),
         columns=COLUMNS,
         rows=rows,
         row_count=len(rows),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from huiquan_desk.exports.ledger import Column, Ledger, Letterhead
+from huiquan_desk.exports.ledger import NAME_CHARS, Column, Ledger, Letterhead
 
 COLUMNS = [
     Column("日期", lambda r: r.day.strftime("%Y-%m-%d"), 11, "center"),
     Column("时间", lambda r: r.times, 11, "center"),
-    Column("操作人", lambda r: r.user, 9, "center"),
+    Column("操作人", lambda r: r.user, 9, "center", NAME_CHARS),
     Column("操作", lambda r: r.action_label, 8, "center"),
     Column("对象", lambda r: r.entity_label, 8, "center"),
     Column("记录", lambda r: r.record, 36),

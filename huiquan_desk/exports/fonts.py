@@ -14,11 +14,17 @@ from functools import cache
 from pathlib import Path
 
 import reportlab
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from huiquan_desk.domain.errors import HuiquanError
 from huiquan_desk.paths import font_file, resource
+
+# Every PDF of ours writes its streams binary (compressed page content, JPEGs as DCTDecode): reportlab's
+# default ASCII85 makes them a quarter larger and, without its C accelerator, costs seconds per
+# thousand pages. Set once here, the module every PDF writer imports.
+rl_config.useA85 = 0
 
 PRIMARY = "HuiquanSans"
 # Further TrueType fonts that may fill gaps, if present: bundled ones first, then common system ones.

@@ -17,6 +17,16 @@ The contract
   `SignatureLine` (负责人：____ 经办人：____ 日期：____), `SealPlace` (the place for the 公章,
   （盖章）), `SignOff` (落款: issuer and date at the right, the seal over the date), `Spacer` and
   `Group` (blocks kept on one page). A new kind of block subclasses `Block` and implements `lay`.
+* Pictures: a `Picture` is an image file with the lines printed under it (a photo's caption) and
+  the name a placeholder shows. `PictureRow` sets up to `columns` of them side by side, each
+  scaled in proportion into its column and under `picture_height` (never cropped or stretched),
+  its caption under it, the row kept whole (so two rows of two give 2–4 photos a page);
+  `PagePicture` fills a page's whole body with one (a scanned sign-in sheet, a document page).
+  Images are downsampled to `dpi` at their printed size and embedded as JPEG (DCTDecode, passed
+  through by reportlab), EXIF orientation applied. A file that is missing or cannot be decoded
+  prints a framed placeholder (「照片文件缺失」 and its name) instead of stopping the document;
+  the document's `PictureLog` lists it and counts every picture drawn (a progress callback per
+  picture may raise Cancelled).
 * `render(document, path, progress)` lays the whole document out into pages first, so the page
   count is known, then draws, then writes the file atomically (exports.ledger.atomic_output: an
   error or Cancelled from `progress` leaves no file and does not touch an existing one).
@@ -26,6 +36,8 @@ The contract
 * Every string is checked against the fonts before it is measured or drawn (PdfText.check): a
   character no font has raises MissingGlyphError naming `document.record`; none silently vanishes.
 * Units are points; y grows upwards; a block draws itself from its top edge down.
+  `Context.body_height` is the height a page's body has for blocks (the page less its margins
+  and the foot): what a block that fills a page is laid out to.
 * Adapting to the page is declared too: `fitting_size` picks the first font size at which a text
   stays under a height, `fit_one_page` the first of several declarations (say, ever tighter
   spacing) that fits on one page.
@@ -50,13 +62,17 @@ LabelValue rows, SignatureLine, SealPlace). For example:
 
 from __future__ import annotations
 
+import io
+import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from huiquan_desk.domain.errors import Problem, Progress, ValidationError
@@ -149,6 +165,8 @@ class Context:
     left: float
     right: float
     record: str
+    body_height: float = 0.0  # a page's room for blocks (0: not known, outside render/page_count)
+    pictures: PictureLog | None = None  # the document's, if it keeps one
 
     @property
     def width(self) -> float:
@@ -157,6 +175,11 @@ class Context:
     def check(self, *strings: str) -> None:
         for s in strings:
             self.text.check(s, self.record)
+
+    def check_as(self, record: str, *strings: str) -> None:
+        """Check strings that belong to one record (a photo's caption): a message names it."""
+        for s in strings:
+            self.text.check(s, record or self.record)
 
 
 @dataclass
@@ -541,6 +564,344 @@ class Group(Block):
         return self._laid(sum(part.height for part in laid), draw, default)
 
 
+# --- pictures ----------------------------------------------------------------------------------------
+MISSING_PICTURE = "照片文件缺失"
+ORIENTATION = 0x0112  # EXIF: how the stored pixels are turned for display
+QUARTER_TURNS = (5, 6, 7, 8)  # orientations that turn the picture a quarter: width and height swap
+PRINT_DPI = 200  # pictures are embedded at most this fine at their printed size
+JPEG_QUALITY = 80
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image file to print. `caption`: the lines printed with it (题名：…, 时间：…); `name`: what
+    the placeholder shows when the file is missing or cannot be decoded (the original file name);
+    `record`: what a missing-glyph message names (「重阳节敬老活动」（2026-10-18）的照片 …); `note`
+    with no `path`: a framed note printed where the picture would be (a sign-in sheet kept as PDF)."""
+
+    path: Path | None
+    name: str = ""
+    caption: tuple[str, ...] = ()
+    record: str = ""
+    note: str = ""
+    missing: str = MISSING_PICTURE  # the placeholder's first line
+
+
+class PictureLog:
+    """What became of a document's pictures while it was drawn; hand one to `Document(pictures=…)`.
+    `missing` lists (picture, why) of those printed as a placeholder, `drawn` counts every picture
+    drawn (placeholders and notes included); `progress(drawn, total)` is called after each one and
+    may raise Cancelled (render then leaves no file).
+
+    With `workers`, pictures are decoded and downsampled by that many threads ahead of the drawing
+    (Pillow lets go of the GIL while it decodes, resizes and encodes), in the order they are laid
+    out; the drawing takes each one's JPEG when it comes to it. Call `close()` when the document
+    is rendered, or failed (it cancels what has not started and waits for what has)."""
+
+    def __init__(self, total: int = 0, progress: Progress | None = None, workers: int = 0):
+        self.total = total
+        self.progress = progress
+        self.drawn = 0
+        self.missing: list[tuple[Picture, str]] = []
+        self.workers = workers
+        self._pool: ThreadPoolExecutor | None = None
+
+    def done(self, picture: Picture, problem: str | None) -> None:
+        self.drawn += 1
+        if problem is not None:
+            self.missing.append((picture, problem))
+        if self.progress is not None:
+            self.progress(self.drawn, max(self.total, self.drawn))
+
+    def prepare(self, path: Path, max_width: int, max_height: int, quality: int) -> Future[tuple[bytes, int, int]] | None:
+        """Start `picture_jpeg` in a worker thread (None without workers: the drawing does it)."""
+        if self.workers < 1:
+            return None
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="picture")
+        return self._pool.submit(picture_jpeg, path, max_width, max_height, quality)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def picture_size(path: Path) -> tuple[int, int]:
+    """(width, height) in pixels as the picture is seen (EXIF orientation applied), from its header
+    only. Raises OSError (FileNotFoundError for a missing file) or ValueError when it cannot be read."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            turned = image.getexif().get(ORIENTATION, 1) in QUARTER_TURNS
+    except OSError:
+        raise
+    except Exception as err:  # noqa: BLE001 - Pillow and its plugins raise SyntaxError, ValueError, …
+        raise ValueError(f"{type(err).__name__}: {err}") from err
+    if width < 1 or height < 1:
+        raise ValueError("empty image")
+    return (height, width) if turned else (width, height)
+
+
+def picture_jpeg(path: Path, max_width: int, max_height: int, quality: int = JPEG_QUALITY) -> tuple[bytes, int, int]:
+    """The picture at `path` upright (EXIF orientation applied), scaled in proportion to fit
+    `max_width` × `max_height` pixels (never enlarged, never cropped), as baseline JPEG bytes in RGB
+    or gray: (data, width, height). A JPEG is decoded at a reduced scale where that is enough
+    (libjpeg's DCT scaling, Pillow's `draft`): a 12-megapixel photo printed 8 cm wide decodes at a
+    quarter of its size. Raises OSError or ValueError when it cannot be decoded."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(path) as opened:
+            width, height = opened.size
+            orientation = opened.getexif().get(ORIENTATION, 1)
+            turned = orientation in QUARTER_TURNS
+            seen_w, seen_h = (height, width) if turned else (width, height)
+            scale = min(1.0, max_width / seen_w, max_height / seen_h)
+            size = (max(1, round(seen_w * scale)), max(1, round(seen_h * scale)))
+            if opened.format == "JPEG" and scale < 1:
+                opened.draft(opened.mode if opened.mode in ("RGB", "L") else "RGB",
+                             (size[1], size[0]) if turned else size)
+            image: Image.Image = opened if orientation == 1 else ImageOps.exif_transpose(opened)
+            if image.mode not in ("RGB", "L"):
+                if "A" in image.getbands() or "transparency" in image.info:
+                    rgba = image.convert("RGBA")
+                    image = Image.new("RGB", image.size, "white")
+                    image.paste(rgba, mask=rgba.getchannel("A"))
+                else:
+                    image = image.convert("RGB")
+            if image.size != size:
+                image = image.resize(size, Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=quality)
+    except OSError:
+        raise
+    except Exception as err:  # noqa: BLE001 - Pillow and its plugins raise SyntaxError, ValueError, …
+        raise ValueError(f"{type(err).__name__}: {err}") from err
+    return out.getvalue(), size[0], size[1]
+
+
+def draw_jpeg(c: Canvas, data: bytes, x: float, y: float, width: float, height: float) -> None:
+    """Embed JPEG bytes as they are (DCTDecode, a binary stream: exports.fonts sets that for every
+    PDF) at (x, y), `width` × `height` points."""
+    c.drawImage(ImageReader(io.BytesIO(data)), x, y, width, height)
+
+
+def _shorten(ctx: Context, line: str, width: float, size: float) -> str:
+    """`line` cut to end in 「…」 within `width`."""
+    while line and ctx.text.text_width(line + "…", size) > width:
+        line = line[:-1]
+    return line + "…"
+
+
+def _caption(ctx: Context, texts: Sequence[str], width: float, size: float, max_lines: int) -> list[str]:
+    """Caption texts wrapped to `width`; past `max_lines` the last line kept ends in 「…」."""
+    lines = [line for text in texts if text for line in ctx.text.wrap(text, width, size, hang=False)]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines - 1] + [_shorten(ctx, lines[max_lines - 1], width, size)]
+    return lines
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A picture laid out: its printed size, and what it prints instead if it must."""
+
+    picture: Picture
+    width: float
+    height: float
+    problem: str | None  # why it prints a placeholder (None: the picture, or its note)
+    placeholder: list[str]  # the lines of the placeholder (or of the note)
+    size: float  # their font size
+    dpi: int
+    quality: int
+    prepared: Future[tuple[bytes, int, int]] | None = None  # its JPEG, made ahead (PictureLog workers)
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """The most pixels it is embedded with: `dpi` at its printed size."""
+        return math.ceil(self.width / 72 * self.dpi), math.ceil(self.height / 72 * self.dpi)
+
+    def draw(self, c: Canvas, ctx: Context, x: float, top: float) -> None:
+        """Draw the picture (or its placeholder, or its note) with its top-left corner at (x, top)."""
+        problem = self.problem
+        data = None
+        if problem is None and self.picture.path is not None:
+            try:
+                if self.prepared is not None:
+                    data, _w, _h = self.prepared.result()
+                else:
+                    data, _w, _h = picture_jpeg(self.picture.path, *self.pixels, self.quality)
+            except FileNotFoundError:
+                problem = "文件不存在"
+            except (OSError, ValueError):
+                problem = "文件无法读取"
+        if data is not None:
+            draw_jpeg(c, data, x, top - self.height, self.width, self.height)
+        else:
+            lines = self.placeholder
+            if problem is not None and self.problem is None:  # it failed only now: say so as lay would
+                lines = _placeholder_lines(ctx, self.picture, self.width, self.height, self.size, missing=True)
+            _draw_frame(c, ctx, lines, x, top, self.width, self.height, self.size, bold_first=problem is not None)
+        if ctx.pictures is not None:
+            ctx.pictures.done(self.picture, problem)
+
+
+def _placeholder_lines(ctx: Context, picture: Picture, width: float, height: float, size: float,
+                       missing: bool) -> list[str]:
+    """「照片文件缺失」 and the file's name (or the picture's note and name), wrapped into the frame."""
+    room = max(width - 16, size * 2)
+    texts = (picture.missing, picture.name) if missing else (picture.note, picture.name)
+    lines = [line for text in texts if text for line in ctx.text.wrap(text, room, size, hang=False)]
+    fit = max(1, int((height - 8) // (size * 1.5)))
+    if len(lines) > fit:
+        lines = lines[:fit - 1] + [_shorten(ctx, lines[fit - 1], room, size)]
+    return lines
+
+
+def _draw_frame(c: Canvas, ctx: Context, lines: list[str], x: float, top: float, width: float, height: float,
+                size: float, bold_first: bool) -> None:
+    """A framed box (a double rule) with `lines` centred in it."""
+    c.saveState()
+    c.setStrokeGray(0.35)
+    c.setLineWidth(0.8)
+    c.rect(x, top - height, width, height, stroke=1, fill=0)
+    c.setLineWidth(0.4)
+    c.rect(x + 3, top - height + 3, width - 6, height - 6, stroke=1, fill=0)
+    c.restoreState()
+    step = size * 1.5
+    y = top - (height - len(lines) * step) / 2 - step / 2 - size * MIDDLE
+    for index, line in enumerate(lines):
+        mode = BOLD if bold_first and index == 0 else None
+        ctx.text.draw(c, x + (width - ctx.text.text_width(line, size)) / 2, y, line, size, mode)
+        y -= step
+
+
+def _lay_picture(ctx: Context, picture: Picture, box_w: float, box_h: float, placeholder_ratio: float,
+                 size: float, dpi: int, quality: int) -> _Slot:
+    """Check a picture's texts, read its size from its header and scale it in proportion into
+    box_w × box_h; a file that cannot be read gets a placeholder as wide as the box."""
+    ctx.check_as(picture.record, picture.name, picture.note, picture.missing, *picture.caption)
+    seen: tuple[int, int] | None = None
+    problem: str | None = None
+    if picture.path is not None:
+        try:
+            seen = picture_size(picture.path)
+        except FileNotFoundError:
+            problem = "文件不存在"
+        except (OSError, ValueError):
+            problem = "文件无法读取"
+    if seen is None:
+        width, height = box_w, min(box_h, box_w * placeholder_ratio)
+    else:
+        scale = min(box_w / seen[0], box_h / seen[1])
+        width, height = seen[0] * scale, seen[1] * scale
+    lines = [] if seen is not None else _placeholder_lines(ctx, picture, width, height, size, problem is not None)
+    slot = _Slot(picture, width, height, problem, lines, size, dpi, quality)
+    if seen is not None and picture.path is not None and ctx.pictures is not None:
+        slot = replace(slot, prepared=ctx.pictures.prepare(picture.path, *slot.pixels, quality))
+    return slot
+
+
+@dataclass(frozen=True)
+class PictureRow(Block):
+    """Up to `columns` pictures side by side, each scaled in proportion to fit its column's width
+    and `picture_height` (never cropped or stretched), centred in its column with the bottoms on
+    one line, its caption under it, left-aligned in the column. The row is one block, never split
+    over two pages: rows of two make photo pages of 2–4. A caption longer than
+    `max_caption_lines` ends in 「…」 (the whole caption belongs in the caption file). A missing or
+    undecodable file prints a framed placeholder in the picture's place."""
+
+    pictures: Sequence[Picture]
+    columns: int = 2
+    gap: float = 14.0  # between the columns
+    picture_height: float = 236.0  # the most a picture may take, points
+    caption_size: float = 9.0
+    caption_leading: float = 1.4
+    caption_gap: float = 4.0  # picture to caption
+    max_caption_lines: int = 8
+    placeholder_size: float = 10.0
+    placeholder_ratio: float = 0.75  # a placeholder's height to its width (a 4:3 photo's)
+    dpi: int = PRINT_DPI
+    quality: int = JPEG_QUALITY
+
+    def lay(self, ctx: Context) -> Laid:
+        if not 0 < len(self.pictures) <= self.columns:
+            raise ValueError(f"PictureRow takes 1 to {self.columns} pictures, not {len(self.pictures)}")
+        column_w = (ctx.width - (self.columns - 1) * self.gap) / self.columns
+        slots = [_lay_picture(ctx, picture, column_w, self.picture_height, self.placeholder_ratio,
+                              self.placeholder_size, self.dpi, self.quality) for picture in self.pictures]
+        captions = [_caption(ctx, picture.caption, column_w, self.caption_size, self.max_caption_lines)
+                    for picture in self.pictures]
+        area = max(slot.height for slot in slots)
+        step = self.caption_size * self.caption_leading
+        lines = max(len(caption) for caption in captions)
+        inner = area + (self.caption_gap + lines * step if lines else 0.0)
+
+        def draw(c: Canvas, top: float) -> None:
+            for index, (slot, caption) in enumerate(zip(slots, captions, strict=True)):
+                column_x = ctx.left + index * (column_w + self.gap)
+                slot.draw(c, ctx, column_x + (column_w - slot.width) / 2, top - (area - slot.height))
+                y = top - area - self.caption_gap - self.caption_size
+                for line in caption:
+                    ctx.text.draw(c, column_x, y, line, self.caption_size)
+                    y -= step
+
+        return self._laid(inner, draw, "照片")
+
+
+@dataclass(frozen=True)
+class PagePicture(Block):
+    """One picture filling a page's body (a scanned sign-in sheet, a page of a paper document):
+    `heading` in bold above it, its caption lines under it, the picture scaled in proportion into
+    the room between and centred across the page. The block is as tall as the body, so it always
+    has a page of its own: a page that already holds something ends before it."""
+
+    picture: Picture
+    heading: str = ""
+    heading_size: float = 12.0
+    heading_leading: float = 1.5
+    caption_size: float = 9.0
+    caption_leading: float = 1.4
+    gap: float = 6.0  # heading to picture, picture to caption
+    max_caption_lines: int = 8
+    placeholder_size: float = 12.0
+    placeholder_ratio: float = 0.75
+    dpi: int = PRINT_DPI
+    quality: int = JPEG_QUALITY
+
+    def lay(self, ctx: Context) -> Laid:
+        if ctx.body_height <= 0:
+            raise ValueError("PagePicture is laid out by render or page_count, which know the page's body")
+        ctx.check_as(self.picture.record, self.heading)
+        inner = ctx.body_height - self.space_before - self.space_after - 0.01  # rounding: never past a page
+        heading = ctx.text.wrap(self.heading, ctx.width, self.heading_size, hang=False) if self.heading else []
+        head_step = self.heading_size * self.heading_leading
+        head_h = len(heading) * head_step + (self.gap if heading else 0.0)
+        caption = _caption(ctx, self.picture.caption, ctx.width, self.caption_size, self.max_caption_lines)
+        step = self.caption_size * self.caption_leading
+        cap_h = len(caption) * step + (self.gap if caption else 0.0)
+        slot = _lay_picture(ctx, self.picture, ctx.width, max(inner - head_h - cap_h, 36.0), self.placeholder_ratio,
+                            self.placeholder_size, self.dpi, self.quality)
+
+        def draw(c: Canvas, top: float) -> None:
+            y = top - self.heading_size
+            for line in heading:
+                x = ctx.left + (ctx.width - ctx.text.text_width(line, self.heading_size)) / 2
+                ctx.text.draw(c, x, y, line, self.heading_size, BOLD)
+                y -= head_step
+            picture_top = top - head_h
+            slot.draw(c, ctx, ctx.left + (ctx.width - slot.width) / 2, picture_top)
+            y = picture_top - slot.height - self.gap - self.caption_size
+            for line in caption:
+                x = ctx.left + (ctx.width - ctx.text.text_width(line, self.caption_size)) / 2
+                ctx.text.draw(c, x, y, line, self.caption_size)
+                y -= step
+
+        return self._laid(inner, draw, self.heading or "图片")
+
+
 # --- the document ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Document:
@@ -554,6 +915,7 @@ class Document:
     record: str = "（文档）"  # names the document in a missing-glyph message
     line_width: float = 0.6  # rules drawn by the blocks
     overflow_advice: str = "请精简后重试"  # ends the message for a block taller than a page
+    pictures: PictureLog | None = field(default=None, compare=False)  # what became of the pictures
 
 
 @dataclass
@@ -566,13 +928,15 @@ class _Layout:
 
 def _layout(document: Document, text: PdfText) -> _Layout:
     page = document.page
-    ctx = Context(text, page.margins.left, page.width - page.margins.right, document.record)
-    blocks = [block.lay(ctx) for block in document.blocks]
-    foot = [block.lay(ctx) for block in document.foot]
+    ctx = Context(text, page.margins.left, page.width - page.margins.right, document.record,
+                  pictures=document.pictures)
+    foot = [block.lay(ctx) for block in document.foot]  # first: the body's height depends on it
     foot_h = sum(block.height for block in foot)
     top = page.height - page.margins.top
     bottom = page.margins.bottom + foot_h
     body = top - bottom
+    ctx.body_height = body
+    blocks = [block.lay(ctx) for block in document.blocks]
     for block in blocks:
         if block.height > body:
             raise BlockTooTallError(Problem(block.name or "内容", f"太长，一页印不下，{document.overflow_advice}"))

@@ -38,12 +38,26 @@ class Letterhead:
         return "    ".join([*head, *(p for p in parts if p)])
 
 
+# Excel measures a column in character units (the width of a digit of the workbook's font): a CJK
+# or full-width character takes 2, an ASCII one about 1 (exports.xlsx measures text by this), and a
+# cell keeps CELL_PAD of its width as margins.
+CJK_UNITS = 2
+CELL_PAD = 0.5
+NAME_CHARS = 4  # a name column holds a name of this many characters (欧阳娜娜, 司马相如) on one line
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
     value: Callable[[Any], object]  # row -> str or number, exactly as printed
     width: float = 10  # in Excel character units; the PDF scales them to the page
     align: str = "left"  # left / center / right
+    min_chars: int = 0  # CJK characters that always fit on one line, in Excel and in the PDF
+
+    @property
+    def print_width(self) -> float:
+        """`width`, widened so that `min_chars` CJK characters fit on one line in Excel."""
+        return max(self.width, self.min_chars * CJK_UNITS + CELL_PAD) if self.min_chars else self.width
 
 
 @dataclass
@@ -67,7 +81,12 @@ class Ledger:
 
     @property
     def widths(self) -> list[float]:
-        return ([5.0] if self.numbered else []) + [c.width for c in self.columns]
+        """Excel column widths (Column.print_width); the PDF divides the page in the same proportions."""
+        return ([5.0] if self.numbered else []) + [c.print_width for c in self.columns]
+
+    @property
+    def min_chars(self) -> list[int]:
+        return ([0] if self.numbered else []) + [c.min_chars for c in self.columns]
 
     @property
     def aligns(self) -> list[str]:

@@ -53,6 +53,23 @@ def _fit(text: PdfText, line: str, width: float, size: float, min_size: float) -
     return size, text.wrap(line, width, size, hang=False)
 
 
+def column_widths(ledger: Ledger, text: PdfText, usable: float) -> list[float]:
+    """Points per column: `usable` shared in proportion to the ledger's widths, except that a
+    column with `min_chars` holds that many CJK characters (欧阳娜娜) on one line at the body size:
+    it is held at that width and the other columns share what is left."""
+    widths = ledger.widths
+    least = [n * text.text_width("国", BODY_SIZE) + 2 * PAD + 0.5 if n else 0.0 for n in ledger.min_chars]
+    held: set[int] = set()
+    while True:
+        free = usable - sum(least[i] for i in held)
+        units = sum(w for i, w in enumerate(widths) if i not in held)
+        col_w = [least[i] if i in held else free * w / units for i, w in enumerate(widths)]
+        short = {i for i, w in enumerate(col_w) if i not in held and w < least[i]}
+        if not short or len(held) + len(short) == len(widths):
+            return col_w
+        held |= short
+
+
 def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> Path:
     page_w, page_h = landscape(A4) if ledger.landscape else A4
     text = PdfText()
@@ -65,8 +82,7 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
     def layout_progress(done: int, _rows: int) -> None:
         if progress is not None:
             progress(min(done, rows_unit) * LAYOUT_UNITS, progress_total)
-    total_units = sum(ledger.widths)
-    col_w = [usable_w * w / total_units for w in ledger.widths]
+    col_w = column_widths(ledger, text, usable_w)
     aligns = ledger.aligns
     body_line = BODY_SIZE * LEADING
     header_rows = [text.wrap(h, w - 2 * PAD, HEADER_SIZE) for h, w in zip(ledger.headers, col_w, strict=True)]

@@ -16,6 +16,29 @@ from huiquan_desk.exports.fonts import PRIMARY, MissingGlyphError, fonts, invisi
 
 # Punctuation that must not begin a line (it stays at the end of the line before).
 NO_LINE_START = frozenset("，。、；：？！）》」』”’…%,.;:?!)]}")
+# Marks that join ASCII letters and digits into one run, which a line does not break inside
+# (20/4, 3-2-401, 2026-03-05, 9:30, v1.2) unless the run alone is wider than the line.
+RUN_JOINERS = frozenset("/-.:")
+
+
+def _alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _joined(text: str, k: int) -> bool:
+    """Whether text[k - 1] and text[k] belong to one run (no line break between them)."""
+    before, char = text[k - 1], text[k]
+    if _alnum(before):
+        return _alnum(char) or (char in RUN_JOINERS and k + 1 < len(text) and _alnum(text[k + 1]))
+    return before in RUN_JOINERS and _alnum(char) and k >= 2 and _alnum(text[k - 2])
+
+
+def run_start(text: str, cut: int, line_start: int) -> int:
+    """`cut`, or if it falls inside a run of letters and digits, where that run begins (not before
+    `line_start`: a run that fills the line from its start is wider than the line)."""
+    while cut > line_start and _joined(text, cut):
+        cut -= 1
+    return cut
 
 
 class PdfText:
@@ -55,7 +78,9 @@ class PdfText:
         """Lines of `text` no wider than `width`. Punctuation never begins a line: with `hang` one
         mark may stay at the end of the line before, past the width; a second one, or any one
         without `hang` (for text inside a drawn frame), takes the character before it down to the
-        next line. Only a line of nothing but punctuation breaks before a mark, so that no line
+        next line. A run of ASCII letters and digits, also joined by / - . : (20/4, 3-2-401,
+        2026-03-05), goes to the next line whole, unless it is wider than a line by itself. Only a
+        line of nothing but punctuation, or of one such run, breaks before a mark, so that no line
         is ever more than one character wider than `width`."""
         key = (text, width, size, hang)
         cached = self._wrapped.get(key)
@@ -88,9 +113,12 @@ class PdfText:
                         cut = i - 1
                         while cut > line_start and paragraph[cut] in NO_LINE_START:
                             cut -= 1
-                        if cut <= line_start:
-                            cut = i  # a line of nothing but punctuation: break before this mark
+                        if cut <= line_start or run_start(paragraph, cut, line_start) <= line_start:
+                            cut = i  # a line of nothing but punctuation or one run: break before this mark
                     if cut > line_start:
+                        whole = run_start(paragraph, cut, line_start)
+                        if whole > line_start:  # the run goes down whole
+                            cut = whole
                         lines.append(paragraph[line_start:cut].rstrip())
                         line_start = cut
                         used = sum(self.width(c) for c in paragraph[line_start:i])

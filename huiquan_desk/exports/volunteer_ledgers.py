@@ -16,7 +16,7 @@ from typing import Any
 from huiquan_desk.domain import volunteer as rules
 from huiquan_desk.domain.dates import cn_date, iso_date
 from huiquan_desk.exports.activity_ledger import period_text
-from huiquan_desk.exports.ledger import Column, Ledger, Letterhead
+from huiquan_desk.exports.ledger import NAME_CHARS, Column, Ledger, Letterhead
 
 L = rules.FIELD_LABELS
 TOTAL = "合计"  # the team name services.service_hours.monthly_stats gives its all-team rows
@@ -36,7 +36,7 @@ def hours_value(minutes: int) -> int | float:
 # Widths leave a masked ID, a phone, a date and a volunteer number on one line in the PDF.
 ROSTER_COLUMNS = [
     Column(L["number"], lambda r: r.number, 13, "center"),
-    Column(L["name"], lambda r: r.name, 8, "center"),
+    Column(L["name"], lambda r: r.name, 8.5, "center", NAME_CHARS),
     Column(L["gender"], lambda r: r.gender, 5.5, "center"),
     Column("年龄", lambda r: r.age, 6, "center"),
     Column(L["id_number"], lambda r: r.id_masked, 21, "center"),
@@ -47,7 +47,7 @@ ROSTER_COLUMNS = [
     Column(L["skills"], lambda r: r.skills, 11),
     Column(L["service_types"], lambda r: r.service_types, 11),
     Column(L["registered_on"], lambda r: iso_date(r.registered_on), 12, "center"),
-    Column("累计时长(小时)", lambda r: hours_value(r.minutes), 8, "right"),
+    Column("累计时长(小时)", lambda r: hours_value(r.minutes), 8.5, "right"),
     Column("星级", lambda r: rules.STAR_LABELS[r.star], 6, "center"),
 ]
 
@@ -78,18 +78,18 @@ def source_text(row: Any) -> str:
     return row.source.label
 
 
-SERVICE_COLUMNS = [  # widths: one line a row for the usual names (队名 7 字, 地点 8 字, 录入时间)
+SERVICE_COLUMNS = [  # widths: one line a row for the usual names (姓名 4 字, 队名 7 字, 地点 8 字, 录入时间)
     Column("服务日期", lambda r: iso_date(r.service_date), 11.5, "center"),
     Column("活动名称", lambda r: r.title, 22),
     Column("地点", lambda r: r.place, 16),
-    Column("志愿者", lambda r: f"{r.volunteer}（{r.volunteer_number}）", 22),
-    Column(L["team"], lambda r: r.team, 16),
-    Column(HOURS, lambda r: hours_value(r.minutes), 8, "right"),
+    Column("志愿者", lambda r: f"{r.volunteer}（{r.volunteer_number}）", 24.5),
+    Column(L["team"], lambda r: r.team, 15),
+    Column(HOURS, lambda r: hours_value(r.minutes), 8.5, "right"),
     # The activity's text is printed once, in the activity ledger; a 补录 has no activity, so its own.
-    Column("服务内容", lambda r: r.content if r.source == rules.ServiceSource.SUPPLEMENT else "", 10),
-    Column("记录方式", source_text, 12),
-    Column("录入人", lambda r: r.entered_by, 7, "center"),
-    Column("录入时间", lambda r: r.entered_at.strftime("%Y-%m-%d %H:%M") if r.entered_at else "", 15.5, "center"),
+    Column("服务内容", lambda r: r.content if r.source == rules.ServiceSource.SUPPLEMENT else "", 7),
+    Column("记录方式", source_text, 11),
+    Column("录入人", lambda r: r.entered_by, 8.5, "center", NAME_CHARS),
+    Column("录入时间", lambda r: r.entered_at.strftime("%Y-%m-%d %H:%M") if r.entered_at else "", 17, "center"),
     Column("是否逾期录入", lambda r: "逾期" if r.late else "", 7, "center"),
 ]
 
@@ -178,15 +178,15 @@ def certificate_period(info: Any) -> str:
 REGISTER_COLUMNS = [
     Column("证明编号", lambda c: c.number, 20, "center"),
     Column("出具日期", lambda c: iso_date(c.issued_on), 11.5, "center"),
-    Column(L["name"], lambda c: c.name, 8, "center"),
+    Column(L["name"], lambda c: c.name, 8.5, "center", NAME_CHARS),
     Column(L["id_number"], lambda c: c.id_masked, 21, "center"),
     Column(L["number"], lambda c: c.volunteer_number, 12.5, "center"),
     Column("证明时段", certificate_period, 28),
-    Column(HOURS, lambda c: hours_value(c.minutes), 8, "right"),
+    Column(HOURS, lambda c: hours_value(c.minutes), 8.5, "right"),
     Column("服务次数", lambda c: c.service_count, 7, "right"),
-    Column("经办人", lambda c: c.issuer.handler, 7.5, "center"),
-    Column("负责人", lambda c: c.issuer.leader, 7.5, "center"),
-    Column("出具人", lambda c: c.issued_by, 7.5, "center"),
+    Column("经办人", lambda c: c.issuer.handler, 8.5, "center", NAME_CHARS),
+    Column("负责人", lambda c: c.issuer.leader, 8.5, "center", NAME_CHARS),
+    Column("出具人", lambda c: c.issued_by, 8.5, "center", NAME_CHARS),
 ]
 
 

@@ -31,6 +31,7 @@ from huiquan_desk.domain.activity import (
     AttachmentKind,
     NewAttachment,
     PhotoCaption,
+    inspection_gaps,
     validate_activity,
     validate_caption,
 )
@@ -39,10 +40,11 @@ from huiquan_desk.domain.text import clean, savable
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.categories import subtree_ids
 from huiquan_desk.storage.engine import spaced
-from huiquan_desk.storage.files import FileStore
+from huiquan_desk.storage.files import FileStore, enable_heif
 from huiquan_desk.storage.models import Activity, Attachment, Category, ServiceRecord, now
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+# .heic/.heif (iPhone photos) are kept as they are, with a JPEG rendition to show and print (storage.files)
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif"}
 SIGN_IN_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 FTS_MIN_CHARS = 3  # the trigram tokenizer finds nothing for shorter queries
 ACTIVITY_FTS = table("activity_fts", column("rowid"))  # trigram FTS5 index kept by triggers (migration 0001)
@@ -58,6 +60,7 @@ class ActivityFilter:
     status: ActivityStatus | None = None
     without_photos: bool = False
     text: str = ""
+    exclude_planned: bool = False  # with no status chosen: leave 计划中 out (a printed ledger does)
 
     @classmethod
     def year(cls, year: int, **kwargs) -> ActivityFilter:  # type: ignore[no-untyped-def]
@@ -82,6 +85,11 @@ class ActivityRow:
     photo_count: int
     sign_in_count: int
     updated_at: datetime
+
+    @property
+    def gaps(self) -> list[str]:
+        """What an inspector would mark missing (empty unless 已开展)."""
+        return inspection_gaps(self.status, self.place, self.content, self.participants, self.photo_count)
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,8 @@ def _plain_conditions(session: Session, flt: ActivityFilter) -> list:
         conditions.append(Activity.category_id.in_(subtree_ids(session, flt.category_id)))
     if flt.status is not None:
         conditions.append(Activity.status == flt.status.value)
+    elif flt.exclude_planned:
+        conditions.append(Activity.status != ActivityStatus.PLANNED.value)
     if flt.without_photos:
         conditions.append(~exists().where(Attachment.activity_id == Activity.id, Attachment.kind == AttachmentKind.PHOTO.value))
     return conditions
@@ -317,10 +327,14 @@ def check_attachment_file(path: Path, kind: AttachmentKind) -> str | None:
             return None if handle.read(5) == b"%PDF-" else "不是有效的 PDF 文件"
     from PIL import Image, UnidentifiedImageError
 
+    enable_heif()
     try:
         with Image.open(path) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            if suffix in (".heic", ".heif"):
+                image.load()  # pillow-heif's verify() reads the header only; the rendition needs the picture
+            else:
+                image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, RuntimeError):
         return "图片无法读取，文件可能已损坏"
     return None
 
@@ -374,6 +388,11 @@ def _attach(session: Session, activity: Activity, items: Sequence[NewAttachment]
     order = session.scalar(select(func.max(Attachment.sort_order)).where(Attachment.activity_id == activity.id)) or 0
     for item in items:
         stored = store.add(Path(item.source))
+        try:
+            store.ensure_rendition(stored.sha256, stored.suffix)  # a HEIC's JPEG, to show and print
+        except ValidationError:
+            raise ValidationError.single(item.kind.label, f"{file_label(Path(item.source))}：图片无法读取，"
+                                         "文件可能已损坏") from None
         order += 1
         c = item.caption
         session.add(Attachment(

@@ -66,7 +66,6 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "status": (FIELD_LABELS["status"], "活动状态"),
 }
 REQUIRED_FIELDS = ("title", "start")
-SPEC = HeaderSpec(HEADER_SYNONYMS, REQUIRED_FIELDS, "活动记录")
 TEMPLATE_SHEET = "活动"
 CATEGORY_SHEET = "类别"
 
@@ -264,6 +263,7 @@ def import_activities(session: Session, path: str | Path, progress: Progress | N
     if progress is not None:
         progress(sheet.total, sheet.total)
     return ImportReport(rows_read=len(rows), created=len(rows), header_row=sheet.header.row,
+                        examples_skipped=sheet.examples,
                         columns=sheet.header.texts)
 
 
@@ -308,6 +308,17 @@ TEMPLATE_EXAMPLE: dict[str, object] = {
 }
 
 
+# A row repeating the template's example is skipped (templates of earlier versions had it as row 2).
+SPEC = HeaderSpec(HEADER_SYNONYMS, REQUIRED_FIELDS, "活动记录",
+                  {key: TEMPLATE_EXAMPLE[key] for key in ("title", "start", "place", "remarks")})
+TEMPLATE_HINTS = {
+    "title": "活动的名称", "category": "见「类别」表，可写完整路径（社会环境/传统节日）或最后一级名称",
+    "start": "如 2026-03-05 09:00，也可写 2026/3/5、2026年3月5日", "end": "可不填（与开始时间相同）",
+    "place": "", "organizer": "", "leader": "", "participants": "数字，没有可填 0",
+    "content": "", "remarks": "", "status": "已开展 / 计划中；不填时按开始时间判断",
+}
+
+
 def default_category_paths() -> list[str]:
     """Every category path of the bundled default tree (db/seed/categories.json)."""
     seed = json.loads((bundled("db") / "seed" / "categories.json").read_text(encoding="utf-8"))
@@ -319,12 +330,14 @@ def default_category_paths() -> list[str]:
 
 
 def save_template(path: str | Path, category_paths: list[str] | None = None) -> Path:
-    """Write an import template: canonical headers, one example row, and a sheet of categories
-    (the community's own, when given; the default tree otherwise)."""
+    """Write an import template: the canonical headers, a 填写说明 sheet (how to fill each column,
+    with an example that is never imported), and a sheet of categories (the community's own, when
+    given; the default tree otherwise)."""
     keys = list(HEADER_SYNONYMS)
     columns = [TemplateColumn(SPEC.label(key), TEMPLATE_WIDTHS.get(key, 12), TEMPLATE_EXAMPLE.get(key),
                               DATETIME_FORMAT if key in ("start", "end") else None,
-                              wrap=key in ("content", "remarks"))
+                              wrap=key in ("content", "remarks"), required=key in REQUIRED_FIELDS,
+                              hint=TEMPLATE_HINTS.get(key, ""))
                for key in keys]
     categories = ListSheet(CATEGORY_SHEET, ["类别（填入「活动类别」列，可写完整路径或最后一级名称）"],
                            [category_paths or default_category_paths()], widths=[48])

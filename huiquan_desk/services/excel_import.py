@@ -125,10 +125,15 @@ class HeaderSpec:
     ("活动记录", "志愿者记录").
     """
 
-    def __init__(self, synonyms: Mapping[str, tuple[str, ...]], required: Sequence[str], records: str):
+    def __init__(self, synonyms: Mapping[str, tuple[str, ...]], required: Sequence[str], records: str,
+                 example: Mapping[str, object] | None = None):
         self.synonyms = dict(synonyms)
         self.required = tuple(required)
         self.records = records
+        # The template's example (on its 填写说明 sheet; templates of older versions had it as row 2
+        # of the data sheet): a row that repeats it is skipped, never imported as a record.
+        self.example = {key: _example_text(value) for key, value in (example or {}).items()
+                        if value is not None and _example_text(value)}
         self.index: dict[str, tuple[str, int]] = {}  # normalized name -> (key, rank)
         for key, names in self.synonyms.items():
             for rank, name in enumerate(names):
@@ -534,6 +539,7 @@ class Sheet:
         self.header = spec.find(self._head)
         self.read = 0  # non-blank data rows yielded
         self.scanned = 0  # data rows looked at, blank ones included
+        self.examples: list[int] = []  # Excel row numbers of the template's example, skipped
 
     @property
     def total(self) -> int:
@@ -554,12 +560,21 @@ class Sheet:
                 cells = self.header.cells(values)
                 if cells is None:
                     continue
+                if self._is_example(cells):
+                    self.examples.append(number)
+                    continue
                 self.read += 1
                 yield number, cells
 
+    def _is_example(self, cells: Mapping[str, object]) -> bool:
+        example = self.spec.example
+        return bool(example) and all(_example_text(cells.get(key)) == text for key, text in example.items())
+
     def require_records(self) -> None:
         if self.read == 0:
-            raise ValidationError.single(FILE_FIELD, f"第 {self.header.row} 行的表头下面没有{self.spec.records}。")
+            skipped = f"（第 {self.examples[0]} 行是模板的示例，已跳过）" if self.examples else ""
+            raise ValidationError.single(FILE_FIELD, f"第 {self.header.row} 行的表头下面没有{self.spec.records}{skipped}。"
+                                         "请在表头下面逐行填写后再导入。")
 
 
 def read_rows(path: str | Path, reader: str = "auto") -> list[tuple[int, Row]]:
@@ -615,9 +630,11 @@ TEMPLATE_ROWS = 1000  # drop-down lists cover this many rows
 class TemplateColumn:
     header: str
     width: float = 12
-    example: object = None
-    number_format: str | None = None  # of the example cell; TEXT_FORMAT also applies to the whole column
+    example: object = None  # shown on the 填写说明 sheet, never on the data sheet
+    number_format: str | None = None  # of the column's cells; TEXT_FORMAT keeps what is typed as text
     wrap: bool = False
+    required: bool = False
+    hint: str = ""  # how to fill it in (填写说明)
 
 
 @dataclass(frozen=True)
@@ -635,8 +652,18 @@ class ListSheet:
         return f"'{self.title}'!${letter}$2:${letter}${len(self.columns[index]) + 1}"
 
 
+INSTRUCTIONS_SHEET = "填写说明"
+
+
+def _example_text(value: object) -> str:
+    """A cell or example value compared as the import reads it (dates as 2026-03-05 09:00)."""
+    return no_spaces(cell_text(value))
+
+
 def template_workbook(title: str, columns: Sequence[TemplateColumn], lists: Sequence[ListSheet] = ()) -> Workbook:
-    """Row 1 the headers (bold, shaded), row 2 an example, column widths, frozen header; then the lists."""
+    """The data sheet (row 1 the headers, bold and shaded, then empty rows with the columns'
+    formats and widths, header frozen), the 填写说明 sheet (each column: 必填, how to fill it in,
+    an example — kept apart so that importing the template unchanged imports nothing), then the lists."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
@@ -647,21 +674,39 @@ def template_workbook(title: str, columns: Sequence[TemplateColumn], lists: Sequ
         head = sheet.cell(row=1, column=number, value=column.header)
         head.font, head.fill = bold, fill
         head.alignment = Alignment(horizontal="center", vertical="center")
-        example = column.example
-        if column.number_format == TEXT_FORMAT and example is not None:
-            example = str(example)
-        cell = sheet.cell(row=2, column=number, value=example)
-        cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
-        if column.number_format:
-            cell.number_format = column.number_format
         dimension = sheet.column_dimensions[letter]
         dimension.width = column.width
-        if column.number_format == TEXT_FORMAT:  # so what is typed later (an ID number) stays text
-            dimension.number_format = TEXT_FORMAT
+        if column.number_format:  # so what is typed later (an ID number, a date) keeps its form
+            dimension.number_format = column.number_format
+        if column.wrap:
+            dimension.alignment = Alignment(vertical="top", wrap_text=True)
     sheet.freeze_panes = "A2"
+    _write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), title, columns)
     for spec in lists:
         _write_list_sheet(workbook.create_sheet(spec.title), spec)
     return workbook
+
+
+def _write_instructions(sheet: Any, title: str, columns: Sequence[TemplateColumn]) -> None:
+    bold = Font(bold=True)
+    sheet.cell(row=1, column=1, value=f"在「{title}」表的表头下面逐行填写，一行一条记录；标「必填」的列必须填写。"
+                                      "本表只是说明和示例，导入时不读。").font = bold
+    for number, heading in enumerate(("列名", "是否必填", "怎么填", "示例"), start=1):
+        sheet.cell(row=3, column=number, value=heading).font = bold
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for row, column in enumerate(columns, start=4):
+        example = column.example
+        if isinstance(example, datetime):
+            example = example.strftime("%Y-%m-%d %H:%M") if example.time() != time() else example.strftime("%Y-%m-%d")
+        elif isinstance(example, date):
+            example = example.isoformat()
+        values = (column.header, "必填" if column.required else "", column.hint, example)
+        for number, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=number, value=None if value is None else str(value))
+            cell.alignment = wrap
+            cell.number_format = TEXT_FORMAT
+    for letter, width in zip("ABCD", (16, 10, 44, 40), strict=True):
+        sheet.column_dimensions[letter].width = width
 
 
 def _write_list_sheet(sheet: Any, spec: ListSheet) -> None:
@@ -707,3 +752,12 @@ class ImportReport:
     created: int  # records written
     header_row: int  # Excel row number of the header
     columns: dict[str, str] = field(default_factory=dict)  # field key -> header text found in the file
+    examples_skipped: list[int] = field(default_factory=list)  # rows that were the template's example
+
+    @property
+    def notes(self) -> list[str]:
+        """What the preview should say besides the count (the example row that was left out)."""
+        if not self.examples_skipped:
+            return []
+        rows = "、".join(f"第 {n} 行" for n in self.examples_skipped[:5])
+        return [f"{rows}与模板的示例相同，是示例而不是记录，已跳过。"]

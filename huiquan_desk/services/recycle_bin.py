@@ -34,7 +34,7 @@ from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.services.audit_log import show_value
 from huiquan_desk.services.entities import ENTITIES, bin_label, bin_name, entity_label, field_label, names_of
 from huiquan_desk.storage import audit
-from huiquan_desk.storage.files import FileStore, name_problem
+from huiquan_desk.storage.files import FileStore, name_problem, rendition_beside, rendition_of
 from huiquan_desk.storage.models import Attachment, Base, RecycledItem, now
 
 log = logging.getLogger("huiquan_desk")
@@ -384,9 +384,12 @@ def _delete_after_commit(session: Session, paths: list[Any]) -> None:
 
 
 def unreferenced_files(session: Session, files: FileStore) -> list[Any]:
-    """Files in files/ that no attachment row and no bin entry references."""
+    """Files in files/ that no attachment row and no bin entry references (a JPEG rendition counts
+    as referenced while its original is: storage.files.rendition_of)."""
     referenced = _referenced_files(session)
-    return sorted(path for name, path in _stored_files(files).items() if name not in referenced)
+    kept = {name[:64] for name in referenced}
+    return sorted(path for name, path in _stored_files(files).items()
+                  if name not in referenced and rendition_of(name) not in kept)
 
 
 def purge_item(session: Session, bin_id: int, files: FileStore | None = None) -> None:
@@ -402,6 +405,7 @@ def purge_item(session: Session, bin_id: int, files: FileStore | None = None) ->
     if files is not None:
         referenced = _referenced_files(session)
         doomed = [files.path_for(name[:64], name[64:]) for name in _file_names(payload) - referenced]
+        doomed += [r for p in doomed if (r := rendition_beside(p)) is not None]  # a face in a JPEG copy too
         doomed = [p for p in doomed if p.is_file()]
     audit.record(session, "purge", item.entity, f"从回收站永久删除{what}", entity_id=item.entity_id,
                  details={"回收站编号": item.id, "删除时间": item.deleted_at.isoformat(sep=" "), "删除人": item.deleted_by,

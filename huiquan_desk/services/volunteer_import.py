@@ -71,7 +71,6 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "remarks": (L["remarks"],),
 }
 REQUIRED_FIELDS = ("name", "id_number")
-SPEC = HeaderSpec(HEADER_SYNONYMS, REQUIRED_FIELDS, "志愿者记录")
 TEMPLATE_SHEET = "志愿者"
 OPTIONS_SHEET = "选项"
 
@@ -256,6 +255,7 @@ def import_volunteers(session: Session, path: str | Path, progress: Progress | N
     if progress is not None:
         progress(sheet.total, sheet.total)
     return ImportReport(rows_read=len(rows), created=len(rows), header_row=sheet.header.row,
+                        examples_skipped=sheet.examples,
                                  columns=sheet.header.texts)
 
 
@@ -284,6 +284,17 @@ _FORMATS = {"id_number": TEXT_FORMAT, "phone": TEXT_FORMAT, "number": TEXT_FORMA
             "birth_date": DATE_FORMAT, "registered_on": DATE_FORMAT}
 
 
+# A row repeating the template's example is skipped (templates of earlier versions had it as row 2).
+SPEC = HeaderSpec(HEADER_SYNONYMS, REQUIRED_FIELDS, "志愿者记录",
+                  {key: TEMPLATE_EXAMPLE[key] for key in ("name", "id_number", "phone")})
+TEMPLATE_HINTS = {
+    "id_number": "18 位居民身份证号，按文本填写（最后一位可以是 X）", "phone": "11 位手机号",
+    "gender": "男 / 女；可不填（按身份证号）", "birth_date": "可不填（按身份证号）", "team": "见「选项」表",
+    "political_status": "见「选项」表", "registered_on": "如 2026-03-05；不填为导入当天",
+    "number": "可不填：自动生成 ZY+年份+序号",
+}
+
+
 def default_team_names() -> list[str]:
     """The teams a new data folder starts with (db/seed/teams.json)."""
     seed = json.loads((bundled("db") / "seed" / "teams.json").read_text(encoding="utf-8"))
@@ -291,10 +302,12 @@ def default_team_names() -> list[str]:
 
 
 def save_volunteer_template(path: str | Path) -> Path:
-    """Write an import template: canonical headers, one example row, a sheet of teams and options."""
+    """Write an import template: the canonical headers, a 填写说明 sheet (how to fill each column,
+    with an example that is never imported), a sheet of teams and options."""
     keys = list(HEADER_SYNONYMS)
     columns = [TemplateColumn(SPEC.label(key), TEMPLATE_WIDTHS.get(key, 12), TEMPLATE_EXAMPLE.get(key),
-                              _FORMATS.get(key), wrap=key == "remarks")
+                              _FORMATS.get(key), wrap=key == "remarks", required=key in REQUIRED_FIELDS,
+                              hint=TEMPLATE_HINTS.get(key, ""))
                for key in keys]
     options = ListSheet(OPTIONS_SHEET, [L["team"], L["political_status"], L["gender"]],
                         [default_team_names(), list(rules.POLITICAL_STATUSES), [Sex.MALE, Sex.FEMALE]],

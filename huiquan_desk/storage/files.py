@@ -4,11 +4,26 @@ A stored name is a name, never a path: the hash is exactly 64 lowercase hex char
 suffix a short extension without separators. `path_for` refuses anything else, so a name read
 from a database (an attachment row, a recycle-bin payload, a backup) can never point outside
 files/ — a crafted `../../../x` is refused, not deleted or overwritten.
+
+Renditions. An original that neither the window (Qt) nor the PDF writer (reportlab) can read, an
+iPhone photo in HEIC/HEIF, has a JPEG rendition beside it in the same folder:
+`files/ab/<sha256>.rendition.jpg` (`rendition_name`). It is derived data, made from the original
+when the attachment is added and re-made from it whenever it is missing (`viewable`): it is not
+recorded in the database, it has no hash of its own to verify, and a backup does not need it.
+`rendition_of(name)` is the one rule that tells a rendition's file name from an original's: code
+that walks files/ (backups, clean-ups) should ask it, keep a rendition while it keeps its original
+and drop it with its original. Until it does (storage.backups' `References.keeps` and the recycle
+bin's clean-up see a rendition as an unreferenced file), a clean-up removes renditions, which is
+harmless: `viewable` (the PDF) and services.photo_record.preview_jpeg (the window) make them again.
+The attachment row keeps the original, which stays the record (GB/T 11821: a digital photo keeps
+its EXIF).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -22,6 +37,10 @@ from huiquan_desk.domain.errors import StorageError, ValidationError
 CHUNK = 1 << 20
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 SUFFIX_RE = re.compile(r"^(\.[^/\\:\x00-\x1f]{1,15})?$")  # ".jpg"; no separators, no control characters
+RENDERED_SUFFIXES = frozenset({".heic", ".heif"})  # originals shown and printed through a JPEG rendition
+RENDITION = ".rendition.jpg"  # <sha256>.rendition.jpg, beside <sha256>.heic
+RENDITION_QUALITY = 90
+RENDITION_MAX_SIDE = 4096  # an iPhone's 4032 x 3024 keeps its size; larger panoramas are scaled down
 
 
 def name_problem(sha256: object, suffix: object) -> str | None:
@@ -31,6 +50,71 @@ def name_problem(sha256: object, suffix: object) -> str | None:
     if not isinstance(suffix, str) or not SUFFIX_RE.match(suffix) or suffix in (".", ".."):
         return f"附件的扩展名「{str(suffix)[:40]}」不合法"
     return None
+
+
+def needs_rendition(suffix: str) -> bool:
+    """Whether an original with this suffix is shown and printed through a JPEG rendition."""
+    return suffix.lower() in RENDERED_SUFFIXES
+
+
+def rendition_name(sha256: str) -> str:
+    """The rendition's file name, in the original's folder: <sha256>.rendition.jpg."""
+    return f"{sha256}{RENDITION}"
+
+
+def rendition_of(name: str) -> str | None:
+    """The original's sha256 if `name` is a rendition's file name, else None. The one rule for
+    code that walks files/: keep a rendition while its original (any suffix) is kept."""
+    sha = name[:64]
+    return sha if name == rendition_name(sha) and SHA_RE.match(sha) else None
+
+
+def rendition_beside(path: Path) -> Path | None:
+    """Where the rendition of the stored original at `path` lives (whether or not it exists yet);
+    None when that original needs none, or `path` is not a stored file's name."""
+    sha, suffix = path.name[:64], path.name[64:]
+    if not SHA_RE.match(sha) or not needs_rendition(suffix):
+        return None
+    return path.with_name(rendition_name(sha))
+
+
+@functools.cache
+def enable_heif() -> bool:
+    """Let Pillow open HEIC/HEIF files (pillow-heif); False if the library is not installed."""
+    try:
+        import pillow_heif
+    except ImportError:  # pragma: no cover - a declared dependency
+        return False
+    pillow_heif.register_heif_opener()
+    return True
+
+
+def render_jpeg(source: Path, quality: int = RENDITION_QUALITY, max_side: int = RENDITION_MAX_SIDE) -> bytes:
+    """`source` (any image Pillow reads, HEIC included) as an upright RGB JPEG: EXIF orientation
+    applied (so the rendition is shown as it is stored), at most `max_side` pixels long, the rest
+    of the EXIF kept. Raises ValueError when the source cannot be read or decoded."""
+    from PIL import Image, ImageOps
+
+    enable_heif()
+    try:
+        with Image.open(source) as opened:
+            image = ImageOps.exif_transpose(opened)
+        exif = image.getexif()
+        if image.mode not in ("RGB", "L"):
+            if "A" in image.getbands() or "transparency" in image.info:
+                rgba = image.convert("RGBA")
+                image = Image.new("RGB", image.size, "white")
+                image.paste(rgba, mask=rgba.getchannel("A"))
+            else:
+                image = image.convert("RGB")
+        if max(image.size) > max_side:
+            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        exif.pop(0x0112, None)  # upright now: no orientation left to apply
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, exif=exif.tobytes())
+    except Exception as err:  # noqa: BLE001 - Pillow and its plugins raise OSError, SyntaxError, …
+        raise ValueError(f"{type(err).__name__}: {err}") from err
+    return out.getvalue()
 
 
 def sha256_of(path: Path) -> str:
@@ -92,6 +176,40 @@ class FileStore:
         if not target.exists():
             self._write(target, f"{digest[:12]}{suffix}", lambda tmp: Path(tmp).write_bytes(data))
         return StoredFile(digest, suffix, len(data))
+
+    def rendition_path(self, sha256: str, suffix: str) -> Path | None:
+        """Where the JPEG rendition of a stored original lives (None: the original needs none)."""
+        return self.path_for(sha256, RENDITION) if needs_rendition(suffix) else None
+
+    def ensure_rendition(self, sha256: str, suffix: str) -> Path | None:
+        """Make the rendition of a stored original if it needs one and has none yet; returns it
+        (None: the original needs none). Raises ValidationError when the original cannot be
+        decoded, StorageError when the rendition cannot be written."""
+        target = self.rendition_path(sha256, suffix)
+        if target is None or target.is_file():
+            return target
+        original = self.path_for(sha256, suffix)
+        try:
+            data = render_jpeg(original)
+        except ValueError:
+            raise ValidationError.single("照片", f"{original.name}：图片无法读取，文件可能已损坏") from None
+        self._write(target, target.name, lambda tmp: Path(tmp).write_bytes(data))
+        return target
+
+    def viewable(self, sha256: str, suffix: str) -> Path:
+        """The file to show or print for a stored original: the original itself, or its JPEG
+        rendition, re-made if it is missing. When it cannot be made (a read-only data folder, a
+        damaged original) the original is returned: Pillow still reads a HEIC (enable_heif), or the
+        caller finds the file unreadable and says so."""
+        target = self.rendition_path(sha256, suffix)
+        if target is None:
+            return self.path_for(sha256, suffix)
+        if target.is_file():
+            return target
+        try:
+            return self.ensure_rendition(sha256, suffix) or target
+        except (StorageError, ValidationError):
+            return self.path_for(sha256, suffix)
 
     def verify(self, sha256: str, suffix: str) -> str | None:
         """None if the file is there and intact, else a Chinese description of the problem."""

@@ -4,6 +4,11 @@ Typing never waits for a count: a search shows the first block of rows as soon a
 (ActivityTableModel.show_first); the whole list of a search that has more, and the number of
 activities without photos, are counted off the GUI thread (`_count_in_background`, one count at a
 time), and the summary line says the exact count once it is known.
+
+A ledger exported or printed from here holds what the filters on screen hold (`ledger_params`): the
+dates, category, search text, status and 「只看没有照片的」 — except that 全部状态 leaves 计划中 out
+(a plan is not yet a record) unless 「台账含计划中」 is ticked. The summary line says what was included;
+the bar under the table (ui.after_export) opens, shows or prints the file.
 """
 
 from __future__ import annotations
@@ -19,12 +24,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -40,16 +45,25 @@ from huiquan_desk.services import activities as activity_service
 from huiquan_desk.services import service_hours
 from huiquan_desk.services.activities import ActivityFilter, AttachmentInfo
 from huiquan_desk.services.categories import list_categories
-from huiquan_desk.services.ledgers import LedgerParams
+from huiquan_desk.services.ledgers import ALL_STATUSES, LEDGERS, LedgerParams
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.activity_dialog import ActivityDialog, image_files
-from huiquan_desk.ui.activity_model import ActivityTableModel
-from huiquan_desk.ui.export_actions import export_in_background
+from huiquan_desk.ui.activity_model import SHOWN_ORDER, WIDTHS, ActivityTableModel, column_of
+from huiquan_desk.ui.after_export import AfterExportBar, print_copy_path, print_in_background
+from huiquan_desk.ui.export_actions import ask_new_folder, ask_open_path, ask_save_path, export_in_background
 from huiquan_desk.ui.import_dialog import ImportDialog
 from huiquan_desk.ui.photo_viewer import PhotoViewer
 from huiquan_desk.ui.tasks import Task
-from huiquan_desk.ui.widgets import ThumbnailList, from_qdate, mark_writes, thumbnail, to_qdate
+from huiquan_desk.ui.widgets import (
+    EmptyHint,
+    ThumbnailList,
+    fit_window,
+    from_qdate,
+    mark_writes,
+    thumbnail,
+    to_qdate,
+)
 
 SEARCH_DELAY_MS = 150
 GAPS_DELAY_MS = 400  # the photo-gap count waits until typing pauses
@@ -63,7 +77,11 @@ class ActivitiesPage(QWidget):
         super().__init__(parent)
         self.ws = ws
         self.photos: list[AttachmentInfo] = []
+        self.photos_of: activity_service.ActivityRow | None = None  # the activity whose photos are shown
         self.last_export: Path | None = None
+        self.last_print: Task | None = None  # the printing of 打印… (after its PDF is written)
+        self._print_path: Path | None = None  # the temporary PDF being written for 打印…
+        self._detail_ids: list[int] | None = None  # the activities the detail pane shows
         self._build()
         self.reload_categories()
         self.apply_filter()
@@ -87,16 +105,30 @@ class ActivitiesPage(QWidget):
         self.template_button = QPushButton(self.tr("保存导入模板…"))
         self.template_button.clicked.connect(lambda: self.save_template())
         self.xlsx_button = QPushButton(self.tr("导出 Excel…"))
+        self.xlsx_button.setToolTip(self.tr("把筛选出的活动保存成 Excel 台账文件"))
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
-        self.pdf_button = QPushButton(self.tr("打印 PDF…"))
-        self.pdf_button.setToolTip("Ctrl+P")
+        self.pdf_button = QPushButton(self.tr("导出 PDF…"))
+        self.pdf_button.setToolTip(self.tr("把筛选出的活动保存成 PDF 台账文件"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.photos_button = QPushButton(self.tr("导出图片记录…"))
+        self.photos_button.setToolTip(self.tr("筛选出的活动的照片（附说明）和签到表：A4 图片记录页 PDF，或原始照片文件夹"))
+        photos_menu = QMenu(self.photos_button)
+        photos_menu.addAction(self.tr("图片记录 PDF…"), lambda: self.export_photos("pdf"))
+        photos_menu.addAction(self.tr("原始照片文件夹…"), lambda: self.export_photos("folder"))
+        self.photos_button.setMenu(photos_menu)
+        self.print_button = QPushButton(self.tr("打印…"))
+        self.print_button.setToolTip(self.tr("选择打印机，打印筛选出的活动台账（Ctrl+P）"))
+        self.print_button.clicked.connect(lambda: self.print_ledger())
+        self.include_planned = QCheckBox(self.tr("台账含计划中"))
+        self.include_planned.setToolTip(self.tr("「全部状态」时，导出和打印的台账默认不含「计划中」的活动（计划还不是开展的记录）；"
+                                                "勾选后一并列入"))
         self.new_button.setObjectName("primary")
         mark_writes(self.new_button, self.edit_button, self.delete_button, self.attendance_button, self.import_button)
         for button in (self.new_button, self.edit_button, self.delete_button, self.attendance_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        for button in (self.import_button, self.template_button, self.xlsx_button, self.pdf_button):
+        for button in (self.import_button, self.template_button, self.include_planned, self.xlsx_button,
+                       self.pdf_button, self.photos_button, self.print_button):
             actions.addWidget(button)
         layout.addLayout(actions)
 
@@ -116,6 +148,8 @@ class ActivitiesPage(QWidget):
         for status, label in STATUS_LABELS.items():
             self.status.addItem(label, status.value)
         self.status.currentIndexChanged.connect(self.apply_filter)
+        self.status.currentIndexChanged.connect(
+            lambda _i: self.include_planned.setEnabled(self.status.currentData() is None))
         self.without_photos = QCheckBox(self.tr("只看没有照片的"))
         self.without_photos.toggled.connect(self.apply_filter)
         self.search = QLineEdit()
@@ -149,9 +183,11 @@ class ActivitiesPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((170, 240, 110, 130, 120, 70, 70, 50, 70)):
-            header.resizeSection(column, width)
+        for shown, key in enumerate(SHOWN_ORDER):
+            header.moveSection(header.visualIndex(column_of(key)), shown)
+            header.resizeSection(column_of(key), WIDTHS[key])
         header.setStretchLastSection(True)
+        self.empty_hint = EmptyHint(self.table, self._empty_text)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.model.sort_indicator_reset.connect(lambda column, order: header.setSortIndicator(column, order))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
@@ -178,7 +214,10 @@ class ActivitiesPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([900, 340])
         layout.addWidget(splitter, 1)
+        self.after_export = AfterExportBar()
+        layout.addWidget(self.after_export)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # a long line wraps; it never widens the window past the screen
         layout.addWidget(self.summary)
 
     # --- service calls (each its own short read) -----------------------------------------------
@@ -226,6 +265,8 @@ class ActivitiesPage(QWidget):
         self._restore_selection(selected)
         self._pending_selection = [] if complete else selected
         self._selection_shown = self.selected_ids()
+        if self._selection_shown != self._detail_ids:  # the filter hid the activity shown beside the table
+            self.show_selected()
         self._update_summary()
 
     def refresh(self) -> None:
@@ -251,9 +292,19 @@ class ActivitiesPage(QWidget):
             self.summary.setText(self.tr("正在统计……已显示前 {0} 项活动。").format(self.model.rowCount()))
             return
         sentences = [self.tr("共 {0} 项活动。").format(self.model.rowCount())]
-        if gaps:
+        if gaps and self.model.filter.without_photos:  # ticked already: say what to do with them
+            sentences.append(self.tr("其中 {0} 项已开展但还没有照片：选中一项，把照片拖到右侧即可补上。").format(gaps))
+        elif gaps:
             sentences.append(self.tr("其中 {0} 项已开展但还没有照片，勾选「只看没有照片的」可查看。").format(gaps))
         self.summary.setText("".join(sentences))
+
+    def _empty_text(self) -> str:
+        """What the empty table says: how to add the first activity, or how to widen the filter."""
+        flt = self.model.filter
+        if flt.text.strip() or flt.category_id is not None or flt.status is not None or flt.without_photos:
+            return self.tr("没有符合条件的活动。换个搜索词，或放宽上面的类别、状态、「只看没有照片的」。")
+        return self.tr("这段时间还没有活动。\n点「新建活动」（Ctrl+N）登记一项，或点「从 Excel 导入…」导入已有的台账。\n"
+                       "要看以前的活动，把上面的开始时间往前调。")
 
     def _count_in_background(self) -> None:
         """Off the GUI thread: the whole id list of a search shown by its first block, and the
@@ -336,6 +387,7 @@ class ActivitiesPage(QWidget):
 
     def show_selected(self) -> None:
         ids = self.selected_ids()
+        self._detail_ids = ids
         self.strip.clear()
         self.photos = []
         if len(ids) != 1:
@@ -357,6 +409,7 @@ class ActivitiesPage(QWidget):
             f"<span style='color:#444'>{_html(r.content[:300])}</span>"
         )
         self.photos = detail.attachments
+        self.photos_of = detail.row  # names a photo saved from the viewer as the folder export does
         for index, info in enumerate(detail.attachments):
             label = info.caption.title or info.original_name
             if info.kind is AttachmentKind.SIGN_IN:
@@ -366,7 +419,8 @@ class ActivitiesPage(QWidget):
             self.strip.addItem(item)
 
     def open_photo(self, item: QListWidgetItem) -> None:
-        viewer = PhotoViewer(self.photos, item.data(Qt.ItemDataRole.UserRole), self)
+        viewer = PhotoViewer(self.photos, item.data(Qt.ItemDataRole.UserRole), self, activity=self.photos_of)
+        fit_window(viewer, 1000, 760)  # the sizing rule (ui.widgets): a small screen gets a smaller viewer
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.show()
 
@@ -408,7 +462,15 @@ class ActivitiesPage(QWidget):
         self.select_id(activity_id)
         self._update_summary()
         self.show_selected()
+        self._say_gaps(activity_id)
         self.changed.emit()
+
+    def _say_gaps(self, activity_id: int) -> None:
+        """Saved with something an inspector marks missing: allowed, and said (not an error box)."""
+        row = self.model.activity(self.model.row_of(activity_id))
+        if row is not None and row.gaps:
+            self.after_export.show_note(self.tr("已保存「{0}」。检查时会记为缺项：{1}。可以随时编辑补上。")
+                                        .format(row.title, "、".join(row.gaps)))
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -454,10 +516,9 @@ class ActivitiesPage(QWidget):
 
     def import_file(self, path: Path | None = None) -> ImportDialog | None:
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, self.tr("选择活动台账 Excel 文件"), "", "Excel (*.xlsx)")
-            if not name:
+            path = ask_open_path(self, self.tr("选择活动台账 Excel 文件"), "xlsx")
+            if path is None:
                 return None
-            path = Path(name)
         dialog = ImportDialog(self.ws, path, self)
         dialog.imported.connect(lambda _n: (self.refresh(), self.changed.emit()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -468,28 +529,107 @@ class ActivitiesPage(QWidget):
         from huiquan_desk.services.activity_import import save_template
 
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(self, self.tr("保存导入模板"), "活动台账导入模板.xlsx", "Excel (*.xlsx)")
-            if not name:
+            path = ask_save_path(self, self.tr("保存导入模板"), "活动台账导入模板.xlsx", "xlsx")
+            if path is None:
                 return
-            path = Path(name)
         try:
             with self.ws.read() as session:
                 categories = [node.path for node in list_categories(session)]
             save_template(path, categories)
         except HuiquanError as err:
             messages.show_error(self, err)
+            return
+        self.after_export.show_file(path, self.tr("已保存导入模板：按模板填好后，点「从 Excel 导入…」导入。"))
+
+    def ledger_params(self) -> LedgerParams:
+        """The ledger of the filters on screen. 全部状态 leaves 计划中 out (status None) unless
+        「台账含计划中」 is ticked; a status chosen on screen is the ledger's."""
+        shown = self.current_filter()
+        if shown.status is not None:
+            status = shown.status.value
+        else:
+            status = ALL_STATUSES if self.include_planned.isChecked() else None
+        return LedgerParams(date_from=shown.date_from, date_to=shown.date_to, category_id=shown.category_id,
+                            status=status, text=shown.text.strip(), without_photos=shown.without_photos)
+
+    def ledger_scope(self, params: LedgerParams) -> str:
+        """What a ledger of `params` holds besides its dates and category, in words."""
+        if params.status is None:
+            parts = [self.tr("状态：已开展、已归档（不含计划中）")]
+        elif params.status == ALL_STATUSES:
+            parts = [self.tr("状态：全部（含计划中）")]
+        else:
+            parts = [self.tr("状态：{0}").format(STATUS_LABELS[activity_service.ActivityStatus(params.status)])]
+        if params.text:
+            parts.append(self.tr("检索：{0}").format(params.text))
+        if params.without_photos:
+            parts.append(self.tr("只含没有照片的活动"))
+        return self.tr("；").join(parts)
 
     def export(self, fmt: str, path: Path | None = None) -> Task | None:
-        """Print the ledger for the chosen date range and category (search text, status and the
-        "no photos" check only narrow the screen; a printed ledger is always complete)."""
-        shown = self.current_filter()
-        params = LedgerParams(date_from=shown.date_from, date_to=shown.date_to, category_id=shown.category_id)
+        """导出 Excel… / 导出 PDF…: the ledger of the filters on screen (ledger_params), written off the
+        GUI thread; then the summary says what it holds and the bar offers 打开 / 打开所在文件夹 / 打印…."""
+        params = self.ledger_params()
+        scope = self.ledger_scope(params)
 
         def done(count: int, written: Path) -> None:
+            if written == self._print_path:  # 打印…: the print dialog comes next, not the bar
+                self.summary.setText(self.tr("正在打印 {0} 项活动（{1}）。").format(count, scope))
+                return
             self.last_export = written
-            self.summary.setText(self.tr("已导出 {0} 项活动到 {1}").format(count, written))
+            self.summary.setText(self.tr("已导出 {0} 项活动（{1}）到 {2}").format(count, scope, written.name))
+            self.after_export.show_file(written, self.tr("已导出活动台账，共 {0} 项活动。").format(count))
 
         return export_in_background(self, self.ws, "activities", params, fmt, path, done)
+
+    def export_photos(self, fmt: str, path: Path | None = None) -> Task | None:
+        """导出图片记录…: the 活动图片记录 of the filters on screen, as a PDF or a new folder of the
+        original photos with caption files (services.photo_record), off the GUI thread."""
+        from huiquan_desk.services.photo_record import export_photo_record, suggested_name
+
+        params = self.ledger_params()
+        if path is None:
+            name = suggested_name(params, fmt)
+            path = (ask_save_path(self, self.tr("活动图片记录"), name, "pdf") if fmt == "pdf"
+                    else ask_new_folder(self, self.tr("选择放照片文件夹的位置"), name))
+        if path is None:
+            return None
+        target = path
+
+        def done(report) -> None:
+            self.last_export = target
+            what = self.tr("已导出活动图片记录：{0} 项活动，{1} 张照片，{2} 份签到表。").format(
+                report.activities, report.photos, report.sign_ins)
+            if report.missing:
+                what += self.tr("有 {0} 个照片文件缺失，已标出。").format(len(report.missing))
+            self.after_export.show_file(target, what)
+
+        return Task(self, self.tr("正在导出活动图片记录…"),
+                    lambda progress: export_photo_record(self.ws, params, target, fmt, progress), done,
+                    lambda error: messages.show_error(self, error))
+
+    def print_ledger(self) -> Task | None:
+        """打印… (Ctrl+P): the ledger of the filters on screen written as a PDF to a temporary folder,
+        then the print dialog; the temporary file is removed once printed (or not)."""
+        params = self.ledger_params()
+        path = print_copy_path(LEDGERS["activities"].file_stem(params))
+        self._print_path = path
+        task = self.export("pdf", path)
+        if task is None:
+            self._print_path = None
+            return None
+        task.done.connect(lambda _count: self._print_written(path))
+        task.failed.connect(lambda _error: setattr(self, "_print_path", None))
+        return task
+
+    def _print_written(self, path: Path) -> None:
+        self._print_path = None
+        scope = self.ledger_scope(self.ledger_params())
+
+        def printed(pages: int) -> None:
+            self.summary.setText(self.tr("已打印活动台账（{0}），共 {1} 页。").format(scope, pages))
+
+        self.last_print = print_in_background(self, path, printed, lambda: path.unlink(missing_ok=True))
 
 
 def _html(text: str) -> str:

@@ -1,4 +1,11 @@
-"""Add or edit one activity with its photos and sign-in sheets; validates in place."""
+"""Add or edit one activity with its photos and sign-in sheets; validates in place.
+
+The form scrolls (a 1280×720 screen shows 保存 / 取消 all the same, ui.widgets.fit_window). Under it,
+while typing, a line says what an inspector would mark missing in an activity marked 已开展
+(domain.activity.inspection_gaps: 地点, 内容, 参与人数, 照片): a warning, never a refusal.
+The photo picker starts in the folder photos were last picked from (QSettings), never in the
+program's working folder.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,6 +42,7 @@ from huiquan_desk.domain.activity import (
     NewAttachment,
     PhotoCaption,
     caption_label,
+    inspection_gaps,
     validate_caption,
 )
 from huiquan_desk.domain.errors import ValidationError
@@ -42,9 +50,33 @@ from huiquan_desk.services import activities as activity_service
 from huiquan_desk.services.categories import list_categories
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
-from huiquan_desk.ui.widgets import FieldForm, ThumbnailList, from_qdatetime, thumbnail, to_qdatetime
+from huiquan_desk.ui.widgets import (
+    FieldForm,
+    ThumbnailList,
+    fit_window,
+    from_qdatetime,
+    scrolling,
+    thumbnail,
+    to_qdatetime,
+)
 
 L = FIELD_LABELS
+PHOTO_FOLDER_KEY = "photos/folder"  # QSettings: the folder photos were last picked from
+
+
+def ask_image_files(parent: QWidget, title: str, name_filter: str) -> list[str]:
+    """The open dialog for photos or sign-in sheets, starting in the folder used last (the system's
+    Pictures folder the first time); remembers the folder picked from. Tests replace QFileDialog."""
+    settings = QSettings()
+    start = str(settings.value(PHOTO_FOLDER_KEY, "") or "")
+    if not start or not Path(start).is_dir():
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation) or str(Path.home())
+        if not Path(start).is_dir():
+            start = str(Path.home())
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, start, name_filter)
+    if paths:
+        settings.setValue(PHOTO_FOLDER_KEY, str(Path(paths[0]).parent))
+    return paths
 
 
 @dataclass
@@ -113,19 +145,23 @@ class ActivityDialog(QDialog):
         self.items: list[_Item] = []
         self.removed: list[int] = []
         self.setWindowTitle(self.tr("新建活动") if activity_id is None else self.tr("编辑活动"))
-        self.resize(860, 760)
         self._build()
+        fit_window(self, 860, 800)  # a smaller screen: the form scrolls, 保存 / 取消 stay in view
         if activity_id is not None:
             self._load(activity_id)
         self._clean = self._snapshot()
         if initial_files:
             self.add_files(initial_files, AttachmentKind.PHOTO)
+        self.update_gaps()
 
     # --- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
+        body = QWidget()
+        fields = QVBoxLayout(body)
+        fields.setContentsMargins(0, 0, 6, 0)
         self.form = form = FieldForm()
-        outer.addLayout(form)
+        fields.addLayout(form)
         self.title = form.add(L["title"], QLineEdit(), required=True)
         self.title.setPlaceholderText(self.tr("如：重阳节敬老爱老志愿服务活动"))
         self.category = form.add(L["category"], QComboBox(), required=True)
@@ -167,13 +203,15 @@ class ActivityDialog(QDialog):
 
         self.attachments = ThumbnailList(QSize(120, 90), QSize(140, 130))
         self.attachments.setSelectionMode(ThumbnailList.SelectionMode.ExtendedSelection)
-        self.attachments.setMinimumHeight(150)
+        self.attachments.setMinimumHeight(140)
         self.attachments.files_dropped.connect(lambda paths: self.add_files(paths, AttachmentKind.PHOTO))
         self.attachments.itemDoubleClicked.connect(self._edit_caption)
-        form.add(self.tr("照片与签到表"), self.attachments)
-        self.form.errors[AttachmentKind.PHOTO.label] = self.form.errors[self.tr("照片与签到表")]
-        self.form.errors[AttachmentKind.SIGN_IN.label] = self.form.errors[self.tr("照片与签到表")]
-        buttons_row = QHBoxLayout()
+        # The thumbnails with their buttons beside them: in view together whenever the list is.
+        attachments_box = QWidget()
+        attachments_row = QHBoxLayout(attachments_box)
+        attachments_row.setContentsMargins(0, 0, 0, 0)
+        attachments_row.addWidget(self.attachments, 1)
+        attachment_buttons = QVBoxLayout()
         add_photo = QPushButton(self.tr("添加照片…"))
         add_photo.clicked.connect(lambda: self._pick(AttachmentKind.PHOTO))
         add_sign = QPushButton(self.tr("添加签到表…"))
@@ -182,13 +220,33 @@ class ActivityDialog(QDialog):
         caption.clicked.connect(self._edit_current_caption)
         remove = QPushButton(self.tr("移除"))
         remove.clicked.connect(self.remove_selected)
+        for widget in (add_photo, add_sign, caption, remove):
+            attachment_buttons.addWidget(widget)
+        attachment_buttons.addStretch(1)
+        attachments_row.addLayout(attachment_buttons)
+        form.add(self.tr("照片与签到表"), attachments_box)
+        self.form.errors[AttachmentKind.PHOTO.label] = self.form.errors[self.tr("照片与签到表")]
+        self.form.errors[AttachmentKind.SIGN_IN.label] = self.form.errors[self.tr("照片与签到表")]
         hint = QLabel(self.tr("可把图片文件直接拖到上面；双击照片编辑说明（题名、时间、地点、人物、摄影者）"))
         hint.setStyleSheet("color: #666;")
-        for widget in (add_photo, add_sign, caption, remove):
-            buttons_row.addWidget(widget)
-        buttons_row.addStretch(1)
-        outer.addLayout(buttons_row)
-        outer.addWidget(hint)
+        hint.setWordWrap(True)
+        fields.addWidget(hint)
+        self.scroll = scrolling(body)
+        outer.addWidget(self.scroll, 1)
+
+        # What an inspector would mark missing, said while typing (saving goes on all the same).
+        self.gaps = QLabel()
+        self.gaps.setObjectName("gapsHint")
+        self.gaps.setWordWrap(True)
+        self.gaps.setVisible(False)
+        outer.addWidget(self.gaps)
+        self.status.currentIndexChanged.connect(self.update_gaps)
+        self.place.textChanged.connect(self.update_gaps)
+        self.content.textChanged.connect(self.update_gaps)
+        self.participants.valueChanged.connect(self.update_gaps)
+        model = self.attachments.model()
+        model.rowsInserted.connect(self.update_gaps)
+        model.rowsRemoved.connect(self.update_gaps)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
@@ -196,6 +254,18 @@ class ActivityDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
+
+    def current_gaps(self) -> list[str]:
+        """What an inspector would mark missing in the activity as typed so far ([] unless 已开展)."""
+        photos = sum(1 for item in self.kept_items() if item.kind is AttachmentKind.PHOTO)
+        return inspection_gaps(self.status.currentData(), self.place.text(), self.content.toPlainText(),
+                               self.participants.value(), photos)
+
+    def update_gaps(self, *_args: object) -> None:
+        gaps = self.current_gaps()
+        self.gaps.setText(self.tr("已开展的活动，检查时会记为缺项：{0}。可以先保存，之后补上。").format("、".join(gaps))
+                          if gaps else "")
+        self.gaps.setVisible(bool(gaps))
 
     def _start_moved(self, value) -> None:
         if self.end.dateTime() < value:
@@ -268,7 +338,7 @@ class ActivityDialog(QDialog):
     def _pick(self, kind: AttachmentKind) -> None:
         pattern = " ".join(f"*{s}" for s in sorted(activity_service.IMAGE_SUFFIXES if kind is AttachmentKind.PHOTO
                                                    else activity_service.SIGN_IN_SUFFIXES))
-        paths, _ = QFileDialog.getOpenFileNames(self, kind.label, "", f"{kind.label} ({pattern})")
+        paths = ask_image_files(self, kind.label, f"{kind.label} ({pattern})")
         if paths:
             self.add_files(paths, kind)
 

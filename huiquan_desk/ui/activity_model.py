@@ -34,8 +34,26 @@ COLUMNS: list[tuple[str, str, Callable[[ActivityRow], object]]] = [
     ("participants", FIELD_LABELS["participants"], lambda r: r.participants),
     ("photos", FIELD_LABELS["photos"], lambda r: r.photo_count),
     ("status", FIELD_LABELS["status"], lambda r: r.status.label),
+    # What an inspector would mark missing in an activity that took place (ActivityRow.gaps).
+    ("gaps", "检查缺项", lambda r: f"缺 {len(r.gaps)} 项" if r.gaps else ""),
 ]
 SORTABLE = {"start", "title", "category", "place", "organizer", "leader", "participants", "status"}
+# The order on screen: what tells most (照片 with its red mark, 状态, 参与人数, 检查缺项) right after
+# the time and name, so it shows without scrolling on a 1280-pixel-wide screen. The model keeps the
+# order of COLUMNS; the page moves the header sections.
+SHOWN_ORDER = ("start", "title", "photos", "status", "participants", "gaps", "category", "place", "organizer",
+               "leader")
+WIDTHS = {"start": 150, "title": 230, "photos": 50, "status": 64, "participants": 70, "gaps": 72, "category": 110,
+          "place": 130, "organizer": 120, "leader": 70}
+
+
+def column_of(key: str) -> int:
+    """The model column of the row field `key`."""
+    return next(i for i, column in enumerate(COLUMNS) if column[0] == key)
+
+
+def gaps_tooltip(gaps: list[str]) -> str:
+    return "检查时会记为缺项（可以先保存，之后补上）：\n" + "\n".join(f"· {gap}" for gap in gaps)
 
 
 class ActivityTableModel(QAbstractTableModel):
@@ -163,6 +181,8 @@ class ActivityTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "photos" and row.photo_count == 0 and row.status is not ActivityStatus.PLANNED:
                 return QBrush(QColor("#c0392b"))  # an activity without photos is a gap
+            if key == "gaps":
+                return QBrush(QColor("#c0392b"))
             if key == "status" and row.status is ActivityStatus.PLANNED:
                 return QBrush(QColor("#2c6fbb"))
             return None
@@ -171,6 +191,8 @@ class ActivityTableModel(QAbstractTableModel):
                 return "还没有照片：检查时没有图片资料会被视为缺项"
             if key in ("title", "place"):
                 return f"{row.title}\n{row.content[:200]}"
+            if key == "gaps" and row.gaps:
+                return gaps_tooltip(row.gaps)
             return None
         value = COLUMNS[index.column()][2](row)
         return value

@@ -106,11 +106,10 @@ def start(explicit_data_dir: str | None = None):
     _daily_backup_in_background(window, ws)
     if ws.read_only:
         messages.show_error(window, HuiquanError(ws.read_only_message))
-    from huiquan_desk.services.permissions import Role
+    from huiquan_desk.ui.first_run import show_at_start
 
-    if not window.settings_page.profile().name and ws.role == Role.ADMIN:
-        window.go("settings")
-        window.statusBar().showMessage(window.tr("欢迎使用惠泉台账：请先填写社区名称等信息，它们会打印在台账上。"))
+    # A new data folder (no community name yet), for an admin: the first-run guide, which can be skipped.
+    window.first_run = show_at_start(window, ws)
     return app, window, ws
 
 

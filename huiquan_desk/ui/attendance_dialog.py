@@ -25,6 +25,7 @@ from huiquan_desk.services import service_hours, volunteers
 from huiquan_desk.services.volunteers import VolunteerRow
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
+from huiquan_desk.ui.widgets import fit_window
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("到场", "编号", "姓名", "队伍", "服务时长(小时)", "录入")
@@ -108,7 +109,6 @@ class AttendanceDialog(QDialog):
         self.ws, self.activity_id = ws, activity_id
         self.saved = False
         self.setWindowTitle(self.tr("志愿服务登记"))
-        self.resize(760, 620)
         with ws.read() as session:
             activity = activity_service.get_activity(session, activity_id, ws.files).row
             people = volunteers.list_volunteers(session)
@@ -160,6 +160,7 @@ class AttendanceDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_window(self, 760, 620)  # the sizing rule (ui.widgets): the list gives up height first
         if not people:
             self.summary.setText(self.tr("还没有登记志愿者：请先在「志愿服务」页添加志愿者。"))
 

@@ -27,10 +27,11 @@ from huiquan_desk.services import audit_log
 from huiquan_desk.services.ledgers import LedgerParams
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
+from huiquan_desk.ui.after_export import AfterExportBar
 from huiquan_desk.ui.export_actions import export_in_background
 from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.tasks import Task
-from huiquan_desk.ui.widgets import date_edit, from_qdate, read_only_table
+from huiquan_desk.ui.widgets import EmptyHint, date_edit, from_qdate, read_only_table
 
 DEFAULT_DAYS = 90  # the page opens on the last three months
 LIMIT = 5000
@@ -100,6 +101,7 @@ class AuditPage(QWidget):
         ])
         self.view = read_only_table(self.model)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
+        self.empty_hint = EmptyHint(self.view, self._empty_text)
         self.details = RowsModel([
             Col("字段", lambda f: f.label, width=160),
             Col("原值", lambda f: f.old, tooltip=lambda f: f.old, width=320),
@@ -120,9 +122,14 @@ class AuditPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
+        self.after_export = AfterExportBar()
+        layout.addWidget(self.after_export)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        layout.addWidget(QLabel(self.tr("操作日志由软件自动记录，任何人都不能修改或删除；身份证号、联系方式、出生日期只显示部分内容。")))
+        note = QLabel(self.tr("操作日志由软件自动记录，任何人都不能修改或删除；身份证号、联系方式、出生日期只显示部分内容。"))
+        note.setWordWrap(True)
+        layout.addWidget(note)
         self.reload()
 
     # --- filters --------------------------------------------------------------------------------
@@ -137,6 +144,14 @@ class AuditPage(QWidget):
             values["date_from"] = from_qdate(self.date_from.date())
             values["date_to"] = from_qdate(self.date_to.date())
         return values
+
+    def _empty_text(self) -> str:
+        if self.search.text().strip() or self.entity.currentData() is not None or self.user.currentData() is not None:
+            return self.tr("没有符合条件的操作日志。换个搜索词，或选「全部对象」「全部操作人」。")
+        if not self.all_dates.isChecked():
+            return self.tr("这段时间没有操作日志。\n新建、修改、删除活动或志愿者时，软件会自动记在这里；"
+                           "勾选「全部时间」可查看更早的记录。")
+        return self.tr("还没有操作日志。新建、修改、删除活动或志愿者时，软件会自动记在这里。")
 
     def _dates_toggled(self, on: bool) -> None:
         self.date_from.setEnabled(not on)
@@ -237,8 +252,9 @@ class AuditPage(QWidget):
     # --- export ---------------------------------------------------------------------------------
     def _exported(self, count: int, path: Path) -> None:
         self.last_export = path
-        self.status.setText(self.tr("已导出 {0} 条到 {1}").format(count, path))
         self.reload()
+        self.status.setText(self.tr("已导出 {0} 条到 {1}").format(count, path))
+        self.after_export.show_file(path, self.tr("已导出操作日志，共 {0} 条。").format(count))
 
     def export(self, fmt: str, path: Path | None = None) -> Task | None:
         params = LedgerParams(**self.filters())

@@ -47,7 +47,7 @@ from huiquan_desk.services.permissions import Role
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.tasks import Task
-from huiquan_desk.ui.widgets import read_only_table
+from huiquan_desk.ui.widgets import fit_window, read_only_table
 
 Index = QModelIndex | QPersistentModelIndex
 FOLDER_KEY = "backup/folder"
@@ -139,7 +139,6 @@ class BackupDialog(QDialog):
         self.chosen: BackupInfo | None = None
         self.restoring = False
         self.setWindowTitle(self.tr("备份与恢复"))
-        self.resize(720, 560)
         layout = QVBoxLayout(self)
 
         backup_box = QGroupBox(self.tr("备份"))
@@ -203,6 +202,7 @@ class BackupDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_window(self, 720, 600)  # the sizing rule (ui.widgets): the list of backups gives up height first
         self.refresh()
 
     @classmethod

@@ -1,4 +1,6 @@
-"""Ask where to save a ledger, then write it in the background (one place for every page)."""
+"""Ask where to save a ledger, then write it in the background (one place for every page); which
+file to import. Each file dialog starts in the folder used last for its kind (QSettings), never in
+the program's working folder."""
 
 from __future__ import annotations
 
@@ -17,6 +19,18 @@ from huiquan_desk.ui.tasks import Task
 FILTERS = {"xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)"}
 
 
+def ask_open_path(parent: QWidget, title: str, fmt: str) -> Path | None:
+    """The open dialog for a file to import, starting in the last folder an import came from (the
+    user's home the first time). Tests replace this function."""
+    settings = QSettings()
+    folder = str(settings.value("import/folder", str(Path.home())))
+    name, _ = QFileDialog.getOpenFileName(parent, title, folder, FILTERS[fmt])
+    if not name:
+        return None
+    settings.setValue("import/folder", str(Path(name).parent))
+    return Path(name)
+
+
 def ask_save_path(parent: QWidget, title: str, suggested_name: str, fmt: str) -> Path | None:
     """The save dialog, starting in the last folder used. Tests replace this function."""
     settings = QSettings()
@@ -29,6 +43,18 @@ def ask_save_path(parent: QWidget, title: str, suggested_name: str, fmt: str) ->
         path = path.with_name(path.name + f".{fmt}")
     settings.setValue("export/folder", str(path.parent))
     return path
+
+
+def ask_new_folder(parent: QWidget, title: str, suggested_name: str) -> Path | None:
+    """Where to create a new folder (a photo folder export): a parent folder is chosen, the folder
+    `suggested_name` is made inside it. Starts in the last folder used. Tests replace this function."""
+    settings = QSettings()
+    folder = str(settings.value("export/folder", str(Path.home())))
+    chosen = QFileDialog.getExistingDirectory(parent, title, folder)
+    if not chosen:
+        return None
+    settings.setValue("export/folder", chosen)
+    return Path(chosen) / suggested_name
 
 
 def export_in_background(parent: QWidget, ws: Workspace, key: str, params: LedgerParams, fmt: str,

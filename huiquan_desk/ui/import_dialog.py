@@ -1,5 +1,6 @@
 """Import an Excel file (activity ledger or volunteer roster): a preview listing every row's
-problems, then all or nothing."""
+problems, then all or nothing. A long problem (the hint naming the categories to use) wraps in its
+row and shows whole as the row's tooltip; nothing is cut off."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from huiquan_desk.domain.errors import Cancelled, HuiquanError, Problem, Validat
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.tasks import Task
+from huiquan_desk.ui.widgets import fit_window
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -40,10 +42,14 @@ class ProblemModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or index.row() >= len(self.problems):
+        if not index.isValid() or index.row() >= len(self.problems):
             return None
         p = self.problems[index.row()]
-        return ("" if p.row is None else p.row, p.field, p.message)[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ("" if p.row is None else p.row, p.field, p.message)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(p)  # the whole sentence, 第 N 行「字段」：问题
+        return None
 
 
 def _importer(kind: str):
@@ -72,16 +78,19 @@ class ImportDialog(QDialog):
         title, self.noun = KINDS[kind]
         self.report = None
         self.setWindowTitle(self.tr(title))
-        self.resize(760, 480)
         layout = QVBoxLayout(self)
         self.summary = QLabel(self.tr("正在检查 {0} …").format(self.path.name))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.problems = ProblemModel()
-        table = QTableView()
+        self.table = table = QTableView()
         table.setModel(self.problems)
         table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         table.verticalHeader().setVisible(False)
+        table.setWordWrap(True)  # a long hint wraps in its row (at most ValidationError.LISTED rows)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setColumnWidth(0, 60)
+        table.setColumnWidth(1, 110)
         layout.addWidget(table, 1)
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(self.tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -90,6 +99,7 @@ class ImportDialog(QDialog):
         self.buttons.accepted.connect(self.run_import)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        fit_window(self, 860, 520)  # the sizing rule (ui.widgets)
         self.task = Task(self, self.tr("正在检查…"), self._preview_work, self._preview_done, self._preview_failed)
 
     def _preview_work(self, progress):
@@ -110,8 +120,9 @@ class ImportDialog(QDialog):
 
     def _preview_done(self, report) -> None:
         self.report = report
-        self.summary.setText(self.tr("检查通过：共 {0} 行，全部可以导入（表头在第 {1} 行）。点「导入」写入。")
-                             .format(report.rows_read, report.header_row))
+        text = self.tr("检查通过：共 {0} 行，全部可以导入（表头在第 {1} 行）。点「导入」写入。").format(
+            report.rows_read, report.header_row)
+        self.summary.setText("\n".join([text, *report.notes]))  # e.g. the template's example row, skipped
         self.import_button.setEnabled(report.rows_read > 0)
         self.previewed.emit()
 

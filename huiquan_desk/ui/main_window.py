@@ -8,17 +8,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
 from huiquan_desk.services.permissions import Role
 from huiquan_desk.ui import messages, tasks
+from huiquan_desk.ui.widgets import fit_window
 
 if TYPE_CHECKING:
     from huiquan_desk.services.workspace import Workspace
 
 WRITE_ROLES = (Role.ADMIN, Role.EDITOR)
+# The window's size: PREFERRED where the screen has room, else what it has (ui.widgets.fit_window);
+# never smaller than MINIMUM, which fits the smallest screen (1280×720 less the frame), so every page
+# keeps its buttons, summary and status line on screen (tests/ui/test_screens.py).
+PREFERRED = QSize(1360, 820)
+MINIMUM = QSize(1000, 640)
 
 
 def _activities_page(window: MainWindow) -> QWidget:
@@ -88,7 +94,7 @@ class MainWindow(QMainWindow):
         self.ws: Workspace | None = None
         self.idle_lock = None  # set by ui.app when someone signed in
         self.setWindowTitle(self.tr("惠泉台账"))
-        self.setMinimumSize(1000, 640)
+        self.setMinimumSize(MINIMUM)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -192,6 +198,13 @@ class MainWindow(QMainWindow):
 
     # --- menu and shortcuts -----------------------------------------------------------------
     def _menus(self) -> None:
+        # attach() runs again after a restore: drop the old actions, or every shortcut would exist
+        # twice in the window, and Qt triggers neither of two actions with the same shortcut
+        for old in getattr(self, "_menu_actions", ()):
+            self.removeAction(old)
+            old.deleteLater()
+        self._menu_actions: list[QAction] = []
+
         def action(menu, text: str, slot, key=None) -> QAction:
             act = QAction(text, self)
             if key is not None:
@@ -200,6 +213,7 @@ class MainWindow(QMainWindow):
             act.triggered.connect(slot)
             menu.addAction(act)
             self.addAction(act)
+            self._menu_actions.append(act)
             return act
 
         bar = self.menuBar()
@@ -212,6 +226,15 @@ class MainWindow(QMainWindow):
         self.backup_action = action(data, self.tr("备份与恢复…"), self.open_backups)
         data.addSeparator()
         action(data, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
+        # imported here, not at the top: the window paints before the data layer loads
+        from huiquan_desk.ui import help as help_ui
+
+        assist = bar.addMenu(self.tr("帮助"))
+        self.first_run_action = action(assist, self.tr("使用向导…"), lambda: help_ui.open_first_run(self))
+        self.guide_action = action(assist, self.tr("用户指南（PDF）…"), lambda: help_ui.open_user_guide(self),
+                                   QKeySequence.StandardKey.HelpContents)
+        assist.addSeparator()
+        self.about_action = action(assist, self.tr("关于惠泉台账…"), lambda: help_ui.open_about(self))
         self.apply_role()
 
     def _new(self) -> None:
@@ -221,7 +244,8 @@ class MainWindow(QMainWindow):
         self.go("activities").focus_search()
 
     def _print(self) -> None:
-        self.go("activities").export("pdf")
+        """文件 → 打印活动台账… (Ctrl+P): the print dialog for the ledger of the filters on screen."""
+        self.go("activities").print_ledger()
 
     def open_backups(self) -> None:
         from huiquan_desk.ui.backup_dialog import BackupDialog
@@ -254,11 +278,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("惠泉台账 — {0}").format(name))
 
     def restore_geometry(self) -> None:
+        """The size and place it had (restoreGeometry keeps it on today's screen, shrunk if that screen
+        is smaller); the first time, the sizing rule: PREFERRED shrunk to the screen, centred."""
         geometry = QSettings().value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 820)
+        if geometry is None or not self.restoreGeometry(geometry):
+            fit_window(self, PREFERRED.width(), PREFERRED.height(), centre=True)
 
     def closeEvent(self, event) -> None:
         busy = tasks.running_labels()

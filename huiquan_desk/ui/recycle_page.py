@@ -11,7 +11,7 @@ from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.tasks import Task
-from huiquan_desk.ui.widgets import read_only_table
+from huiquan_desk.ui.widgets import EmptyHint, read_only_table
 
 
 class RecyclePage(QWidget):
@@ -43,6 +43,8 @@ class RecyclePage(QWidget):
         ])
         self.view = read_only_table(self.model, multi=True)
         self.view.doubleClicked.connect(lambda _i: self.restore_selected())
+        self.empty_hint = EmptyHint(self.view, self.tr(
+            "回收站是空的。\n在「活动台账」或「志愿服务」中删除的活动、志愿者和补录记录会先放在这里，可以随时恢复。"))
         layout.addWidget(self.view, 1)
         self.status = QLabel()
         layout.addWidget(self.status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -24,7 +25,23 @@ from huiquan_desk.domain.volunteer import SERVICE_LABELS as S
 from huiquan_desk.services import certificates, service_hours, volunteers
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
-from huiquan_desk.ui.widgets import FieldForm, date_edit, from_qdate
+from huiquan_desk.ui.widgets import FieldForm, date_edit, fit_window, from_qdate
+
+DIALOG_WIDTH = 560  # both dialogs: as tall as their fields, one under another, no empty bands between
+
+
+def _intro(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    return label
+
+
+def _fit_to_fields(dialog: QDialog, layout: QVBoxLayout) -> None:
+    """The fields stay together from the top; any height to spare goes under them, above the
+    buttons; the dialog opens as tall as its fields need (the sizing rule, ui.widgets.fit_window)."""
+    layout.insertStretch(layout.count() - 1, 1)
+    fit_window(dialog, DIALOG_WIDTH, dialog.sizeHint().height())
 
 
 def volunteer_combo(ws: Workspace, selected: int | None = None) -> QComboBox:
@@ -49,9 +66,8 @@ class SupplementDialog(QDialog):
         self.ws = ws
         self.saved_id: int | None = None
         self.setWindowTitle(self.tr("补录志愿服务时长"))
-        self.resize(560, 520)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("补录的时长与随活动登记的时长分开统计，并记下录入人和时间。")))
+        layout.addWidget(_intro(self.tr("补录的时长与随活动登记的时长分开统计，并记下录入人和时间。")))
         self.form = form = FieldForm()
         layout.addLayout(form)
         self.volunteer = form.add(S["volunteer"], volunteer_combo(ws, volunteer_id), required=True)
@@ -73,6 +89,7 @@ class SupplementDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        _fit_to_fields(self, layout)
 
     def draft(self) -> service_hours.SupplementDraft:
         return service_hours.SupplementDraft(
@@ -106,9 +123,8 @@ class CertificateDialog(QDialog):
         self.issued: certificates.CertificateInfo | None = None
         self.pdf: Path | None = None
         self.setWindowTitle(self.tr("出具志愿服务记录证明"))
-        self.resize(560, 480)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("证明编号从登记簿自动取号，不会重复；证明上显示完整的身份证号。")))
+        layout.addWidget(_intro(self.tr("证明编号从登记簿自动取号，不会重复；证明上显示完整的身份证号。")))
         self.form = form = FieldForm()
         layout.addLayout(form)
         self.volunteer = form.add("志愿者", volunteer_combo(ws, volunteer_id), required=True)
@@ -129,6 +145,7 @@ class CertificateDialog(QDialog):
         buttons.accepted.connect(lambda: self.issue())
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        _fit_to_fields(self, layout)
 
     def issue(self, path: Path | None = None) -> bool:
         from huiquan_desk.services.exporting import issue_certificate_file

@@ -40,8 +40,13 @@ class SettingsPage(QWidget):
         self.ws = ws
         layout = QHBoxLayout(self)
 
-        profile_box = QGroupBox(self.tr("社区信息（名称、街道/镇、全宗号印在每份台账的表头；负责人、填表人、电话印在证明上）"))
+        # A short title, the explanation wrapped under it: a group title never wraps, and this one
+        # was cut off beside the category tree on a 1280-pixel-wide screen.
+        profile_box = QGroupBox(self.tr("社区信息"))
         box_layout = QVBoxLayout(profile_box)
+        printed = QLabel(self.tr("名称、街道/镇、全宗号印在每份台账的表头；负责人、填表人、电话印在证明上。"))
+        printed.setWordWrap(True)
+        box_layout.addWidget(printed)
         self.form = FieldForm()
         box_layout.addLayout(self.form)
         self.fields: dict[str, QLineEdit] = {}
@@ -139,7 +144,7 @@ class SettingsPage(QWidget):
     def add_child(self) -> None:
         parent = self.selected_category()
         if parent is None:
-            messages.show_error(self, ValidationError.single("类别", "请先在左侧选择上级类别"))
+            messages.show_error(self, ValidationError.single("类别", "请先在右侧「活动类别」中点选上级类别"))
             return
         name = ask_text(self, self.tr("添加子类"), self.tr("类别名称"))
         if name is not None:

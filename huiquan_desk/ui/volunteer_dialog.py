@@ -27,7 +27,7 @@ from huiquan_desk.services import volunteers as svc
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.rows_model import Col, RowsModel
-from huiquan_desk.ui.widgets import FieldForm, date_edit, from_qdate, to_qdate
+from huiquan_desk.ui.widgets import FieldForm, date_edit, fit_window, from_qdate, to_qdate
 
 L = rules.FIELD_LABELS
 
@@ -71,7 +71,6 @@ class VolunteerDialog(QDialog):
         self.ws = ws
         self.volunteer_id = volunteer_id
         self.saved_id: int | None = None
-        self.resize(720, 700)
         layout = QVBoxLayout(self)
         self.form = form = FieldForm()
         layout.addLayout(form)
@@ -145,6 +144,7 @@ class VolunteerDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_window(self, 720, 700)  # the sizing rule (ui.widgets); the record tabs give up height first
         if volunteer_id is not None:
             self.load(volunteer_id)
         else:

@@ -28,13 +28,19 @@ from huiquan_desk.services import certificates, service_hours, volunteers
 from huiquan_desk.services.ledgers import LedgerParams
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
-from huiquan_desk.ui.export_actions import ask_save_path, export_in_background, file_in_background
+from huiquan_desk.ui.after_export import AfterExportBar
+from huiquan_desk.ui.export_actions import (
+    ask_open_path,
+    ask_save_path,
+    export_in_background,
+    file_in_background,
+)
 from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.service_dialogs import CertificateDialog, SupplementDialog
 from huiquan_desk.ui.settings_page import ask_text
 from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.volunteer_dialog import VolunteerDialog
-from huiquan_desk.ui.widgets import date_edit, from_qdate, mark_writes
+from huiquan_desk.ui.widgets import EmptyHint, date_edit, from_qdate, mark_writes
 
 L = rules.FIELD_LABELS
 # The buttons on this page that change data (disabled for a 查看 account).
@@ -93,7 +99,10 @@ class VolunteersPage(QWidget):
         self.tabs.addTab(self._certificates_tab(), self.tr("证明登记簿"))
         self.tabs.addTab(self._teams_tab(), self.tr("队伍与星级"))
         self.tabs.currentChanged.connect(self._reload_tab)
+        self.after_export = AfterExportBar()  # 打开 / 打开所在文件夹 / 打印… after an export or a certificate
+        layout.addWidget(self.after_export)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         layout.addWidget(self.status)
         mark_writes(*(b for b in self.findChildren(QPushButton) if b.text() in WRITE_BUTTONS))
         self.reload()
@@ -115,8 +124,8 @@ class VolunteersPage(QWidget):
         actions.addStretch(1)
         for text, slot in ((self.tr("从 Excel 导入…"), lambda: self.import_roster()),
                            (self.tr("保存导入模板…"), lambda: self.save_roster_template()),
-                           (self.tr("花名册 Excel…"), lambda: self.export_roster("xlsx")),
-                           (self.tr("花名册 PDF…"), lambda: self.export_roster("pdf"))):
+                           (self.tr("导出花名册 Excel…"), lambda: self.export_roster("xlsx")),
+                           (self.tr("导出花名册 PDF…"), lambda: self.export_roster("pdf"))):
             button = QPushButton(text)
             button.clicked.connect(slot)
             actions.addWidget(button)
@@ -144,6 +153,7 @@ class VolunteersPage(QWidget):
         ])
         self.registry_view, _ = _table(self.registry)
         self.registry_view.doubleClicked.connect(lambda _i: self.edit_volunteer())
+        self.registry_hint = EmptyHint(self.registry_view, self._registry_empty_text)
         layout.addWidget(self.registry_view, 1)
         return page
 
@@ -162,8 +172,8 @@ class VolunteersPage(QWidget):
             bar.addWidget(widget)
         bar.addStretch(1)
         for text, slot in ((self.tr("补录时长…"), self.add_supplement), (self.tr("删除补录"), self.delete_supplement),
-                           (self.tr("台账 Excel…"), lambda: self.export_services("xlsx")),
-                           (self.tr("台账 PDF…"), lambda: self.export_services("pdf"))):
+                           (self.tr("导出台账 Excel…"), lambda: self.export_services("xlsx")),
+                           (self.tr("导出台账 PDF…"), lambda: self.export_services("pdf"))):
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, s=slot: s())
             bar.addWidget(button)
@@ -178,6 +188,9 @@ class VolunteersPage(QWidget):
                 lambda r: "活动结束 10 个工作日后才录入" if r.late else ""),
         ])
         self.services_view, _ = _table(self.services, order=Qt.SortOrder.DescendingOrder)
+        self.services_hint = EmptyHint(self.services_view, self.tr(
+            "这段时间还没有服务记录。\n在「活动台账」中选中一项活动，点「志愿服务登记…」勾选到场的志愿者；"
+            "事后补记，点「补录时长…」。要看以前的记录，把上面的时间往前调。"))
         layout.addWidget(self.services_view, 1)
         self.services_summary = QLabel()
         layout.addWidget(self.services_summary)
@@ -194,7 +207,7 @@ class VolunteersPage(QWidget):
         self.stats_year.valueChanged.connect(self.reload_stats)
         bar.addWidget(self.stats_year)
         bar.addStretch(1)
-        for fmt, text in (("xlsx", self.tr("统计表 Excel…")), ("pdf", self.tr("统计表 PDF…"))):
+        for fmt, text in (("xlsx", self.tr("导出统计表 Excel…")), ("pdf", self.tr("导出统计表 PDF…"))):
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, f=fmt: self.export_stats(f))
             bar.addWidget(button)
@@ -203,6 +216,8 @@ class VolunteersPage(QWidget):
                                 Col("服务人数", lambda r: r.volunteers, "right"), Col("服务人次", lambda r: r.services, "right"),
                                 Col("服务时长(小时)", lambda r: float(r.hours), "right")])
         self.stats_view, _ = _table(self.stats, sort=False)
+        self.stats_hint = EmptyHint(self.stats_view, self.tr(
+            "这一年还没有志愿服务记录。活动后在「活动台账」点「志愿服务登记…」，这里会按队伍、月份自动统计。"))
         layout.addWidget(self.stats_view, 1)
         return page
 
@@ -210,9 +225,10 @@ class VolunteersPage(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         bar = QHBoxLayout()
-        for text, slot in ((self.tr("出具证明…"), self.issue_certificate), (self.tr("重新打印所选…"), self.reprint_certificate),
-                           (self.tr("登记簿 Excel…"), lambda: self.export_register("xlsx")),
-                           (self.tr("登记簿 PDF…"), lambda: self.export_register("pdf"))):
+        for text, slot in ((self.tr("出具证明…"), self.issue_certificate),
+                           (self.tr("重新导出所选证明 PDF…"), self.reprint_certificate),
+                           (self.tr("导出登记簿 Excel…"), lambda: self.export_register("xlsx")),
+                           (self.tr("导出登记簿 PDF…"), lambda: self.export_register("pdf"))):
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, s=slot: s())
             bar.addWidget(button)
@@ -225,6 +241,8 @@ class VolunteersPage(QWidget):
             Col("服务时长(小时)", lambda c: float(rules.hours_text(c.minutes)), "right"),
             Col("经办人", lambda c: c.issuer.handler), Col("出具人", lambda c: c.issued_by)])
         self.register_view, _ = _table(self.register)
+        self.register_hint = EmptyHint(self.register_view, self.tr(
+            "还没有出具过志愿服务记录证明。\n在「志愿者」中选中一人，点「出具证明…」：编号自动从这本登记簿取得。"))
         layout.addWidget(self.register_view, 1)
         return page
 
@@ -247,6 +265,8 @@ class VolunteersPage(QWidget):
         stars.addWidget(QLabel(self.tr("星级所需累计时长（小时，一星至五星）：")))
         self.star_edit = QLineEdit()
         self.star_edit.setPlaceholderText("100/300/600/1000/1500")
+        # wide enough for five thresholds of four digits, e.g. 100/300/600/1000/1500, and the cursor
+        self.star_edit.setMinimumWidth(self.star_edit.fontMetrics().horizontalAdvance("1000/3000/6000/10000/15000") + 24)
         save = QPushButton(self.tr("保存星级标准"))
         save.clicked.connect(self.save_stars)
         self.star_error = QLabel()
@@ -273,6 +293,12 @@ class VolunteersPage(QWidget):
         loaders = {0: self.reload_registry, 1: self.reload_services, 2: self.reload_stats, 3: self.reload_register}
         if index in loaders:
             loaders[index]()
+
+    def _registry_empty_text(self) -> str:
+        if self.search.text().strip() or self.team_filter.currentData() is not None:
+            return self.tr("没有找到符合条件的志愿者。换个姓名、编号，或选「全部队伍」。")
+        return self.tr("还没有登记志愿者。\n点「新增志愿者」逐个登记，或点「从 Excel 导入…」导入已有的花名册"
+                       "（「保存导入模板…」可得到一份模板）。")
 
     def reload_registry(self) -> None:
         with self.ws.read() as session:
@@ -378,6 +404,7 @@ class VolunteersPage(QWidget):
             self.last_export = dialog.pdf
             self.status.setText(self.tr("已出具证明 {0}，保存在 {1}").format(dialog.issued.number, dialog.pdf))
             self._changed()
+            self.after_export.show_file(dialog.pdf, self.tr("已出具志愿服务记录证明 {0}。").format(dialog.issued.number))
 
     def reprint_certificate(self, path: Path | None = None) -> Task | None:
         from huiquan_desk.services.exporting import render_certificate
@@ -397,12 +424,9 @@ class VolunteersPage(QWidget):
         from huiquan_desk.ui.import_dialog import ImportDialog
 
         if path is None:
-            from PySide6.QtWidgets import QFileDialog
-
-            name, _ = QFileDialog.getOpenFileName(self, self.tr("选择志愿者花名册 Excel 文件"), "", "Excel (*.xlsx)")
-            if not name:
+            path = ask_open_path(self, self.tr("选择志愿者花名册 Excel 文件"), "xlsx")
+            if path is None:
                 return None
-            path = Path(name)
         dialog = ImportDialog(self.ws, path, self, kind="volunteers")
         dialog.imported.connect(lambda _n: self._changed())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -411,7 +435,6 @@ class VolunteersPage(QWidget):
 
     def save_roster_template(self, path: Path | None = None) -> None:
         from huiquan_desk.services.volunteer_import import save_volunteer_template
-        from huiquan_desk.ui.export_actions import ask_save_path
 
         path = path or ask_save_path(self, self.tr("保存志愿者导入模板"), "志愿者花名册导入模板.xlsx", "xlsx")
         if path is None:
@@ -420,11 +443,14 @@ class VolunteersPage(QWidget):
             save_volunteer_template(path)
         except HuiquanError as err:
             messages.show_error(self, err)
+            return
+        self.after_export.show_file(path, self.tr("已保存导入模板：按模板填好后，点「从 Excel 导入…」导入。"))
 
     # --- exports --------------------------------------------------------------------------------
     def _exported(self, count: int, path: Path) -> None:
         self.last_export = path
         self.status.setText(self.tr("已导出到 {0}").format(path))
+        self.after_export.show_file(path, self.tr("已导出 {0}，共 {1} 条。").format(path.name, count))
 
     def export_roster(self, fmt: str, path: Path | None = None) -> Task | None:
         params = LedgerParams(text=self.search.text(), team_id=self.team_filter.currentData())

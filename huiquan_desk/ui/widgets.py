@@ -1,20 +1,35 @@
 """Small shared pieces: thumbnails, date conversions and the date field, the read-only table, a
-field-with-error-label form helper."""
+field-with-error-label form helper, the sizing rule every window follows (`fit_window`), scroll
+areas for long forms, and the "what to do next" hint over an empty table (`EmptyHint`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, QSize, Qt, QTime, Signal
-from PySide6.QtGui import QImageReader, QPixmap
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDate,
+    QDateTime,
+    QEvent,
+    QObject,
+    QRect,
+    QSize,
+    Qt,
+    QTime,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QHeaderView,
     QLabel,
     QListWidget,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -22,15 +37,123 @@ from PySide6.QtWidgets import (
 
 THUMB = QSize(120, 90)
 
+# --- the sizing rule -------------------------------------------------------------------------------
+# An office computer: 1920×1080 at 150 % scaling leaves 1280×720 logical pixels, less the task bar.
+# Every window and dialog opens at its preferred size, shrunk to what the screen it opens on has
+# free (QScreen.availableGeometry(), the task bar already left out) less FRAME, the border and title
+# bar the system draws around it. Its minimum size must fit that room too: a long form sits in a
+# scroll area (`scrolling`) with its buttons outside it, so they stay on screen
+# (tests/ui/test_screens.py checks every window at 1280×720 and 1366×768).
+FRAME = QSize(16, 40)  # window border (2 × 8) and title bar (about 32 at 150 %) around a window
+SMALLEST_SCREEN = QSize(1280, 720)  # the smallest screen every window must fit (logical pixels)
+
+
+def screen_area(widget: QWidget | None = None) -> QRect:
+    """The available geometry of the screen `widget` opens on: its parent window's screen while it
+    is not shown yet, else its own (the primary screen if neither is known)."""
+    screen = None
+    if widget is not None:
+        parent = widget.parentWidget()
+        host = parent.window() if parent is not None and not widget.isVisible() else widget.window()
+        screen = host.screen()
+    screen = screen or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, SMALLEST_SCREEN.width(),
+                                                                      SMALLEST_SCREEN.height())
+
+
+def screen_room(widget: QWidget | None = None) -> QSize:
+    """The largest size a window of `widget` may take: the available screen less FRAME."""
+    area = screen_area(widget)
+    return QSize(max(1, area.width() - FRAME.width()), max(1, area.height() - FRAME.height()))
+
+
+def fit_window(window: QWidget, width: int, height: int, centre: bool = False) -> QSize:
+    """The sizing rule (see FRAME): resize `window` to `width` × `height`, no larger than the room on
+    its screen; with `centre`, also place it in the middle of that screen (a main window; a dialog is
+    placed over its parent by Qt, kept on the screen). Returns the size given."""
+    room = screen_room(window)
+    size = QSize(min(width, room.width()), min(height, room.height()))
+    window.resize(size)
+    if centre:
+        area = screen_area(window)
+        window.move(area.x() + max(0, (area.width() - size.width() - FRAME.width()) // 2),
+                    area.y() + max(0, (area.height() - size.height() - FRAME.height()) // 2))
+    return size
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """`content` in a frameless vertical scroll area: a long form that still fits a small screen."""
+    area = QScrollArea()
+    area.setObjectName("formScroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    area.setWidget(content)
+    return area
+
+
+class EmptyHint(QLabel):
+    """A short "what to do next" over a table while its model has no rows (an empty page should
+    say how to fill it). `text` is the sentence, or a function giving it at that moment."""
+
+    def __init__(self, view: QAbstractItemView, text: str | Callable[[], str]):
+        super().__init__(view.viewport())
+        self.view = view
+        self._text = text
+        self.setObjectName("emptyHint")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setStyleSheet("color: #5f6b76; font-size: 14px; padding-top: 36px;")
+        model = view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+            signal.connect(self.update_hint)
+        self._watcher = _ResizeWatcher(self._place, view.viewport())
+        self.update_hint()
+
+    def update_hint(self, *_args: object) -> None:
+        empty = self.view.model().rowCount() == 0
+        if empty:
+            self.setText(self._text() if callable(self._text) else self._text)
+            self._place()
+        self.setVisible(empty)
+
+    def _place(self) -> None:
+        area = self.view.viewport().rect()
+        self.setGeometry(area.adjusted(24, 0, -24, 0))
+
+
+class _ResizeWatcher(QObject):
+    def __init__(self, on_resize: Callable[[], None], watched: QWidget):
+        super().__init__(watched)
+        self.on_resize = on_resize
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.on_resize()
+        return False
+
+
 
 def thumbnail(path: Path, size: QSize = THUMB) -> QPixmap:
-    """A scaled copy read at reduced size (fast even for large camera photos)."""
+    """A scaled copy read at reduced size (fast even for large camera photos). What Qt cannot
+    decode (an iPhone's HEIC) comes through services.photo_record.preview_jpeg: a stored one from
+    its JPEG rendition, one just picked decoded by Pillow."""
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)
     original = reader.size()
     if original.isValid():
         reader.setScaledSize(original.scaled(size, Qt.AspectRatioMode.KeepAspectRatio))
     image = reader.read()
+    if image.isNull() and Path(path).suffix.lower() in (".heic", ".heif"):
+        from PySide6.QtGui import QImage
+
+        from huiquan_desk.services.photo_record import preview_jpeg
+
+        data = preview_jpeg(Path(path), max(size.width(), size.height()))
+        if data:
+            image = QImage.fromData(data)
     if image.isNull():
         pixmap = QPixmap(size)
         pixmap.fill(Qt.GlobalColor.lightGray)

@@ -120,3 +120,22 @@ def test_import_dialog_lists_200_problems_and_says_how_many_more(app, ws, qtbot,
     assert "发现 250 个问题" in text and "……另有 50 个问题未列出（共 250 个）" in text
     assert not dialog.import_button.isEnabled()
     assert count(ws, Activity) == 0
+
+
+def test_import_preview_says_the_templates_example_row_was_skipped(app, ws, qtbot, tmp_path) -> None:
+    from huiquan_desk.services.activity_import import HEADER_SYNONYMS, TEMPLATE_EXAMPLE
+
+    path = tmp_path / "old-template.xlsx"
+    book = openpyxl.Workbook()
+    keys = list(HEADER_SYNONYMS)
+    book.active.append([HEADER_SYNONYMS[k][0] for k in keys])
+    book.active.append([TEMPLATE_EXAMPLE.get(k) for k in keys])  # an earlier version's example row
+    book.active.append(["清明祭英烈", "传统节日", "2026-04-04 09:00"])
+    book.save(path)
+    dialog = ImportDialog(ws, path)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.previewed, timeout=10000):
+        pass
+    text = dialog.summary.text()
+    assert "共 1 行" in text and "第 2 行与模板的示例相同，是示例而不是记录，已跳过" in text
+    assert dialog.import_button.isEnabled() and count(ws, Activity) == 0

@@ -18,6 +18,7 @@ from huiquan_desk.paths import DataDir
 from huiquan_desk.services.activities import ActivityFilter, count_activities, list_activities
 from huiquan_desk.services.activity_import import (
     HEADER_SYNONYMS,
+    TEMPLATE_EXAMPLE,
     ImportReport,
     default_category_paths,
     import_activities,
@@ -464,27 +465,57 @@ def test_missing_file(ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_template_round_trip(ws: Workspace, tmp_path: Path) -> None:
+    """The template imported unchanged gives no rows; filled in as its 填写说明 shows, it imports."""
     path = save_template(tmp_path / "out" / "活动导入模板.xlsx")
     assert path.is_file()
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".part")]
+    with pytest.raises(ValidationError, match="表头下面没有活动记录"):
+        run_import(ws, path)
+    assert count(ws) == 0
 
+    book = load_workbook(path)
+    sheet, instructions = book["活动"], book["填写说明"]
+    example = {row[0]: row[3] for row in instructions.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert example["活动名称"] == "重阳节敬老活动" and example["开始时间"] == "2026-10-18 09:00"
+    headers = [c.value for c in sheet[1]]
+    sheet.append([example[h] if h != "活动名称" else "重阳节登高活动" for h in headers])  # a real record
+    book.save(path)
     report = run_import(ws, path)
-
     assert (report.rows_read, report.created, report.header_row) == (1, 1, 1)
     row = only_row(ws)
-    assert row.title == "重阳节敬老活动" and row.category == "传统节日"
+    assert row.title == "重阳节登高活动" and row.category == "传统节日"
     assert row.start < row.end and row.participants > 0
+
+
+def test_an_older_templates_example_row_is_skipped_and_said(ws: Workspace, tmp_path: Path) -> None:
+    """Templates of earlier versions carried the example in row 2 of the data sheet: it is not data."""
+    book = Workbook()
+    keys = list(HEADER_SYNONYMS)
+    book.active.append([HEADER_SYNONYMS[k][0] for k in keys])
+    book.active.append([TEMPLATE_EXAMPLE.get(k) for k in keys])
+    book.save(tmp_path / "old.xlsx")
+    with pytest.raises(ValidationError, match="第 2 行是模板的示例，已跳过"):
+        run_import(ws, tmp_path / "old.xlsx")
+    book.active.append(["清明祭英烈", "传统节日", datetime(2026, 4, 4, 9)])
+    book.save(tmp_path / "old.xlsx")
+    report = run_import(ws, tmp_path / "old.xlsx")
+    assert report.created == 1 and report.examples_skipped == [2]
+    assert report.notes == ["第 2 行与模板的示例相同，是示例而不是记录，已跳过。"]
+    assert only_row(ws).title == "清明祭英烈"
 
 
 def test_template_layout(tmp_path: Path) -> None:
     path = save_template(tmp_path / "template.xlsx")
     book = load_workbook(path)
-    sheet, categories = book.worksheets
+    sheet, instructions, categories = book.worksheets
     assert [c.value for c in sheet[1]] == [names[0] for names in HEADER_SYNONYMS.values()]
     assert [c.value for c in sheet[1]] == HEADERS
     assert all(c.font.bold for c in sheet[1])
     assert all((sheet.column_dimensions[c.column_letter].width or 0) >= 10 for c in sheet[1])
-    assert sheet.max_row == 2
+    assert sheet.max_row == 1  # headers only: the example lives on the 填写说明 sheet
+    assert instructions.title == "填写说明"
+    required = {row[0] for row in instructions.iter_rows(min_row=4, values_only=True) if row[1] == "必填"}
+    assert required == {"活动名称", "开始时间"}
     assert categories.title == "类别"
     listed = [r[0] for r in categories.iter_rows(min_row=2, values_only=True)]
     assert listed == default_category_paths()
@@ -502,7 +533,7 @@ def test_template_replaces_existing_file_atomically(tmp_path: Path) -> None:
     save_template(target)
     assert zipfile.is_zipfile(target)
     shutil.copy(target, tmp_path / "copy.xlsx")
-    assert load_workbook(tmp_path / "copy.xlsx").sheetnames == ["活动", "类别"]
+    assert load_workbook(tmp_path / "copy.xlsx").sheetnames == ["活动", "填写说明", "类别"]
 
 
 # ---------------------------------------------------------------- our own ledger

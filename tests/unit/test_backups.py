@@ -393,3 +393,47 @@ def test_check_covers_backups(ws, tmp_path) -> None:
     with ws.read() as s:
         report = check(s, ws.files, data=ws.data)
     assert not report.ok and newest.path.name in report.problems[0]
+
+
+def test_a_heic_photos_jpeg_rendition_lives_and_dies_with_its_original(ws, tmp_path) -> None:
+    """Restore, emptying the bin and purging keep a rendition while its original is kept, and take
+    it away with the original (it shows the same face)."""
+    import pillow_heif
+    from PIL import Image
+
+    from huiquan_desk.domain.activity import NewAttachment
+    from huiquan_desk.services.recycle_bin import empty_bin, list_bin, purge_item
+
+    pillow_heif.register_heif_opener()
+    heic = tmp_path / "src" / "iphone.heic"
+    heic.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (320, 240), "teal").save(heic, format="HEIF")
+    with ws.write() as s:
+        kept_id = activities.create_activity(s, draft(s, title="留着的活动"), ws.files, [NewAttachment(str(heic))])
+        other = tmp_path / "src" / "other.heic"
+        Image.new("RGB", (200, 300), "olive").save(other, format="HEIF")
+        gone_id = activities.create_activity(s, draft(s, title="要删的活动", start=datetime(2026, 10, 19, 9),
+                                                      end=datetime(2026, 10, 19, 11)),
+                                             ws.files, [NewAttachment(str(other))])
+    renditions = sorted(ws.data.files.rglob("*.rendition.jpg"))
+    assert len(renditions) == 2
+    info = backups.create_backup(ws.data, "manual")
+    ws.close()
+    backups.restore_backup(ws.data, info.path)
+    assert sorted(ws.data.files.rglob("*.rendition.jpg")) == renditions  # a restore keeps them
+    reopened = open_workspace(ws.data, daily_backup=False)
+    try:
+        with reopened.write() as s:
+            activities.delete_activities(s, [gone_id])
+        with reopened.write() as s:
+            bin_id = list_bin(s)[0].id
+            purge_item(s, bin_id, reopened.files)
+        left = sorted(reopened.data.files.rglob("*.rendition.jpg"))
+        assert len(left) == 1 and left[0] in renditions  # the purged one went with its original
+        with reopened.write() as s:
+            empty_bin(s, reopened.files)
+        assert sorted(reopened.data.files.rglob("*.rendition.jpg")) == left  # still needed by 留着的活动
+        with reopened.read() as s:
+            assert activities.get_activity(s, kept_id, reopened.files).row.title == "留着的活动"
+    finally:
+        reopened.close()

@@ -1,12 +1,15 @@
 """Both ledger writers, read back the way a user (or an inspector's Excel) would."""
 
 import errno
+import math
 import os
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
 from huiquan_desk.domain.errors import Cancelled, StorageError
@@ -19,7 +22,8 @@ from huiquan_desk.exports.pdftext import NO_LINE_START, PdfText
 from huiquan_desk.exports.xlsx import write_xlsx
 from huiquan_desk.services import activities as svc
 from huiquan_desk.services.activities import ActivityFilter
-from huiquan_desk.services.exporting import export_activities
+from huiquan_desk.services.exporting import export_activities, export_ledger
+from huiquan_desk.services.ledgers import LEDGERS, LedgerParams
 from huiquan_desk.services.settings import CommunityProfile, save_profile
 from tests.helpers import category_id, draft
 
@@ -332,3 +336,205 @@ def test_pdf_table_draws_fallback_characters_in_place(tmp_path, drawn) -> None:
     embedded = embedded_fonts(reader)
     assert len(embedded) >= 2 and not any(f.startswith("NOT-EMBEDDED") for f in embedded)  # primary + fallback
     assert any("☑" in line for _x, _y, line, _size in drawn)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 9 (2, 10): Excel rows as tall as their wrapped text, every ledger printable as it looks;
+# four-character names and room numbers on one line in the PDF.
+
+LONG_CONTENT = "".join(f"第{i}段：社区志愿者入户走访辖区高龄老人、独居老人和困难家庭，宣传垃圾分类、反诈骗和消防安全知识，"
+                       f"登记居民意见建议 {i} 条。" for i in range(1, 7))  # several hundred characters
+NAME_HEADERS = {"姓名", "负责人", "录入人", "经办人", "出具人", "操作人"}
+BODY_LINE = 10 * 1.45  # points a line of 10-point body text
+
+
+def fill_print_community(workspace) -> None:  # type: ignore[no-untyped-def]
+    """Every ledger of the registry with something in it: activities led by 欧阳娜娜 and 司马相如
+    (one with LONG_CONTENT), volunteers living at 惠泉小区20/4栋 and 3-2-401 with service hours, a
+    补录 with a long reason, a certificate handled by them; the audit trail comes by itself."""
+    from huiquan_desk.services.certificates import IssuerInfo, issue_certificate
+    from huiquan_desk.services.service_hours import SupplementDraft, add_supplement, record_attendance
+    from huiquan_desk.services.volunteers import VolunteerDraft, create_volunteer, list_teams
+    from tests.volunteer_helpers import gb11643_check
+
+    leaders = ["欧阳娜娜", "司马相如", "王堃"]
+    with workspace.write() as s:
+        save_profile(s, CommunityProfile(name="惠泉社区", street="惠泉镇", fonds_code="0194", leader="王堃",
+                                         preparer="陶喆"))
+        activity_ids = []
+        for i in range(12):
+            activity_ids.append(svc.create_activity(s, draft(
+                s, title=f"文明实践活动第{i + 1}场", leader=leaders[i % 3],
+                start=datetime(2026, 2, 1, 9) + timedelta(days=i * 7), end=datetime(2026, 2, 1, 11) + timedelta(days=i * 7),
+                place="惠泉小区3-2-401" if i == 2 else "惠泉社区活动室",
+                content=LONG_CONTENT if i == 4 else "走访慰问辖区高龄老人，送去慰问品。" * (1 + i % 3)), workspace.files))
+        teams = list_teams(s)
+        people = []
+        for k, (name, area) in enumerate((("欧阳娜娜", "惠泉小区20/4栋"), ("司马相如", "惠泉小区3-2-401"), ("王堃", "惠泉新村12幢"))):
+            first17 = f"35010219900101{k}2{k}"
+            people.append(create_volunteer(s, VolunteerDraft(
+                name=name, id_number=first17 + gb11643_check(first17), phone="13812345678", area=area,
+                team_id=teams[k % 2].id, registered_on=date(2026, 1, 5))))
+        record_attendance(s, activity_ids[1], {v: 120 for v in people}, "欧阳娜娜", at=datetime(2026, 2, 8, 17))
+        add_supplement(s, SupplementDraft(volunteer_id=people[1], service_date=date(2026, 3, 1), minutes=90,
+                                          title="垃圾分类入户宣传", place="惠泉小区20/4栋", content="入户发放宣传册，讲解分类方法。",
+                                          reason="当天签到表遗漏，经带队干部核实后补录"), "司马相如",
+                       at=datetime(2026, 3, 2, 9))
+        issue_certificate(s, people[0], date(2026, 1, 1), date(2026, 12, 31),
+                          IssuerInfo("惠泉社区居民委员会", "司马相如", "欧阳娜娜", "0591-12345678"), "欧阳娜娜",
+                          date(2026, 11, 20))
+
+
+@pytest.fixture
+def community(ws):  # type: ignore[no-untyped-def]
+    fill_print_community(ws)
+    return ws
+
+
+def expected_lines(text: str, width: float) -> int:
+    """Lines of `text` in an Excel column `width` units wide, by the rule written out per character:
+    a line holds width − 0.5 units; text of nothing but ASCII takes 1 unit a character, any other
+    text 2 a CJK character and 1.2 an ASCII one, in whole CJK characters a line."""
+    room = width - 0.5
+    lines = 0
+    for part in text.split("\n"):
+        if part.isascii():
+            lines += max(1, math.ceil(len(part) / math.floor(room)))
+        else:
+            fifths = sum(6 if c.isascii() else 10 for c in part)  # in fifths of a unit
+            lines += max(1, math.ceil(fifths / (10 * math.floor(room / 2))))
+    return lines
+
+
+def test_xlsx_rows_are_as_tall_as_their_wrapped_text(tmp_path) -> None:
+    rows = [("欧阳娜娜", "短", "2026-03-05"),
+            ("王堃", "好" * 100, ""),  # 200 units, 14 characters a line: 8 lines
+            ("司马相如", "第一行\n第二行\n第三行", ""),
+            ("陶喆", "a" * 60, ""),  # ASCII: 29 a line
+            ("朱镕基", "=" + "好" * 40, ""),  # guarded as text, measured all the same: 81.2 units, 3 lines
+            ("欧阳娜娜娜", "", ""),  # five characters: two lines in a name column
+            ("李四", "好" * 2000, "")]  # taller than Excel allows
+    subtitle = "单位：惠泉镇惠泉社区    全宗号：0194    " + "时间：2026年1月1日至2026年12月31日    " * 2
+    ledger = Ledger("惠泉社区测试台账", subtitle,
+                    [Column("负责人", lambda r: r[0], 7, "center", min_chars=4), Column("内容", lambda r: r[1], 30),
+                     Column("日期", lambda r: r[2], 11)],
+                    rows, len(rows), notes=["注：" + "备注文字很长，" * 20])
+    out = write_xlsx(ledger, tmp_path / "h.xlsx")
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.column_dimensions["B"].width == 8.5  # 负责人: four characters and the cell's margins
+    heights = [sheet.row_dimensions[r].height for r in range(4, 4 + len(rows))]
+    assert heights == [BODY_LINE, 8 * BODY_LINE, 3 * BODY_LINE, 3 * BODY_LINE, 3 * BODY_LINE, 2 * BODY_LINE, 409]
+    assert sheet.cell(row=8, column=3).value == "=" + "好" * 40 and sheet.cell(row=8, column=3).quotePrefix
+    # title (16 pt), subtitle wrapped over the whole table (5 + 8.5 + 30 + 11 = 54.5 units: 27 characters a line)
+    assert sheet.row_dimensions[1].height == pytest.approx(16 * 1.45)
+    assert expected_lines(subtitle, 54.5) > 1
+    assert sheet.row_dimensions[2].height == pytest.approx(expected_lines(subtitle, 54.5) * BODY_LINE)
+    assert sheet.row_dimensions[3].height == BODY_LINE
+    notes_row = 4 + len(rows) + 1
+    assert sheet.cell(row=notes_row, column=1).value.startswith("注：")
+    assert sheet.row_dimensions[notes_row].height == pytest.approx(expected_lines(ledger.notes[0], 54.5) * BODY_LINE)
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A1:D1", "A2:D2", f"A{notes_row}:D{notes_row}", f"A{notes_row + 1}:D{notes_row + 1}"} <= merged
+    for ref in ("A1", "A2", f"A{notes_row}", f"A{notes_row + 1}"):
+        assert sheet[ref].alignment.wrap_text, ref
+
+
+@pytest.mark.parametrize("key", list(LEDGERS))
+def test_every_xlsx_ledger_prints_each_row_whole(community, tmp_path, key) -> None:
+    """Every ledger of the registry: each body row as tall as its most wrapped cell (at least one
+    line), name columns four characters wide, A4 in the ledger's orientation, fit to the page width,
+    the header row repeated on every page."""
+    out = tmp_path / f"{key}.xlsx"
+    with community.read() as s:
+        count = export_ledger(s, key, LedgerParams(), out)
+    assert count > 0
+    sheet = openpyxl.load_workbook(out).active
+    headers = [c.value for c in sheet[3]]
+    widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(headers) + 1)]
+    for header, width in zip(headers, widths, strict=True):
+        if header in NAME_HEADERS:
+            assert width >= 8.5, header
+    for r in range(4, 4 + count):
+        values = [c.value for c in sheet[r]]
+        lines = max(expected_lines(v, w) if isinstance(v, str) and v else 1 for v, w in zip(values, widths, strict=False))
+        assert sheet.row_dimensions[r].height == pytest.approx(min(lines * BODY_LINE, 409)), (r, values)
+    assert sheet.row_dimensions[3].height >= BODY_LINE
+    assert str(sheet.page_setup.paperSize) == "9"
+    assert sheet.page_setup.orientation == ("landscape" if LEDGERS[key].landscape else "portrait")
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0 and sheet.print_title_rows == "$3:$3"
+
+
+def test_xlsx_long_content_row_holds_all_its_lines(community, tmp_path) -> None:
+    out = tmp_path / "a.xlsx"
+    with community.read() as s:
+        export_ledger(s, "activities", LedgerParams(), out)
+    sheet = openpyxl.load_workbook(out).active
+    headers = [c.value for c in sheet[3]]
+    column = headers.index("活动内容") + 1
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(row=r, column=column).value == LONG_CONTENT)
+    lines = expected_lines(LONG_CONTENT, sheet.column_dimensions[get_column_letter(column)].width)
+    assert 15 <= lines and lines * BODY_LINE < 409
+    assert sheet.row_dimensions[row].height == pytest.approx(lines * BODY_LINE)
+
+
+def pdf_lines(path: Path) -> list[str]:
+    return [line for page in PdfReader(path).pages for line in page.extract_text().split("\n")]
+
+
+@pytest.mark.parametrize("key", ["activities", "volunteers", "service-hours", "certificate-register"])
+def test_pdf_four_character_names_stay_on_one_line(community, tmp_path, key) -> None:
+    out = tmp_path / f"{key}.pdf"
+    with community.read() as s:
+        export_ledger(s, key, LedgerParams(), out)
+    lines = pdf_lines(out)
+    for name in ("欧阳娜娜", "司马相如"):
+        assert any(name in line for line in lines), name
+        for line in lines:  # never 欧阳娜 on one line and 娜 on the next
+            if name[:2] in line:
+                assert name in line, (name, line)
+
+
+def test_name_columns_hold_four_characters_in_every_ledger() -> None:
+    from huiquan_desk.exports import activity_ledger, audit_ledger, volunteer_ledgers
+
+    declared = {"activities": activity_ledger.COLUMNS, "roster": volunteer_ledgers.ROSTER_COLUMNS,
+                "service": volunteer_ledgers.SERVICE_COLUMNS, "register": volunteer_ledgers.REGISTER_COLUMNS,
+                "audit": audit_ledger.COLUMNS}
+    text = PdfText()
+    for name, columns in declared.items():
+        ledger = Ledger("台账", "", columns, [], 0)
+        widths = pdf_module.column_widths(ledger, text, 841.89 - pdf_module.MARGIN_LEFT - pdf_module.MARGIN)
+        assert sum(widths) == pytest.approx(841.89 - pdf_module.MARGIN_LEFT - pdf_module.MARGIN)
+        named = [i for i, h in enumerate(ledger.headers) if h in NAME_HEADERS]
+        assert named, name
+        for i in named:
+            assert ledger.columns[i - 1].min_chars >= 4 and ledger.widths[i] >= 8.5, (name, ledger.headers[i])
+            for person in ("欧阳娜娜", "司马相如"):
+                assert text.wrap(person, widths[i] - 2 * pdf_module.PAD, pdf_module.BODY_SIZE) == [person]
+
+
+RUN = re.compile(r"[A-Za-z0-9]+(?:[/\-.:][A-Za-z0-9]+)*")
+
+
+@pytest.mark.parametrize("hang", [True, False])
+def test_wrap_keeps_runs_of_letters_and_digits_whole(hang) -> None:
+    text = PdfText()
+    samples = ["惠泉小区20/4栋", "住惠泉小区3-2-401室", "活动日期2026-03-05，地点惠泉社区", "时间9:30至11:00。",
+               "Room A-12/3b。", "共计12345678901234567890人"]
+    for sample in samples:
+        for width in range(12, 160):
+            lines = text.wrap(sample, width, 9, hang=hang)
+            assert "".join(lines) == sample.replace(" ", "") or " ".join(lines) == sample, (sample, width, lines)
+            for run in RUN.findall(sample):
+                if text.text_width(run, 9) <= width:
+                    assert any(run in line for line in lines), (sample, width, run, lines)
+
+
+def test_pdf_roster_keeps_room_numbers_whole(community, tmp_path) -> None:
+    out = tmp_path / "花名册.pdf"
+    with community.read() as s:
+        export_ledger(s, "volunteers", LedgerParams(), out)
+    lines = pdf_lines(out)
+    assert any("20/4" in line for line in lines) and any("3-2-401" in line for line in lines), lines
+    assert not any(line.endswith(("20/", "20", "3-2-", "3-2-40")) for line in lines), lines

@@ -388,30 +388,43 @@ def test_template_example_id_is_valid() -> None:
 
 
 def test_template_round_trip(ws: Workspace, tmp_path: Path) -> None:
+    """The template imported unchanged gives no volunteer (its example person 王芳 is not one);
+    filled in as its 填写说明 shows, it imports."""
     path = save_volunteer_template(tmp_path / "out" / "志愿者导入模板.xlsx")
     assert path.is_file()
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".part")]
+    with pytest.raises(ValidationError, match="表头下面没有志愿者记录"):
+        run_import(ws, path)
 
+    book = load_workbook(path)
+    sheet, instructions = book["志愿者"], book["填写说明"]
+    example = {row[0]: row[3] for row in instructions.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert example["身份证号"] == KNOWN_FEMALE
+    headers = [c.value for c in sheet[1]]
+    sheet.append([example[h] if h != "姓名" else "林秀英" for h in headers])  # a real person, typed in
+    book.save(path)
     report = run_import(ws, path)
-
     assert (report.rows_read, report.created, report.header_row) == (1, 1, 1)
     v = only(ws).draft
-    assert v.id_number == KNOWN_FEMALE and v.gender == "女" and v.birth_date == date(1949, 12, 31)
+    assert v.name == "林秀英" and v.id_number == KNOWN_FEMALE and v.gender == "女"
+    assert v.birth_date == date(1949, 12, 31)
     assert v.team_id == team_id(ws, "巾帼志愿服务队") and v.political_status == "中共党员"
     assert v.number == "ZY20260001"
 
 
 def test_template_layout(ws: Workspace, tmp_path: Path) -> None:
     book = load_workbook(save_volunteer_template(tmp_path / "template.xlsx"))
-    sheet, options = book.worksheets
+    sheet, instructions, options = book.worksheets
     headers = [c.value for c in sheet[1]]
     assert headers == [names[0] for names in HEADER_SYNONYMS.values()]
     assert headers[:3] == ["姓名", "性别", "身份证号"]
     assert all(c.font.bold for c in sheet[1])
     assert all((sheet.column_dimensions[c.column_letter].width or 0) >= 6 for c in sheet[1])
-    assert sheet.max_row == 2
-    id_cell = sheet.cell(row=2, column=headers.index("身份证号") + 1)
-    assert id_cell.value == KNOWN_FEMALE and id_cell.data_type == "s"
+    assert sheet.max_row == 1  # headers only: the example person lives on the 填写说明 sheet
+    id_column = sheet.column_dimensions[sheet.cell(row=1, column=headers.index("身份证号") + 1).column_letter]
+    assert id_column.number_format == "@"  # an ID number typed there stays text
+    example = {row[0]: row[3] for row in instructions.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert example["身份证号"] == KNOWN_FEMALE
     assert options.title == "选项"
     assert [c.value for c in options[1]] == ["所属队伍", "政治面貌", "性别"]
     teams = [r[0] for r in options.iter_rows(min_row=2, values_only=True) if r[0]]
@@ -426,4 +439,4 @@ def test_template_replaces_existing_file_atomically(tmp_path: Path) -> None:
     target.write_bytes(b"old")
     save_volunteer_template(target)
     assert zipfile.is_zipfile(target)
-    assert load_workbook(target).sheetnames == ["志愿者", "选项"]
+    assert load_workbook(target).sheetnames == ["志愿者", "填写说明", "选项"]

@@ -16,7 +16,7 @@ from huiquan_desk.storage import files as files_store
 from huiquan_desk.storage import guard
 from huiquan_desk.storage import sqlite as sqlite_files
 from huiquan_desk.storage.backups.format import HEX64_RE, _connect
-from huiquan_desk.storage.files import SHA_RE, SUFFIX_RE
+from huiquan_desk.storage.files import SHA_RE, SUFFIX_RE, rendition_of
 from huiquan_desk.storage.schema import quote
 
 log = logging.getLogger("huiquan_desk.backups")
@@ -32,7 +32,11 @@ class References:
     bare: set[str] = field(default_factory=set)  # hashes seen in recycle-bin payloads without a suffix
 
     def keeps(self, sha: str, name: str) -> bool:
-        return (sha, name[64:]) in self.pairs or sha in self.bare
+        """Whether the stored file `name` (of hash `sha`) is needed: referenced, or the JPEG
+        rendition of a referenced original (storage.files.rendition_of)."""
+        if (sha, name[64:]) in self.pairs or sha in self.bare:
+            return True
+        return rendition_of(name) == sha and any(pair_sha == sha for pair_sha, _suffix in self.pairs)
 
 
 def _payload_names(node: Any) -> Iterable[tuple[object, object]]:
