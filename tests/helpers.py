@@ -61,3 +61,15 @@ def read_only(path: Path) -> Iterator[Path]:
         yield path
     finally:
         subprocess.run(["umount", str(path)], check=True)
+
+
+def log_activity(ws, files=(), **changes) -> int:  # type: ignore[no-untyped-def]
+    """One activity through the service, in its own transaction (3 March of this year by default)."""
+    from datetime import timedelta
+
+    from huiquan_desk.services import activities
+
+    with ws.write() as s:
+        changes.setdefault("start", datetime(datetime.now().year, 3, 5, 9))
+        changes.setdefault("end", changes["start"] + timedelta(hours=2))
+        return activities.create_activity(s, draft(s, **changes), ws.files, list(files))

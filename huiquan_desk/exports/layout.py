@@ -79,6 +79,7 @@ from huiquan_desk.domain.errors import Problem, Progress, ValidationError
 from huiquan_desk.exports.fonts import PRIMARY
 from huiquan_desk.exports.ledger import atomic_output
 from huiquan_desk.exports.pdftext import PdfText
+from huiquan_desk.images import ORIENTATION, QUARTER_TURNS, on_white
 
 BOLD = 2  # text render mode fill-and-stroke: the 黑体 weight of titles and headings
 MIDDLE = 0.36  # a baseline sits about this share of the font size under a line's middle
@@ -566,8 +567,6 @@ class Group(Block):
 
 # --- pictures ----------------------------------------------------------------------------------------
 MISSING_PICTURE = "照片文件缺失"
-ORIENTATION = 0x0112  # EXIF: how the stored pixels are turned for display
-QUARTER_TURNS = (5, 6, 7, 8)  # orientations that turn the picture a quarter: width and height swap
 PRINT_DPI = 200  # pictures are embedded at most this fine at their printed size
 JPEG_QUALITY = 80
 
@@ -665,13 +664,7 @@ def picture_jpeg(path: Path, max_width: int, max_height: int, quality: int = JPE
                 opened.draft(opened.mode if opened.mode in ("RGB", "L") else "RGB",
                              (size[1], size[0]) if turned else size)
             image: Image.Image = opened if orientation == 1 else ImageOps.exif_transpose(opened)
-            if image.mode not in ("RGB", "L"):
-                if "A" in image.getbands() or "transparency" in image.info:
-                    rgba = image.convert("RGBA")
-                    image = Image.new("RGB", image.size, "white")
-                    image.paste(rgba, mask=rgba.getchannel("A"))
-                else:
-                    image = image.convert("RGB")
+            image = on_white(image)
             if image.size != size:
                 image = image.resize(size, Image.Resampling.LANCZOS)
             out = io.BytesIO()

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from huiquan_desk.domain.errors import StorageError, ValidationError
+from huiquan_desk.images import ORIENTATION, on_white
 
 CHUNK = 1 << 20
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -100,16 +101,10 @@ def render_jpeg(source: Path, quality: int = RENDITION_QUALITY, max_side: int = 
         with Image.open(source) as opened:
             image = ImageOps.exif_transpose(opened)
         exif = image.getexif()
-        if image.mode not in ("RGB", "L"):
-            if "A" in image.getbands() or "transparency" in image.info:
-                rgba = image.convert("RGBA")
-                image = Image.new("RGB", image.size, "white")
-                image.paste(rgba, mask=rgba.getchannel("A"))
-            else:
-                image = image.convert("RGB")
+        image = on_white(image)
         if max(image.size) > max_side:
             image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-        exif.pop(0x0112, None)  # upright now: no orientation left to apply
+        exif.pop(ORIENTATION, None)  # upright now: no orientation left to apply
         out = io.BytesIO()
         image.save(out, "JPEG", quality=quality, exif=exif.tobytes())
     except Exception as err:  # noqa: BLE001 - Pillow and its plugins raise OSError, SyntaxError, …

@@ -14,24 +14,10 @@ from huiquan_desk.storage.models import Activity
 from huiquan_desk.ui.activity_dialog import ActivityDialog
 from huiquan_desk.ui.main_window import MainWindow
 from huiquan_desk.ui.widgets import to_qdatetime
-from tests.helpers import category_id, draft, make_image
+from tests.helpers import category_id, make_image
+from tests.helpers import log_activity as add
 
 THIS_YEAR = datetime.now().year
-
-
-@pytest.fixture
-def window(app, ws, qtbot):  # type: ignore[no-untyped-def]
-    win = MainWindow(ws)
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
-def add(ws, files=(), **changes) -> int:  # type: ignore[no-untyped-def]
-    with ws.write() as s:
-        changes.setdefault("start", datetime(THIS_YEAR, 3, 5, 9))
-        changes.setdefault("end", changes["start"] + timedelta(hours=2))
-        return svc.create_activity(s, draft(s, **changes), ws.files, list(files))
 
 
 def type_into(edit, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -19,18 +19,9 @@ from PySide6.QtWidgets import QPushButton
 from huiquan_desk.domain.errors import Cancelled
 from huiquan_desk.services import activities as svc
 from huiquan_desk.ui import after_export
-from huiquan_desk.ui.main_window import MainWindow
 from tests.helpers import draft
 
 THIS_YEAR = datetime.now().year
-
-
-@pytest.fixture
-def window(app, ws, qtbot):  # type: ignore[no-untyped-def]
-    win = MainWindow(ws)
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 @pytest.fixture

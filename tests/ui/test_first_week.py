@@ -4,7 +4,7 @@ that say what to do when empty, and the small things that misled her (Qt offscre
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -13,28 +13,12 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout
 
 from huiquan_desk.domain.activity import ActivityStatus, AttachmentKind, NewAttachment
-from huiquan_desk.services import activities as svc
 from huiquan_desk.ui.activity_dialog import PHOTO_FOLDER_KEY, ActivityDialog
 from huiquan_desk.ui.activity_model import column_of
-from huiquan_desk.ui.main_window import MainWindow
-from tests.helpers import draft, make_image
+from tests.helpers import make_image
+from tests.ui.test_activities_page import add
 
 THIS_YEAR = datetime.now().year
-
-
-@pytest.fixture
-def window(app, ws, qtbot):  # type: ignore[no-untyped-def]
-    win = MainWindow(ws)
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
-def add(ws, files=(), **changes) -> int:  # type: ignore[no-untyped-def]
-    with ws.write() as s:
-        changes.setdefault("start", datetime(THIS_YEAR, 3, 5, 9))
-        changes.setdefault("end", changes["start"] + timedelta(hours=2))
-        return svc.create_activity(s, draft(s, **changes), ws.files, list(files))
 
 
 def photo(tmp_path: Path, name: str = "a.jpg") -> NewAttachment:
