@@ -41,7 +41,7 @@ from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.categories import subtree_ids
 from huiquan_desk.storage.engine import spaced
 from huiquan_desk.storage.files import FileStore, enable_heif
-from huiquan_desk.storage.models import Activity, Attachment, Category, ServiceRecord, now
+from huiquan_desk.storage.models import Activity, Attachment, CampaignActivity, Category, ServiceRecord, now
 
 # .heic/.heif (iPhone photos) are kept as they are, with a JPEG rendition to show and print (storage.files)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif"}
@@ -304,10 +304,10 @@ def get_activity(session: Session, activity_id: int, store: FileStore) -> Activi
     attachments = session.scalars(
         select(Attachment).where(Attachment.activity_id == activity_id).order_by(Attachment.kind, Attachment.sort_order, Attachment.id)
     )
-    return ActivityDetail(rows[0], [_attachment_info(a, store) for a in attachments])
+    return ActivityDetail(rows[0], [attachment_info(a, store) for a in attachments])
 
 
-def _attachment_info(a: Attachment, store: FileStore) -> AttachmentInfo:
+def attachment_info(a: Attachment, store: FileStore) -> AttachmentInfo:
     caption = PhotoCaption(a.caption_title, a.caption_time, a.caption_place, a.caption_people,
                            a.caption_photographer, a.caption_background)
     return AttachmentInfo(a.id, AttachmentKind(a.kind), store.path_for(a.sha256, a.suffix), a.sha256,
@@ -346,7 +346,7 @@ def file_label(path: Path) -> str:
     return savable(clean(path.name))[:255]
 
 
-def _attachment_problems(items: Sequence[NewAttachment]) -> list[Problem]:
+def attachment_problems(items: Sequence[NewAttachment]) -> list[Problem]:
     problems = []
     for item in items:
         name = file_label(Path(item.source))
@@ -362,7 +362,7 @@ def _validated(session: Session, draft: ActivityDraft, new_files: Sequence[NewAt
     problems = validate_activity(draft)
     if draft.category_id is not None and session.get(Category, draft.category_id) is None:
         problems.append(Problem(FIELD_LABELS["category"], "所选类别已不存在"))
-    problems += _attachment_problems(new_files)
+    problems += attachment_problems(new_files)
     for caption in captions:
         problems += validate_caption(caption)
     if problems:
@@ -385,7 +385,16 @@ def _apply(activity: Activity, draft: ActivityDraft) -> None:
 
 
 def _attach(session: Session, activity: Activity, items: Sequence[NewAttachment], store: FileStore) -> None:
-    order = session.scalar(select(func.max(Attachment.sort_order)).where(Attachment.activity_id == activity.id)) or 0
+    attach_files(session, store, items, {"activity_id": activity.id}, activity.title, activity.start_at, activity.place)
+
+
+def attach_files(session: Session, store: FileStore, items: Sequence[NewAttachment], owner: dict[str, int],
+                 title: str, when: datetime | None, place: str) -> None:
+    """Store the files (checked by the caller: `attachment_problems`) and add their `attachments`
+    rows to `owner` ({"activity_id": …} or {"nomination_id": …}), after its other files; a caption
+    left blank takes the owner's title, time and place."""
+    owner_column = getattr(Attachment, next(iter(owner)))
+    order = session.scalar(select(func.max(Attachment.sort_order)).where(owner_column == next(iter(owner.values())))) or 0
     for item in items:
         stored = store.add(Path(item.source))
         try:
@@ -396,10 +405,10 @@ def _attach(session: Session, activity: Activity, items: Sequence[NewAttachment]
         order += 1
         c = item.caption
         session.add(Attachment(
-            activity_id=activity.id, kind=item.kind.value, sha256=stored.sha256, suffix=stored.suffix,
+            **owner, kind=item.kind.value, sha256=stored.sha256, suffix=stored.suffix,
             original_name=file_label(Path(item.source)), size=stored.size, sort_order=order,
-            caption_title=clean(c.title) or activity.title, caption_time=c.taken_at or activity.start_at,
-            caption_place=clean(c.place) or activity.place, caption_people=clean(c.people),
+            caption_title=clean(c.title) or title, caption_time=c.taken_at or when,
+            caption_place=clean(c.place) or place, caption_people=clean(c.people),
             caption_photographer=clean(c.photographer), caption_background=clean(c.background),
         ))
 
@@ -461,7 +470,7 @@ def add_attachments(session: Session, activity_id: int, items: Sequence[NewAttac
     """Attach files (dropped on the page) to an existing activity."""
     activity = _editable(session, activity_id)
     _refuse_archived(activity)
-    problems = _attachment_problems(items)
+    problems = attachment_problems(items)
     if problems:
         raise ValidationError(problems)
     _attach(session, activity, items, store)
@@ -485,5 +494,6 @@ def delete_activities(session: Session, activity_ids: Sequence[int]) -> int:
         raise ValidationError.single("志愿服务记录", f"{names}已有志愿服务记录，按记录办法应保留；"
                                      "如确属误录，请先在「志愿服务登记」中取消这些志愿者")
     for activity in activities:
-        recycle_bin.move_to_bin(session, activity, list(activity.attachments))
+        links = list(session.scalars(select(CampaignActivity).where(CampaignActivity.activity_id == activity.id)))
+        recycle_bin.move_to_bin(session, activity, [*activity.attachments, *links])
     return len(activities)

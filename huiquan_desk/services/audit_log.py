@@ -21,6 +21,7 @@ from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import activity as activity_rules
+from huiquan_desk.domain import family as family_rules
 from huiquan_desk.domain import volunteer as volunteer_rules
 from huiquan_desk.domain.identity import mask_id, mask_phone
 from huiquan_desk.services.entities import (
@@ -54,6 +55,7 @@ ACTION_LABELS = {
     "lock": "锁定",
     "unlock": "解锁",
     "check": "检查",
+    "stage": "评选进度",
     "migrate": "升级数据库",
 }
 
@@ -84,6 +86,11 @@ VALUE_LABELS: dict[str, Callable[[str], str]] = {
     "status": lambda v: _enum_label(activity_rules.ActivityStatus, v),
     "kind": lambda v: _enum_label(activity_rules.AttachmentKind, v),
     "source": lambda v: _enum_label(volunteer_rules.ServiceSource, v),
+    "stage": lambda v: family_rules.STAGE_LABELS.get(v, v),
+    "decision": lambda v: family_rules.DECISION_LABELS.get(v, v),
+    "outcome": lambda v: family_rules.OUTCOME_LABELS.get(v, v),
+    "vote": lambda v: family_rules.VOTE_LABELS.get(v, v),
+    "review_method": lambda v: family_rules.REVIEW_METHOD_LABELS.get(v, v),
 }
 
 
@@ -338,7 +345,7 @@ def _line(rows: list[AuditRow]) -> AuditLine:
 
 # Entries whose summary already says everything (written by `record()`, not by the flush hook).
 ACTIONS_WITH_SUMMARY = {"import", "export", "backup", "restore_backup", "restore", "purge", "empty", "login",
-                        "logout", "login_failed", "lock", "unlock", "check", "migrate"}
+                        "logout", "login_failed", "lock", "unlock", "check", "migrate", "stage"}
 
 
 def ledger_lines(rows: list[AuditRow]) -> list[AuditLine]:

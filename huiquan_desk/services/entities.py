@@ -18,6 +18,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import activity as activity_rules
+from huiquan_desk.domain import family as family_rules
 from huiquan_desk.domain import volunteer as volunteer_rules
 from huiquan_desk.services.settings import setting_label
 from huiquan_desk.storage.models import Base
@@ -43,6 +44,7 @@ class Entity:
     unit: str = "条"  # counting them: 照片 2 张, 培训 1 条
     parent: tuple[str, str] = ("", "")  # (column, table) of the record it belongs to (a photo's
     #                                     activity): the printed audit ledger counts it under that record
+    refs: tuple[str, ...] = ()  # columns pointing to records whose names `name` reads as "<column>:name"
 
 
 COMMON_FIELDS = {"id": "编号", "created_at": "创建时间", "updated_at": "修改时间"}
@@ -53,10 +55,18 @@ TECHNICAL_FIELDS = frozenset({"id", "sha256", "suffix", "size", "sort_order", "p
                               "new_values", "entered_at"})
 _A = activity_rules.FIELD_LABELS
 _V = volunteer_rules.FIELD_LABELS
+_H = family_rules.HOUSEHOLD_LABELS
+_C = family_rules.CAMPAIGN_LABELS
+_N = family_rules.NOMINATION_LABELS
+_O = family_rules.OBJECTION_LABELS
 
 
 def _date(values: Values, key: str) -> str:
     return str(values.get(key) or "")[:10]
+
+
+def _address(values: Values) -> str:
+    return family_rules.address_text(*(str(values.get(k) or "") for k in ("building", "unit", "room")))
 
 
 ENTITIES: dict[str, Entity] = {e.table: e for e in (
@@ -67,7 +77,7 @@ ENTITIES: dict[str, Entity] = {e.table: e for e in (
         "status": _A["status"]},
         bin_name=lambda v: f"{v.get('title', '')}（{_date(v, 'start_at')}）"),
     Entity("attachments", "照片", {
-        "activity_id": "所属活动", "kind": "类型", "sha256": "文件校验值(SHA-256)", "suffix": "文件类型",
+        "activity_id": "所属活动", "nomination_id": "所属推荐家庭", "kind": "类型", "sha256": "文件校验值(SHA-256)", "suffix": "文件类型",
         "original_name": "原文件名", "size": "文件大小(字节)", "sort_order": "顺序", "caption_title": "照片说明：标题",
         "caption_time": "照片说明：时间", "caption_place": "照片说明：地点", "caption_people": "照片说明：人物",
         "caption_photographer": "照片说明：摄影者", "caption_background": "照片说明：背景"},
@@ -97,6 +107,30 @@ ENTITIES: dict[str, Entity] = {e.table: e for e in (
         "issuer": "出具单位", "leader": "负责人", "handler": "经办人", "contact": "联系方式", "issued_on": "出具日期",
         "issued_by": "出具人"},
         name=_first("number")),
+    Entity("households", "家庭", {k: v for k, v in _H.items() if k not in ("address", "members")},
+           name=lambda v: f"{v.get('head_name', '')}家（{_address(v)}）", unit="户"),
+    Entity("household_members", "家庭成员", {"household_id": "所属家庭", **family_rules.MEMBER_LABELS, "sort_order": "顺序"},
+           parent=("household_id", "households"), unit="人"),
+    Entity("campaigns", "评选", {k: v for k, v in _C.items()}, name=_first("title"), unit="项"),
+    Entity("nominations", "推荐家庭", {"campaign_id": "所属评选", "household_id": _N["household"],
+                                   **{k: v for k, v in _N.items() if k not in ("household", "photos")}},
+           name=_first("household_id:name"), parent=("campaign_id", "campaigns"), unit="户", refs=("household_id",)),
+    Entity("reviewers", "评议小组成员", {"campaign_id": "所属评选", **family_rules.REVIEWER_LABELS, "sort_order": "顺序"},
+           parent=("campaign_id", "campaigns"), unit="人"),
+    Entity("scores", "评分", {"nomination_id": "推荐家庭", "reviewer_id": "评议人", "criterion": "评选标准（序号）",
+                            "score": "得分"},
+           name=lambda v: f"{v.get('reviewer_id:name', '')}评{v.get('nomination_id:name', '')}第 "
+                          f"{int(v.get('criterion') or 0) + 1} 项 {v.get('score', '')} 分",
+           unit="项", refs=("nomination_id", "reviewer_id")),
+    Entity("ballots", "投票", {"nomination_id": "推荐家庭", "reviewer_id": "评议人", "vote": "表决"},
+           name=lambda v: f"{v.get('reviewer_id:name', '')}对{v.get('nomination_id:name', '')}："
+                          f"{family_rules.VOTE_LABELS.get(str(v.get('vote')), str(v.get('vote', '')))}",
+           unit="票", refs=("nomination_id", "reviewer_id")),
+    Entity("objections", "公示异议", {"campaign_id": "所属评选", "nomination_id": _O["nomination"],
+                                  **{k: v for k, v in _O.items() if k != "nomination"}},
+           name=lambda v: f"{_date(v, 'raised_on')} {v.get('raised_by') or '匿名'}反映", parent=("campaign_id", "campaigns")),
+    Entity("campaign_activities", "评选活动", {"campaign_id": "所属评选", "activity_id": "活动"},
+           name=_first("activity_id:name"), parent=("campaign_id", "campaigns"), unit="项", refs=("activity_id",)),
     Entity("teams", "队伍", {"name": "队伍名称", "description": "说明", "sort_order": "顺序"}),
     Entity("users", "账号", {"username": "登录名", "display_name": "姓名", "role": "角色", "password_hash": "密码",
                            "active": "启用", "failed_attempts": "连续输错次数", "locked_until": "锁定至",
@@ -137,6 +171,27 @@ def record_name(table: str, values: Values) -> str:
     return (named or f"#{values.get('id', '')}")[:120]
 
 
+def audit_name(session: Session, table: str, values: Values, depth: int = 2) -> str:
+    """`record_name`, with the names of the records the entity's `refs` point to looked up first,
+    themselves named the same way (the audit hook's namer: a score is named 「周敏评王建国家
+    （3栋2单元501）第 1 项 8 分」, not 「#7」)."""
+    entity = ENTITIES.get(table)
+    if entity is not None and entity.refs and depth > 0:
+        looked_up = dict(values)
+        with session.no_autoflush:
+            for column in entity.refs:
+                target = next(fk.column.table for fk in Base.metadata.tables[table].c[column].foreign_keys)
+                value = values.get(column)
+                if not isinstance(value, int):
+                    continue
+                found = session.execute(select(*[c for c in target.columns if c.name not in _SECRET])
+                                        .where(target.c.id == value)).first()
+                if found is not None:
+                    looked_up[f"{column}:name"] = audit_name(session, target.name, dict(found._mapping), depth - 1)
+        values = looked_up
+    return record_name(table, values)
+
+
 def bin_name(table: str, values: Values) -> str:
     """A record as the recycle bin lists it (with its date or number where the name alone is not enough)."""
     entity = ENTITIES.get(table)
@@ -145,13 +200,15 @@ def bin_name(table: str, values: Values) -> str:
     return record_name(table, values)
 
 
+_SECRET = {"password_hash", "payload", "old_values", "new_values"}  # never read just to name a record
+
+
 def names_of(session: Session, table: Table, ids: Iterable[int]) -> dict[int, str]:
     """The names of rows of `table` by id, fetched in batches (for values that point to them:
     活动类别 19 → 传统节日)."""
     wanted = sorted(set(ids))
     names: dict[int, str] = {}
-    secret = {"password_hash", "payload", "old_values", "new_values"}
-    columns = [c for c in table.columns if c.name not in secret]
+    columns = [c for c in table.columns if c.name not in _SECRET]
     for start in range(0, len(wanted), 500):
         for row in session.execute(select(*columns).where(table.c.id.in_(wanted[start:start + 500]))):
             values = dict(row._mapping)

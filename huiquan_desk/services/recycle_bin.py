@@ -24,6 +24,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import groupby
 from typing import Any, cast
 
 from sqlalchemy import Date, DateTime, Table, UniqueConstraint, delete, event, func, insert, inspect, select
@@ -161,8 +162,13 @@ def move_to_bin(session: Session, record: Base, children: Sequence[Base] = (), l
                         deleted_at=now(), deleted_by=audit.user_of(session),
                         payload=json.dumps(payload, ensure_ascii=False))
     session.add(item)
-    for child in children:
-        session.delete(child)
+    # Table by table, in the order given (the rows that hang on others first): the ORM does not
+    # order deletes of tables it has no relationship between, and a row the database already
+    # removed by ON DELETE CASCADE would be a stale delete.
+    for _name, group in groupby(children, key=lambda child: _table(child).name):
+        for child in group:
+            session.delete(child)
+        session.flush()
     session.flush()
     session.expire(record)  # its relationship collections still list the children just deleted
     session.delete(record)
@@ -243,6 +249,22 @@ def _check_rules(session: Session, table: Table, values: dict[str, Any]) -> list
     return []
 
 
+def _cascade_target_gone(session: Session, table: Table, values: dict[str, Any], tables: dict[str, Any],
+                         refs: dict[str, dict[str, str]], entity: str) -> tuple[str, str] | None:
+    """(field label, name) of the outside record a child row points to with ON DELETE CASCADE when
+    that record no longer exists (or waits in the bin), else None. The deleted record itself is
+    never dropped this way."""
+    if table.name == entity:
+        return None
+    for fk in table.foreign_keys:
+        value = values.get(fk.parent.name)
+        if fk.ondelete != "CASCADE" or value is None or fk.column.table.name in tables:
+            continue
+        if session.execute(select(fk.column).where(fk.column == value)).first() is None:
+            return field_label(table.name, fk.parent.name), refs.get(fk.column.table.name, {}).get(str(value), f"#{value}")
+    return None
+
+
 def restore_item(session: Session, bin_id: int, files: FileStore | None = None) -> RestoredInfo:
     """Put the record and its rows back (original ids when free) and remove the bin entry.
 
@@ -260,7 +282,19 @@ def restore_item(session: Session, bin_id: int, files: FileStore | None = None) 
     notes: list[str] = []
     rows_by_table = {t.name: [_from_json(t, row) for row in tables[t.name]] for t in order}
 
-    # 1. What the rows point to outside the payload must still be there.
+    # 1. What the rows point to outside the payload must still be there. A row that only links
+    #    the record to one that is gone (ON DELETE CASCADE: it would have gone with it, say a
+    #    campaign's link to an activity deleted since) is left out, and the notes say so.
+    for table in order:
+        kept = []
+        for values in rows_by_table[table.name]:
+            gone = _cascade_target_gone(session, table, values, tables, refs, item.entity)
+            if gone is not None:
+                field_name, ref = gone
+                notes.append(f"原{field_name}「{ref}」已被删除，{entity_label(table.name)}中与它的关联不再恢复。")
+                continue
+            kept.append(values)
+        rows_by_table[table.name] = kept
     for table in order:
         for values in rows_by_table[table.name]:
             for fk in table.foreign_keys:
@@ -293,6 +327,9 @@ def restore_item(session: Session, bin_id: int, files: FileStore | None = None) 
     ids: dict[str, dict[int, int]] = {}
     for table in order:
         for values in rows_by_table[table.name]:
+            if any(fk.column.table.name in tables and values.get(fk.parent.name) is not None
+                   and values[fk.parent.name] not in ids.get(fk.column.table.name, {}) for fk in table.foreign_keys):
+                continue  # it belongs to a row left out above
             for fk in table.foreign_keys:
                 target_name = fk.column.table.name
                 if target_name in ids and values.get(fk.parent.name) is not None:

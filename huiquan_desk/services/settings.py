@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import Problem, ValidationError
+from huiquan_desk.domain.family import DEFAULT_KINDS, DEFAULT_NOTICE_DAYS, DEFAULT_REPEAT_YEARS
 from huiquan_desk.domain.text import clean, halfwidth, text_problems
 from huiquan_desk.services.permissions import Role, require_admin, require_writer
 from huiquan_desk.storage.models import Setting
@@ -64,6 +65,37 @@ def _minutes(value: str) -> int:
     return int(value)
 
 
+def _flag(value: str) -> bool:
+    if value not in ("0", "1"):
+        raise ValueError(value)
+    return value == "1"
+
+
+def _dump_flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def _notice_days(value: str) -> int:
+    days = int(value)
+    if not 1 <= days <= 60:
+        raise ValueError(value)
+    return days
+
+
+def _years(value: str) -> int:
+    years = int(value)
+    if not 0 <= years <= 20:
+        raise ValueError(value)
+    return years
+
+
+def _kinds(value: str) -> tuple[str, ...]:
+    kinds = tuple(dict.fromkeys(k for k in (clean(p) for p in re.split(r"[\n、,，;；]+", value)) if k))
+    if not kinds:
+        raise ValueError(value)
+    return kinds
+
+
 # --- the community profile (社区信息): printed on ledgers, certificates and archive catalogues --------
 PROFILE_NAME = option("profile.name", "社区名称", "", _text)
 PROFILE_STREET = option("profile.street", "所属街道/镇", "", _text)
@@ -78,6 +110,11 @@ CERTIFICATE_ISSUER = option("certificate.issuer", "证明出具单位", "", _tex
 CERTIFICATE_LEADER = option("certificate.leader", "证明负责人", "", _text, role=Role.EDITOR)
 CERTIFICATE_HANDLER = option("certificate.handler", "证明经办人", "", _text, role=Role.EDITOR)
 CERTIFICATE_CONTACT = option("certificate.contact", "证明联系方式", "", _text, role=Role.EDITOR)
+# --- civic family campaigns (文明家庭 etc.) ---------------------------------------------------------------
+FAMILY_KINDS: Option[tuple[str, ...]] = option("family.kinds", "评选类型", tuple(DEFAULT_KINDS), _kinds, "、".join)
+NOTICE_DAYS = option("family.notice_days", "公示天数", DEFAULT_NOTICE_DAYS, _notice_days)
+NOTICE_WORKDAYS = option("family.notice_workdays", "公示天数按工作日计算", False, _flag, _dump_flag)
+REPEAT_YEARS = option("family.repeat_years", "近几年内获评的再推荐时提示（年，0 为不提示）", DEFAULT_REPEAT_YEARS, _years)
 # --- sign-in and backups --------------------------------------------------------------------------------
 IDLE_LOCK_MINUTES = option("security.idle_lock_minutes", "闲置锁定（分钟，0 为不锁定）", 10, _minutes)
 BACKUP_ROTATION = option("backup.rotation", "自动备份保留（日/周/月）", "7/4/12", _text)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from huiquan_desk.domain.errors import HuiquanError, StorageError
 from huiquan_desk.paths import DataDir
-from huiquan_desk.services.entities import record_name
+from huiquan_desk.services.entities import audit_name
 from huiquan_desk.services.permissions import NOBODY, Role, check_admin, check_signed_in, check_write
 from huiquan_desk.storage import audit, guard, migrate
 from huiquan_desk.storage.engine import dry_run, make_engine, make_sessionmaker, unit_of_work
@@ -191,7 +191,7 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
         give_up()
         raise StorageError(f"无法打开数据库 {data.database}：{getattr(err, 'orig', None) or err}") from err
     writers = make_sessionmaker(engine, writer=True)
-    audit.install(writers, record_name)
+    audit.install(writers, audit_name)
     ws = Workspace(data, engine, make_sessionmaker(engine), writers, FileStore(data.files))
     ws.log_handler = handler
     ws.read_only = read_only

@@ -55,10 +55,12 @@ def _changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
     return old, new
 
 
-Namer = Callable[[str, dict[str, Any]], str]  # (table, column values) -> how the trail names the record
+# (session, table, column values) -> how the trail names the record; the session lets a namer look
+# up the records a row points to (a nomination is named by its household).
+Namer = Callable[[Session, str, dict[str, Any]], str]
 
 
-def plain_name(table: str, values: dict[str, Any]) -> str:
+def plain_name(_session: Session, table: str, values: dict[str, Any]) -> str:
     """The fallback name of a record: its title or name, else its id (services install a better one)."""
     return next((str(values[k]) for k in ("title", "name", "number", "key") if values.get(k)),
                 f"#{values.get('id', '')}")[:120]
@@ -79,7 +81,7 @@ def _after_flush(session: Session, _context: Any, namer: Namer = plain_name) -> 
     def add(action: str, obj: Base, old: dict[str, Any], new: dict[str, Any]) -> None:
         rows.append(dict(at=at, user=user, action=action, entity=obj.__tablename__,
                          entity_id=getattr(obj, "id", None) if isinstance(getattr(obj, "id", None), int) else None,
-                         summary=namer(obj.__tablename__, _columns(obj)), old_values=_dump(old),
+                         summary=namer(session, obj.__tablename__, _columns(obj)), old_values=_dump(old),
                          new_values=_dump(new)))
 
     for obj in session.new:

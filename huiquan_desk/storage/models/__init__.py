@@ -1,10 +1,21 @@
-"""Typed SQLAlchemy 2 models, a module per area (base, activities, volunteers, system). Every
+"""Typed SQLAlchemy 2 models, a module per area (base, activities, volunteers, families, system). Every
 table carries created/updated times (TimestampMixin) unless it is an append-only log.
 `from huiquan_desk.storage.models import Activity` keeps working: everything is re-exported here,
 and importing this package registers every table with `Base.metadata` (Alembic reads it)."""
 
 from huiquan_desk.storage.models.activities import Activity, Attachment, Category
 from huiquan_desk.storage.models.base import NAMING, Base, TimestampMixin, now
+from huiquan_desk.storage.models.families import (
+    Ballot,
+    Campaign,
+    CampaignActivity,
+    Household,
+    HouseholdMember,
+    Nomination,
+    Objection,
+    Reviewer,
+    Score,
+)
 from huiquan_desk.storage.models.system import AuditEntry, RecycledItem, Setting, User
 from huiquan_desk.storage.models.volunteers import (
     Certificate,
@@ -16,6 +27,7 @@ from huiquan_desk.storage.models.volunteers import (
     Volunteer,
 )
 
-__all__ = ["NAMING", "Activity", "Attachment", "AuditEntry", "Base", "Category", "Certificate", "Commendation",
-           "Evaluation", "RecycledItem", "ServiceRecord", "Setting", "Team", "TimestampMixin", "Training", "User",
-           "Volunteer", "now"]
+__all__ = ["NAMING", "Activity", "Attachment", "AuditEntry", "Ballot", "Base", "Campaign", "CampaignActivity",
+           "Category", "Certificate", "Commendation", "Evaluation", "Household", "HouseholdMember", "Nomination",
+           "Objection", "RecycledItem", "Reviewer", "Score", "ServiceRecord", "Setting", "Team", "TimestampMixin",
+           "Training", "User", "Volunteer", "now"]

@@ -54,11 +54,14 @@ class Activity(TimestampMixin, Base):
 
 
 class Attachment(TimestampMixin, Base):
-    """A photo or sign-in sheet of an activity; the file lives in files/ named by its SHA-256."""
+    """A photo or sign-in sheet of an activity, or a photo of a nomination's deeds (文明家庭 etc.):
+    exactly one of the two owners is set. The file lives in files/ named by its SHA-256."""
 
     __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("(activity_id IS NULL) <> (nomination_id IS NULL)", name="one_owner"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="photo")
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     suffix: Mapped[str] = mapped_column(String(16), default="")
@@ -72,4 +75,4 @@ class Attachment(TimestampMixin, Base):
     caption_photographer: Mapped[str] = mapped_column(String(100), default="")
     caption_background: Mapped[str] = mapped_column(Text, default="")
 
-    activity: Mapped[Activity] = relationship(back_populates="attachments")
+    activity: Mapped[Activity | None] = relationship(back_populates="attachments")
