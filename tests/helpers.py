@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from PIL import Image
 
 from huiquan_desk.domain.activity import ActivityDraft
@@ -19,6 +20,18 @@ from huiquan_desk.services.categories import list_categories, resolve_category
 def make_image(path: Path, color: str = "orange", size: tuple[int, int] = (64, 48)) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", size, color).save(path)
+    return path
+
+
+def write_book(path: Path, rows: Sequence[Sequence[object]], title_rows: Sequence[str] = ()) -> Path:
+    """A workbook to import: `title_rows` (one cell each) above `rows` on its first sheet."""
+    book = Workbook()
+    sheet = book.active
+    for title in title_rows:
+        sheet.append([title])
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
     return path
 
 

@@ -55,6 +55,7 @@ from huiquan_desk.ui.widgets import (
     ThumbnailList,
     fit_window,
     from_qdatetime,
+    save_cancel,
     scrolling,
     thumbnail,
     to_qdatetime,
@@ -248,11 +249,7 @@ class ActivityDialog(QDialog):
         model.rowsInserted.connect(self.update_gaps)
         model.rowsRemoved.connect(self.update_gaps)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = save_cancel(self, self.save)
         outer.addWidget(self.buttons)
 
     def current_gaps(self) -> list[str]:

@@ -6,7 +6,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,7 +24,7 @@ from huiquan_desk.services import service_hours, volunteers
 from huiquan_desk.services.volunteers import VolunteerRow
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
-from huiquan_desk.ui.widgets import fit_window
+from huiquan_desk.ui.widgets import fit_window, save_cancel
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("到场", "编号", "姓名", "队伍", "服务时长(小时)", "录入")
@@ -154,11 +153,7 @@ class AttendanceDialog(QDialog):
         layout.addWidget(self.summary)
         self.model.dataChanged.connect(self._update_summary)
         self._update_summary()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel(self, self.save)
         layout.addWidget(buttons)
         fit_window(self, 760, 620)  # the sizing rule (ui.widgets): the list gives up height first
         if not people:

@@ -25,7 +25,7 @@ from huiquan_desk.domain.volunteer import SERVICE_LABELS as S
 from huiquan_desk.services import certificates, service_hours, volunteers
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
-from huiquan_desk.ui.widgets import FieldForm, date_edit, fit_window, from_qdate
+from huiquan_desk.ui.widgets import FieldForm, date_edit, fit_window, from_qdate, save_cancel
 
 DIALOG_WIDTH = 560  # both dialogs: as tall as their fields, one under another, no empty bands between
 
@@ -83,11 +83,7 @@ class SupplementDialog(QDialog):
         self.content.setFixedHeight(70)
         self.reason = form.add(S["reason"], QLineEdit(), required=True)
         self.reason.setPlaceholderText(self.tr("如：当天签到表遗漏，经活动负责人确认"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel(self, self.save)
         layout.addWidget(buttons)
         _fit_to_fields(self, layout)
 

@@ -8,7 +8,6 @@ from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -26,7 +25,7 @@ from huiquan_desk.services.permissions import Role
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.rows_model import Col, RowsModel
-from huiquan_desk.ui.widgets import FieldForm, read_only_table
+from huiquan_desk.ui.widgets import FieldForm, read_only_table, save_cancel
 
 EXPLANATION = (
     "账号是可选的：没有启用的账号时，软件打开后不需要登录，直接使用。\n"
@@ -117,9 +116,7 @@ class UserDialog(QDialog):
             self.display_name.setText(existing.display_name)
             self.role.setCurrentIndex(self.role.findData(existing.role))
         layout.addLayout(self.form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel(self, self.save)
         layout.addWidget(buttons)
 
     def save(self) -> bool:
@@ -165,9 +162,7 @@ class PasswordDialog(QDialog):
         self.password = self.form.add(self.tr("新密码"), _password_field(), required=True)
         self.confirm = self.form.add(FIELD_LABELS["confirm"], _password_field(), required=True)
         layout.addLayout(self.form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel(self, self.save)
         layout.addWidget(buttons)
 
     def save(self) -> bool:

@@ -26,6 +26,7 @@ from huiquan_desk.services.activity_import import (
 )
 from huiquan_desk.services.categories import add_category, list_categories
 from huiquan_desk.services.workspace import Workspace, open_workspace
+from tests.helpers import write_book
 
 HEADERS = ["活动名称", "活动类别", "开始时间", "结束时间", "活动地点", "主办单位", "负责人", "参与人数",
            "活动内容", "备注", "状态"]
@@ -37,17 +38,6 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
     workspace = open_workspace(DataDir(tmp_path / "data"))
     yield workspace
     workspace.close()
-
-
-def write_book(path: Path, rows: Sequence[Sequence[object]], title_rows: Sequence[str] = ()) -> Path:
-    book = Workbook()
-    sheet = book.active
-    for title in title_rows:
-        sheet.append([title])
-    for row in rows:
-        sheet.append(list(row))
-    book.save(path)
-    return path
 
 
 def activity(title: str = "清明祭英烈活动", category: object = FESTIVAL, start: object = "2026-04-04 09:00",

@@ -15,7 +15,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -42,7 +41,7 @@ from huiquan_desk.storage.models import (
     Training,
     Volunteer,
 )
-from tests.helpers import draft, make_image
+from tests.helpers import draft, make_image, write_book
 from tests.volunteer_helpers import KNOWN_FEMALE, make_id
 
 SURROGATE = "王\ud800伟"
@@ -334,14 +333,6 @@ def test_a_file_name_that_is_not_utf8_is_kept_readable_instead_of_failing_the_sa
 
 
 # ---------------------------------------------------------------- imports (rules 1–3 with real files)
-
-
-def write_book(path: Path, rows_: list[list[object]]) -> Path:
-    book = Workbook()
-    for row in rows_:
-        book.active.append(row)
-    book.save(path)
-    return path
 
 
 def test_activity_import_strips_direction_marks_from_cells_and_headers(ws, tmp_path) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from huiquan_desk.domain.errors import Cancelled, Problem, ValidationError
 from huiquan_desk.domain.identity import check_char
@@ -23,21 +23,11 @@ from huiquan_desk.services.volunteer_import import (
     save_volunteer_template,
 )
 from huiquan_desk.services.workspace import Workspace
+from tests.helpers import write_book
 from tests.volunteer_helpers import KNOWN_FEMALE, KNOWN_MALE, add_volunteer, make_id, to_fullwidth
 
 HEADERS = ["姓名", "性别", "身份证号", "联系方式", "所属队伍", "专业技能", "注册日期", "志愿者编号"]
 TEAM = "党员志愿服务队"
-
-
-def write_book(path: Path, rows: Sequence[Sequence[object]], title_rows: Sequence[str] = ()) -> Path:
-    book = Workbook()
-    sheet = book.active
-    for title in title_rows:
-        sheet.append([title])
-    for row in rows:
-        sheet.append(list(row))
-    book.save(path)
-    return path
 
 
 def person(name: str = "林秀英", id_number: object = KNOWN_FEMALE, **extra: object) -> dict[str, object]:
