@@ -39,6 +39,7 @@ from huiquan_desk.services.excel_import import (
     TemplateColumn,
     add_choice,
     cell_text,
+    count_cell,
     has_content,
     no_spaces,
     open_sheet,
@@ -69,7 +70,6 @@ REQUIRED_FIELDS = ("title", "start")
 TEMPLATE_SHEET = "活动"
 CATEGORY_SHEET = "类别"
 
-_COUNT_RE = re.compile(r"^([+-]?\d+)(?:\.0*)?(?:人次|人|名)?$")
 # "2026-03-05 09:00–11:30" (what the activity ledger prints) and "… 9:00~11:30", "… 至 …".
 _SPAN_SPLIT_RE = re.compile(r"\s*(?:[–—~～至到]|--)\s*")
 _TIME_RANGE_RE = re.compile(r"^(.*\d{1,2}[:：]\d{2})\s*-\s*(\d{1,2}[:：]\d{2})$")
@@ -79,27 +79,6 @@ _TIME_ONLY_RE = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
 
 
 # ---------------------------------------------------------------- cells
-
-
-def _count(value: object) -> int:
-    """参与人数: 30, 30.0, '30', '30人', '３０'; blank -> 0. Raises ValueError (Chinese)."""
-    if value is None:
-        return 0
-    if isinstance(value, bool):
-        raise ValueError("必须是整数")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ValueError(f"必须是整数，不能是 {value:g}")
-    text = no_spaces(halfwidth(clean(value))).replace(",", "")
-    if not text:
-        return 0
-    match = _COUNT_RE.match(text)
-    if match is None:
-        raise ValueError(f"必须是整数，「{clean(value)}」不是人数")
-    return int(match.group(1))
 
 
 def _split_span(value: object) -> tuple[object, object]:
@@ -185,7 +164,7 @@ class _RowReader:
             bad("category", category)
         self._read_times(draft, cells, bad)
         try:
-            draft.participants = _count(cells.get("participants"))
+            draft.participants = count_cell(cells.get("participants"))
         except ValueError as err:
             bad("participants", str(err))
         self._read_status(draft, cells, bad)

@@ -74,6 +74,10 @@ log = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 10  # the header is looked for among the first rows of the sheet
 PROGRESS_EVERY = 500  # progress(done, total) is called every this many sheet rows
 FILE_FIELD = "文件"  # the Problem.field of a problem with the file itself
+# A package that says it unpacks to more than this is refused before anything is read (a zip
+# bomb: 1 MB inflating to gigabytes, read whole by the calamine plan). 200,000 rows of 13 columns
+# take 80–160 MB (shared or inline strings). zipfile stops at the size a part declares: a part that lies fails its checksum.
+MAX_UNPACKED_MB = 256
 
 _HEADER_MARK_RE = re.compile(r"(?:\*|:|\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】)$")
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -113,6 +117,30 @@ def has_content(values: Sequence[object]) -> bool:
     return any(v is not None and (not isinstance(v, str) or v.strip()) for v in values)
 
 
+_COUNT_RE = re.compile(r"^([+-]?\d+)(?:\.0*)?(?:人次|口人|人|名|口)?$")
+
+
+def count_cell(value: object) -> int:
+    """A number of people: 30, 30.0, '30', '30人', '３０', '3口'; blank -> 0. Raises ValueError (Chinese)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        raise ValueError("必须是整数")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(f"必须是整数，不能是 {value:g}")
+    text = no_spaces(halfwidth(clean(value))).replace(",", "")
+    if not text:
+        return 0
+    match = _COUNT_RE.match(text)
+    if match is None:
+        raise ValueError(f"必须是整数，「{clean(value)}」不是人数")
+    return int(match.group(1))
+
+
 # ---------------------------------------------------------------- headers
 
 
@@ -122,14 +150,17 @@ class HeaderSpec:
     `synonyms`: field key -> header names; the first name is the canonical label (what the
     template writes), and earlier names win when a file has several columns for one field.
     Names are compared after normalize_header(). `records` names the rows in messages
-    ("活动记录", "志愿者记录").
+    ("活动记录", "志愿者记录"). `instead`: required field -> a field whose column may stand in
+    for it ({"building": "address"}: one 住址 column instead of 楼栋); the import reads whichever
+    the file has.
     """
 
     def __init__(self, synonyms: Mapping[str, tuple[str, ...]], required: Sequence[str], records: str,
-                 example: Mapping[str, object] | None = None):
+                 example: Mapping[str, object] | None = None, instead: Mapping[str, str] | None = None):
         self.synonyms = dict(synonyms)
         self.required = tuple(required)
         self.records = records
+        self.instead = dict(instead or {})
         # The template's example (on its 填写说明 sheet; templates of older versions had it as row 2
         # of the data sheet): a row that repeats it is skipped, never imported as a record.
         self.example = {key: _example_text(value) for key, value in (example or {}).items()
@@ -142,7 +173,7 @@ class HeaderSpec:
                 if other is not None and other[0] != key:
                     raise ValueError(f"header {name!r} is given for both {other[0]!r} and {key!r}")
                 self.index.setdefault(normalized, (key, rank))
-        unknown = [key for key in self.required if key not in self.synonyms]
+        unknown = [key for key in (*self.required, *self.instead.values()) if key not in self.synonyms]
         if unknown:
             raise ValueError(f"required fields without headers: {unknown}")
 
@@ -166,15 +197,21 @@ class HeaderSpec:
         if not any(has_content(values) for _number, values in head):
             raise ValidationError.single(FILE_FIELD, f"第一张工作表是空的，没有找到表头和{self.records}。")
         candidates = [self.match(number, values) for number, values in head]
-        complete = [h for h in candidates if all(k in h.indexes for k in self.required)]
+        complete = [h for h in candidates if not self.absent(h)]
         if complete:
             return max(complete, key=lambda h: (len(h.indexes), -h.row))
         nearest = max(candidates, key=lambda h: (len(h.indexes), -h.row))
-        raise ValidationError([self.missing(key) for key in self.required if key not in nearest.indexes])
+        raise ValidationError([self.missing(key) for key in self.absent(nearest)])
+
+    def absent(self, header: Header) -> list[str]:
+        """The required fields the header has no column for (nor a column that stands in for it)."""
+        return [key for key in self.required
+                if key not in header.indexes and self.instead.get(key) not in header.indexes]
 
     def missing(self, key: str) -> Problem:
         names = self.synonyms[key]
-        return Problem(names[0], f"表头中找不到这一列（也可写作：{'、'.join(names[1:])}）。"
+        other = f"，或者用一列「{self.label(self.instead[key])}」代替" if key in self.instead else ""
+        return Problem(names[0], f"表头中找不到这一列（也可写作：{'、'.join(names[1:])}{other}）。"
                                  f"请把表头放在第一张工作表的前 {HEADER_SEARCH_ROWS} 行内。")
 
 
@@ -585,10 +622,24 @@ def read_rows(path: str | Path, reader: str = "auto") -> list[tuple[int, Row]]:
         return [(number, tuple(values)) for number, values in rows]
 
 
+def _refuse_bombs(path: Path) -> None:
+    """ValidationError if the package declares more than MAX_UNPACKED_MB unpacked."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            declared = sum(info.file_size for info in package.infolist())
+    except Exception:  # not a zip, or gone: the readers say why in their own words
+        return
+    if declared > MAX_UNPACKED_MB << 20:
+        raise ValidationError.single(FILE_FIELD, f"「{path.name}」解压后有 {declared / (1 << 20):,.0f} MB，超过了导入的上限"
+                                                 f" {MAX_UNPACKED_MB} MB，可能已损坏或不是正常的表格。请在 Excel 或 WPS 中打开，"
+                                                 "另存为 .xlsx 后再导入；数据确实这么多时，请分成几个文件导入。")
+
+
 @contextmanager
 def _numbered_sheet(path: Path, reader: str = "auto") -> Iterator[tuple[int, Iterator[tuple[int, Row]]]]:
     """(estimated rows, numbered rows) of the first sheet: through calamine when it reads the file
     exactly as openpyxl does, through openpyxl otherwise; ValidationError if it cannot be read."""
+    _refuse_bombs(path)
     fast = _calamine_rows(path) if reader != "openpyxl" else None
     if fast is not None:
         estimated, rows, workbook = fast

@@ -31,6 +31,12 @@ def _import_volunteers(session: Session, path: Path, progress: Progress | None =
     return import_volunteers(session, path, progress)
 
 
+def _import_households(session: Session, path: Path, progress: Progress | None = None) -> ImportReport:
+    from huiquan_desk.services.household_import import import_households
+
+    return import_households(session, path, progress)
+
+
 def _activities_template(session: Session, path: Path) -> Path:
     from huiquan_desk.services.activity_import import save_template
     from huiquan_desk.services.categories import list_categories
@@ -42,6 +48,12 @@ def _volunteers_template(_session: Session, path: Path) -> Path:
     from huiquan_desk.services.volunteer_import import save_volunteer_template
 
     return save_volunteer_template(path)
+
+
+def _households_template(_session: Session, path: Path) -> Path:
+    from huiquan_desk.services.household_import import save_household_template
+
+    return save_household_template(path)
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,7 @@ class ImportEntry:
 IMPORTS: dict[str, ImportEntry] = {e.key: e for e in (
     ImportEntry("activities", "活动台账", "项活动", _import_activities, _activities_template),
     ImportEntry("volunteers", "志愿者花名册", "名志愿者", _import_volunteers, _volunteers_template),
+    ImportEntry("households", "家庭花名册", "户家庭", _import_households, _households_template),
 )}
 
 
