@@ -2,10 +2,17 @@
 
     huiquan-desk [--data-dir DIR]                 open the window
     huiquan-desk demo                             fill a demo community (empty folders only)
-    huiquan-desk import activities|volunteers FILE.xlsx [--dry-run]
+    huiquan-desk import activities|volunteers|households FILE.xlsx [--dry-run]
+    huiquan-desk template activities|volunteers|households [-o FILE.xlsx]
     huiquan-desk export activities --format xlsx|pdf -o FILE [--from D] [--to D] [--category NAME]
     huiquan-desk export volunteers|service-hours --format xlsx|pdf -o FILE [--from D] [--to D]
     huiquan-desk export certificate --volunteer ID-OR-NUMBER -o FILE.pdf [--from D] [--to D]
+    huiquan-desk campaigns                        civic family campaigns, one a line: id, kind, year, stage, title
+    huiquan-desk export nominations|review --campaign ID --format xlsx|pdf -o FILE   推荐名单 / 评议结果
+    huiquan-desk export families [--year 2026] --format xlsx|pdf -o FILE              文明家庭创建台账
+    huiquan-desk export households [--search TEXT] --format xlsx|pdf -o FILE          家庭花名册
+    huiquan-desk export notice --campaign ID -o FILE.pdf    the 公示 of a campaign's result (公示 stage on)
+    huiquan-desk export plaques --campaign ID -o FILE.pdf   荣誉证书, a page per household (表彰 stage on)
     huiquan-desk backup [-o FILE-OR-FOLDER]       one zip: database snapshot + attachments + manifest
     huiquan-desk restore FILE.zip [--yes]         replace the data with a backup (asks first)
     huiquan-desk check                            database, attachment and backup integrity
@@ -52,6 +59,13 @@ def _year(value: str) -> int:
         raise argparse.ArgumentTypeError("年度应为 4 位年份，如 2026") from None
 
 
+def _campaign_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("评选编号应为数字（huiquan-desk campaigns 列出每项评选的编号）") from None
+
+
 # How each ledger parameter (services.ledgers.LedgerParams) is typed on the command line. Names
 # (a category, a team) are turned into ids by `_ledger_params`.
 LEDGER_OPTIONS: dict[str, tuple[str, dict]] = {
@@ -66,6 +80,8 @@ LEDGER_OPTIONS: dict[str, tuple[str, dict]] = {
     "status": ("--status", {"choices": ["已开展", "计划中", "已归档", "全部"], "metavar": "状态",
                             "help": "已开展 / 计划中 / 已归档 / 全部（默认：已开展和已归档，不含计划中）"}),
     "without_photos": ("--without-photos", {"action": "store_true", "help": "只导出没有照片的活动"}),
+    "campaign_id": ("--campaign", {"type": _campaign_id, "metavar": "编号",
+                                   "help": "评选编号（huiquan-desk campaigns 列出）"}),
 }
 
 
@@ -73,6 +89,9 @@ LEDGER_OPTIONS: dict[str, tuple[str, dict]] = {
 PROFILE_FIELDS = (("--name", "name", "社区名称"), ("--street", "street", "所属街道/镇"),
                   ("--fonds-code", "fonds_code", "全宗号"), ("--leader", "leader", "负责人"),
                   ("--preparer", "preparer", "填表人"), ("--phone", "phone", "联系电话"))
+# `export notice|plaques`: the documents of a campaign (services.family_prints.PRINTS), not ledgers.
+FAMILY_PRINTS = {"notice": "评选结果公示，公示阶段起：当选家庭的户主和楼栋、公示时间、异议方式、落款和盖章处",
+                 "plaques": "荣誉证书，表彰阶段起：每户当选家庭一页，A4 横向"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp_cert.add_argument("--to", dest="date_to", type=_date, help="证明时段结束（默认今天）")
     exp_cert.add_argument("--handler", help="经办人（默认上次出具证明时填写的）")
     exp_cert.add_argument("--contact", help="联系方式（默认上次出具证明时填写的）")
+    for key, help_text in FAMILY_PRINTS.items():  # services.family_prints.PRINTS
+        one = exp_sub.add_parser(key, help=f"{help_text}（PDF，含居民姓名：需要登录，记入操作日志）")
+        one.add_argument("-o", "--output", type=Path, required=True, metavar="文件", help="保存到的文件（.pdf）")
+        option, kwargs = LEDGER_OPTIONS["campaign_id"]
+        one.add_argument(option, dest="campaign_id", required=True, **kwargs)
+    sub.add_parser("campaigns", help="列出文明家庭等评选：编号、类型、年度、阶段、名称（编号用于 --campaign）")
 
     prof = sub.add_parser("profile", help="社区信息：不带参数时显示；profile set 修改（有账号后需要管理员登录）")
     prof_sub = prof.add_subparsers(dest="action")
@@ -219,8 +244,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     ws = _open(args, writes=True)
     summary = fill_demo(ws)
-    print(f"演示数据已生成：{summary.activities} 项活动，{summary.photos} 张照片，{summary.sign_ins} 份签到表；"
-          f"{summary.volunteers} 名志愿者，{summary.service_records} 条服务记录，{summary.certificates} 份证明。")
+    print(summary.text())
     print(f"数据文件夹：{ws.data.root}")
     return 0
 
@@ -416,11 +440,38 @@ def cmd_photos(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_family_print(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.family_prints import PRINTS, export_family_print
+
+    ws = _open(args)
+    count = export_family_print(ws, args.what, args.campaign_id, args.output)  # with its audit entry
+    print(f"已导出{PRINTS[args.what].what}（{count} 户家庭）到 {args.output}")
+    return 0
+
+
+def cmd_campaigns(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.campaigns import list_campaigns
+
+    ws = _open(args, daily_backup=False)
+    try:
+        with ws.read() as session:
+            rows = list_campaigns(session)
+    finally:
+        ws.close()
+    if not rows:
+        print("还没有评选。")
+    for row in rows:
+        print(f"{row.id}  {row.kind}  {row.year}  {row.stage_label}  {row.title}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if args.what == "certificate":
         return cmd_certificate(args)
     if args.what == "photos":
         return cmd_photos(args)
+    if args.what in FAMILY_PRINTS:
+        return cmd_family_print(args)
     from huiquan_desk.services.exporting import export
     from huiquan_desk.services.ledgers import ledger_entry
 
@@ -508,7 +559,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "import": cmd_import, "export": cmd_export,
             "backup": cmd_backup, "restore": cmd_restore, "user": cmd_user, "profile": cmd_profile,
-            "template": cmd_template}
+            "template": cmd_template, "campaigns": cmd_campaigns}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,6 +43,7 @@ from huiquan_desk.services.settings import (
     REPEAT_YEARS,
     get_profile,
     get_setting,
+    set_setting,
 )
 from huiquan_desk.storage import audit
 from huiquan_desk.storage.files import FileStore
@@ -179,6 +180,28 @@ class CampaignDetail:
 # --- settings ----------------------------------------------------------------------------------------
 def campaign_kinds(session: Session) -> tuple[str, ...]:
     return get_setting(session, FAMILY_KINDS)
+
+
+def save_settings(session: Session, kinds: Sequence[str], notice_days: int, notice_workdays: bool,
+                  repeat_years: int) -> None:
+    """评选设置 (管理员): the kinds offered, the notice period (used by notices started from now on)
+    and how many years back a commendation is flagged on a new nomination."""
+    cleaned = list(dict.fromkeys(k for k in (clean(k) for k in kinds) if k))
+    problems = [] if cleaned else [Problem(FAMILY_KINDS.label, "至少要有一种评选类型")]
+    problems += [Problem(FAMILY_KINDS.label, f"「{k[:20]}」{why}") for k in cleaned
+                 if (why := text_problem(k, rules.CAMPAIGN_LIMITS["kind"]))]
+    problems += [Problem(FAMILY_KINDS.label, f"「{k}」不能含顿号、逗号或分号") for k in cleaned
+                 if any(ch in k for ch in "、,，;；")]
+    if not 1 <= notice_days <= 60:
+        problems.append(Problem(NOTICE_DAYS.label, "应在 1 到 60 天之间"))
+    if not 0 <= repeat_years <= 20:
+        problems.append(Problem(REPEAT_YEARS.label, "应在 0 到 20 年之间"))
+    if problems:
+        raise ValidationError(problems)
+    set_setting(session, FAMILY_KINDS, tuple(cleaned))
+    set_setting(session, NOTICE_DAYS, notice_days)
+    set_setting(session, NOTICE_WORKDAYS, notice_workdays)
+    set_setting(session, REPEAT_YEARS, repeat_years)
 
 
 def default_title(session: Session, kind: str, year: int) -> str:
@@ -771,6 +794,16 @@ def record_scores(session: Session, nomination_id: int, reviewer_id: int, scores
 def member_scores(session: Session, nomination_id: int, reviewer_id: int) -> dict[int, float]:
     return dict(session.execute(select(Score.criterion, Score.score).where(
         Score.nomination_id == nomination_id, Score.reviewer_id == reviewer_id)).all())
+
+
+def member_marks(session: Session, campaign_id: int) -> dict[tuple[int, int], dict[int, float]]:
+    """(nomination id, reviewer id) -> {criterion: score}: the score sheet of a campaign."""
+    nominations = select(Nomination.id).where(Nomination.campaign_id == campaign_id)
+    marks: dict[tuple[int, int], dict[int, float]] = {}
+    for n, r, criterion, value in session.execute(select(Score.nomination_id, Score.reviewer_id, Score.criterion,
+                                                         Score.score).where(Score.nomination_id.in_(nominations))):
+        marks.setdefault((n, r), {})[criterion] = value
+    return marks
 
 
 def member_votes(session: Session, campaign_id: int) -> dict[tuple[int, int], str]:

@@ -21,6 +21,12 @@ from typing import TYPE_CHECKING
 from huiquan_desk.domain.errors import NotFoundError, ValidationError
 from huiquan_desk.exports.activity_ledger import activity_ledger, period_text
 from huiquan_desk.exports.audit_ledger import audit_ledger
+from huiquan_desk.exports.family_ledgers import (
+    family_ledger,
+    household_roster,
+    nomination_ledger,
+    review_ledger,
+)
 from huiquan_desk.exports.ledger import Ledger, Letterhead
 from huiquan_desk.exports.volunteer_ledgers import (
     certificate_register,
@@ -31,6 +37,8 @@ from huiquan_desk.exports.volunteer_ledgers import (
 
 if TYPE_CHECKING:  # the registry itself stays light: the command line reads it to build its options
     from sqlalchemy.orm import Session
+
+    from huiquan_desk.services.campaigns import CampaignDetail
 
 
 @dataclass(frozen=True)
@@ -48,13 +56,14 @@ class LedgerParams:
     entity: str | None = None  # the audit trail's 对象
     entity_id: int | None = None
     user: str | None = None  # the audit trail's 操作人
+    campaign_id: int | None = None  # a civic family campaign (评选)
 
 
 # What each parameter is called, for the command line's options and for messages.
 PARAM_LABELS = {
     "date_from": "开始日期", "date_to": "结束日期", "category_id": "类别", "team_id": "队伍", "year": "年度",
     "text": "检索", "entity": "对象", "entity_id": "记录编号", "user": "操作人", "status": "状态",
-    "without_photos": "只含没有照片的活动",
+    "without_photos": "只含没有照片的活动", "campaign_id": "评选",
 }
 ALL_STATUSES = "all"
 
@@ -195,6 +204,36 @@ def _audit(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
     return audit_ledger(ledger_lines(rows), head, audit_scope(p), entries=len(rows))
 
 
+def _campaign(session: Session, p: LedgerParams) -> CampaignDetail:
+    from huiquan_desk.services.campaigns import get_campaign
+
+    if p.campaign_id is None:
+        raise ValidationError.single(PARAM_LABELS["campaign_id"],
+                                     "请选择一项评选（命令行：--campaign 编号，编号见 huiquan-desk campaigns）")
+    return get_campaign(session, p.campaign_id)
+
+
+def _nominations(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    return nomination_ledger(_campaign(session, p), head)
+
+
+def _review(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    return review_ledger(_campaign(session, p), head)
+
+
+def _families(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    from huiquan_desk.services.campaigns import family_records
+
+    year = _check_year(p.year) if p.year else None
+    return family_ledger(family_records(session, year), head, year)
+
+
+def _households(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    from huiquan_desk.services.households import list_households
+
+    return household_roster(list_households(session, p.text), head, p.text.strip())
+
+
 LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (
     LedgerEntry("activities", "活动台账", "活动", False, "activities",
                 ("date_from", "date_to", "category_id", "status", "text", "without_photos"), _activities),
@@ -207,6 +246,10 @@ LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (
                 _certificate_register),
     LedgerEntry("audit", "操作日志", "日志条目", True, "audit_log", ("date_from", "date_to", "entity", "user", "text"),
                 _audit),
+    LedgerEntry("nominations", "推荐名单", "推荐家庭", True, "nominations", ("campaign_id",), _nominations),
+    LedgerEntry("review", "评议结果", "推荐家庭", True, "nominations", ("campaign_id",), _review),
+    LedgerEntry("families", "文明家庭创建台账", "推荐记录", True, "nominations", ("year",), _families),
+    LedgerEntry("households", "家庭花名册", "家庭", True, "households", ("text",), _households),
 )}
 
 

@@ -22,6 +22,7 @@ from huiquan_desk.exports.pdftext import NO_LINE_START, PdfText
 from huiquan_desk.exports.xlsx import write_xlsx
 from huiquan_desk.services import activities as svc
 from huiquan_desk.services.activities import ActivityFilter
+from huiquan_desk.services.campaigns import list_campaigns
 from huiquan_desk.services.exporting import export_activities, export_ledger
 from huiquan_desk.services.ledgers import LEDGERS, LedgerParams
 from huiquan_desk.services.settings import CommunityProfile, save_profile
@@ -344,17 +345,21 @@ def test_pdf_table_draws_fallback_characters_in_place(tmp_path, drawn) -> None:
 
 LONG_CONTENT = "".join(f"第{i}段：社区志愿者入户走访辖区高龄老人、独居老人和困难家庭，宣传垃圾分类、反诈骗和消防安全知识，"
                        f"登记居民意见建议 {i} 条。" for i in range(1, 7))  # several hundred characters
-NAME_HEADERS = {"姓名", "负责人", "录入人", "经办人", "出具人", "操作人"}
+NAME_HEADERS = {"姓名", "负责人", "录入人", "经办人", "出具人", "操作人", "户主"}
 BODY_LINE = 10 * 1.45  # points a line of 10-point body text
 
 
 def fill_print_community(workspace) -> None:  # type: ignore[no-untyped-def]
     """Every ledger of the registry with something in it: activities led by 欧阳娜娜 and 司马相如
     (one with LONG_CONTENT), volunteers living at 惠泉小区20/4栋 and 3-2-401 with service hours, a
-    补录 with a long reason, a certificate handled by them; the audit trail comes by itself."""
+    补录 with a long reason, a certificate handled by them, households headed by them in a 文明家庭
+    campaign (LONG_CONTENT as deeds) carried to 表彰; the audit trail comes by itself."""
+    from huiquan_desk.domain.family import Stage
     from huiquan_desk.services.certificates import IssuerInfo, issue_certificate
+    from huiquan_desk.services.households import Member
     from huiquan_desk.services.service_hours import SupplementDraft, add_supplement, record_attendance
     from huiquan_desk.services.volunteers import VolunteerDraft, create_volunteer, list_teams
+    from tests.family_helpers import campaign_through, household
     from tests.volunteer_helpers import gb11643_check
 
     leaders = ["欧阳娜娜", "司马相如", "王堃"]
@@ -383,6 +388,16 @@ def fill_print_community(workspace) -> None:  # type: ignore[no-untyped-def]
         issue_certificate(s, people[0], date(2026, 1, 1), date(2026, 12, 31),
                           IssuerInfo("惠泉社区居民委员会", "司马相如", "欧阳娜娜", "0591-12345678"), "欧阳娜娜",
                           date(2026, 11, 20))
+        homes = [household(s, "欧阳娜娜", "20", "4", "401", phone="13812345678", remarks="惠泉小区20/4栋"),
+                 household(s, "司马相如", "3", "2", "401", members=[Member("王堃", "子")])]
+        campaign_through(s, homes, 1, Stage.COMMEND, deeds=[LONG_CONTENT])
+
+
+def community_params(session, key: str) -> LedgerParams:  # type: ignore[no-untyped-def]
+    """Everything of the print community: a campaign's ledgers print its campaign."""
+    if "campaign_id" in LEDGERS[key].params:
+        return LedgerParams(campaign_id=list_campaigns(session)[0].id)
+    return LedgerParams()
 
 
 @pytest.fixture
@@ -446,7 +461,7 @@ def test_every_xlsx_ledger_prints_each_row_whole(community, tmp_path, key) -> No
     the header row repeated on every page."""
     out = tmp_path / f"{key}.xlsx"
     with community.read() as s:
-        count = export_ledger(s, key, LedgerParams(), out)
+        count = export_ledger(s, key, community_params(s, key), out)
     assert count > 0
     sheet = openpyxl.load_workbook(out).active
     headers = [c.value for c in sheet[3]]
@@ -482,11 +497,12 @@ def pdf_lines(path: Path) -> list[str]:
     return [line for page in PdfReader(path).pages for line in page.extract_text().split("\n")]
 
 
-@pytest.mark.parametrize("key", ["activities", "volunteers", "service-hours", "certificate-register"])
+@pytest.mark.parametrize("key", ["activities", "volunteers", "service-hours", "certificate-register", "nominations",
+                                 "review", "families", "households"])
 def test_pdf_four_character_names_stay_on_one_line(community, tmp_path, key) -> None:
     out = tmp_path / f"{key}.pdf"
     with community.read() as s:
-        export_ledger(s, key, LedgerParams(), out)
+        export_ledger(s, key, community_params(s, key), out)
     lines = pdf_lines(out)
     for name in ("欧阳娜娜", "司马相如"):
         assert any(name in line for line in lines), name
@@ -496,11 +512,14 @@ def test_pdf_four_character_names_stay_on_one_line(community, tmp_path, key) -> 
 
 
 def test_name_columns_hold_four_characters_in_every_ledger() -> None:
-    from huiquan_desk.exports import activity_ledger, audit_ledger, volunteer_ledgers
+    from huiquan_desk.domain.family import ReviewMethod
+    from huiquan_desk.exports import activity_ledger, audit_ledger, family_ledgers, volunteer_ledgers
 
     declared = {"activities": activity_ledger.COLUMNS, "roster": volunteer_ledgers.ROSTER_COLUMNS,
                 "service": volunteer_ledgers.SERVICE_COLUMNS, "register": volunteer_ledgers.REGISTER_COLUMNS,
-                "audit": audit_ledger.COLUMNS}
+                "audit": audit_ledger.COLUMNS, "nominations": family_ledgers.NOMINATION_COLUMNS,
+                "review": family_ledgers.review_columns(ReviewMethod.VOTE), "families": family_ledgers.FAMILY_COLUMNS,
+                "households": family_ledgers.HOUSEHOLD_COLUMNS}
     text = PdfText()
     for name, columns in declared.items():
         ledger = Ledger("台账", "", columns, [], 0)
