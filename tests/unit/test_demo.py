@@ -13,6 +13,7 @@ from PIL import ExifTags, Image
 
 from huiquan_desk.domain.activity import ActivityDraft, ActivityStatus, AttachmentKind
 from huiquan_desk.domain.errors import ValidationError
+from huiquan_desk.domain.family import Decision, Outcome, Stage
 from huiquan_desk.domain.festivals import festivals
 from huiquan_desk.paths import DataDir
 from huiquan_desk.services.activities import (
@@ -23,8 +24,10 @@ from huiquan_desk.services.activities import (
     get_activity,
     list_activities,
 )
+from huiquan_desk.services.campaigns import get_campaign, list_campaigns
 from huiquan_desk.services.categories import FESTIVAL_CATEGORY, CategoryNode, list_categories
 from huiquan_desk.services.demo import DemoSummary, fill_demo, leaf_categories, plan_activities
+from huiquan_desk.services.households import list_households
 from huiquan_desk.services.settings import CommunityProfile, get_profile, save_profile
 from huiquan_desk.services.workspace import Workspace, open_workspace
 from huiquan_desk.storage.files import sha256_of
@@ -67,6 +70,38 @@ def test_summary_matches_the_database(demo, rows: list[ActivityRow]) -> None:
     assert summary.photos == sum(r.photo_count for r in rows)
     assert summary.sign_ins == sum(r.sign_in_count for r in rows) > 20
     assert calls == list(range(1, summary.activities + 1))
+
+
+def test_households_and_campaigns_walk_every_stage_rule(demo) -> None:
+    """Three campaigns as the services left them: each stage reached under the same rules a user meets."""
+    ws, summary, _calls = demo
+    with ws.read() as session:
+        households = list_households(session)
+        campaigns = {(c.kind, c.year): c for c in list_campaigns(session)}
+        details = {key: get_campaign(session, row.id, today=TODAY) for key, row in campaigns.items()}
+    assert summary.households == len(households) > 50
+    assert len({h.address for h in households}) == len(households)  # one household per address
+    assert all(h.phone_masked == "" or "****" in h.phone_masked for h in households)  # lists carry the masked number
+    assert summary.campaigns == len(campaigns) == 3
+    assert summary.nominations == sum(len(d.nominations) for d in details.values())
+    assert summary.nomination_photos == sum(n.photos for d in details.values() for n in d.nominations) > 0
+    last, this, safe = details[("文明家庭", 2025)], details[("文明家庭", 2026)], details[("平安家庭", 2026)]
+    assert last.row.stage == Stage.PUBLICIZE and this.row.stage == Stage.COMMEND and safe.row.stage == Stage.NOTICE
+    # 等额推荐: each grid nominated exactly its quota; five members scored; some not chosen, with a reason.
+    quotas = this.draft.quotas
+    assert quotas and Counter(n.nominator for n in this.nominations if n.nominator in quotas) == quotas
+    assert len(this.reviewers) == 5
+    not_chosen = [n for n in this.nominations if n.decision == Decision.NOT_CHOSEN]
+    assert not_chosen and all(n.reason for n in not_chosen)
+    # A household commended last year is flagged when nominated again.
+    assert any(n.recent_award == 2025 for n in this.nominations)
+    # The notice ran its length before 表彰; the 平安家庭 notice is still open, with an open objection.
+    assert this.row.commended_on and this.row.notice_end and this.row.commended_on > this.row.notice_end
+    assert safe.row.notice_end and safe.row.notice_end >= TODAY
+    assert any(o.outcome == Outcome.OPEN for o in safe.objections)
+    assert all(o.outcome != Outcome.OPEN for o in this.objections) and this.objections
+    # Their meetings are ordinary activities linked to the campaign.
+    assert last.activities and this.activities and safe.activities
 
 
 def test_profile_is_the_demo_community(demo) -> None:

@@ -5,9 +5,11 @@ photos and sign-in sheets) into an *empty* data folder, all in one transaction, 
 same services the UI uses. It refuses a folder that already holds activities, so it can never
 mix invented records into real ones.
 
-The work is split into steps that take a `DemoContext`, a module per area (people, activities with
-their pictures, volunteers); a later area (civic families, archives …) adds a module with its step,
-one entry in `DEMO_STEPS` and a count in `DemoSummary`.
+The work is split into steps that take a `DemoContext`, a module per area (people, households and
+civic family campaigns, activities with their pictures, volunteers); a later area (archives …) adds a
+module with its step, one entry in `DEMO_STEPS` and a count in `DemoSummary`. An area draws from its own
+RNG (`ctx.fork`), and a step that needs activities (a campaign's meetings) plans them into
+`ctx.activities` for `fill_activities`, which creates them in date order with the year's.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from huiquan_desk.services.demo.activities import (  # noqa: F401 - what bench/g
     plan_activities,
 )
 from huiquan_desk.services.demo.context import DEMO_COMMUNITY, DemoActivity, DemoContext, DemoSummary  # noqa: F401
+from huiquan_desk.services.demo.families import fill_families, plan_timelines  # noqa: F401
 from huiquan_desk.services.demo.people import STAFF, demo_profile, fill_profile, resident_name  # noqa: F401
 from huiquan_desk.services.demo.volunteers import fill_volunteers
 from huiquan_desk.services.settings import get_profile
@@ -41,7 +44,7 @@ from huiquan_desk.storage.files import FileStore
 
 DemoStep = Callable[[DemoContext], None]
 # The steps, in order; a new area adds its module's step here.
-DEMO_STEPS: tuple[DemoStep, ...] = (fill_profile, fill_activities, fill_volunteers)
+DEMO_STEPS: tuple[DemoStep, ...] = (fill_profile, fill_families, fill_activities, fill_volunteers)
 
 
 def refuse_if_not_empty(session: Session) -> None:
@@ -62,7 +65,8 @@ def fill_demo(ws: Workspace, today: date | None = None, seed: int = 2026,
               progress: Progress | None = None) -> DemoSummary:
     """Fill an empty data folder with the 惠泉社区 demo (one transaction; nothing is written on failure).
 
-    `progress(done, total)` is called after each activity and may raise Cancelled.
+    `progress(done, total)` is called after each activity and may raise Cancelled (the households
+    and campaigns, made before the activities, take about a second).
     Raises ValidationError if the folder already holds activities or another community's profile.
     """
     summary = DemoSummary()
@@ -74,7 +78,7 @@ def fill_demo(ws: Workspace, today: date | None = None, seed: int = 2026,
                 session.info["user"] = STAFF["clerk"].name  # the demo's 填表人 keeps its ledgers
                 before = _stored_files(ws.files)
                 ctx = DemoContext(session, ws.files, random.Random(seed), today or date.today(), Path(scratch),
-                                  summary, progress)
+                                  summary, progress, seed)
                 for step in DEMO_STEPS:
                     step(ctx)
         except BaseException:

@@ -17,6 +17,7 @@ from huiquan_desk.domain.festivals import festivals
 from huiquan_desk.services.activities import (
     create_activity,
 )
+from huiquan_desk.services.campaigns import link_activity
 from huiquan_desk.services.categories import FESTIVAL_CATEGORY, CategoryNode, list_categories
 from huiquan_desk.services.demo.context import (
     DEMO_COMMUNITY,
@@ -220,14 +221,15 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
                  themes=("义务理发", "文明交通劝导", "环境保洁", "义诊量血压", "家电义务维修", "文明劝导"),
                  sign_in=0.8, weight=1.5),
     ),
+    # The 文明家庭 and 平安家庭 campaigns bring their own meetings (demo.families); these are the others.
     "文明家庭/文明居民/文明邻里评选": (
         Template("“{theme}”评选推荐会", (MEETING_ROOM,),
                  "召开居民代表会议，按照爱国守法、遵德守礼、家风淳朴等条件评议各网格推荐的“{theme}”候选对象，"
                  "评议结果在社区宣传栏公示。", (20, 35), leader="women", organizer="惠泉社区妇联",
-                 themes=("文明家庭", "文明居民", "文明邻里", "最美家庭"), sign_in=0.9),
+                 themes=("文明居民", "文明邻里", "最美家庭"), sign_in=0.9),
         Template("“{theme}”表彰会", (SERVICE_CENTRE,),
                  "为本年度评选的“{theme}”颁发证书，获奖代表分享家风家训故事。",
-                 (40, 70), leader="women", organizer="惠泉社区妇联", themes=("文明家庭", "文明邻里"),
+                 (40, 70), leader="women", organizer="惠泉社区妇联", themes=("文明居民", "最美家庭"),
                  sign_in=0.8, months=(12, 1), weight=2.0),
     ),
     "文明公约": (
@@ -417,7 +419,7 @@ def month_starts(today: date, months: int = MONTHS) -> list[date]:
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
 
 
-def _workday_near(day: date) -> date:
+def workday_near(day: date) -> date:
     """Weekend dates move to the nearest workday (Saturday → Friday, Sunday → Monday)."""
     shift = {5: -1, 6: 1}.get(day.weekday(), 0)
     return day + timedelta(days=shift)
@@ -428,7 +430,7 @@ def _random_day(rng: random.Random, first: date, last: date) -> date:
     day = first + timedelta(days=rng.randint(0, (last - first).days))
     if day.weekday() >= 5 and rng.random() < 0.8:
         monday, friday = day + timedelta(days=7 - day.weekday()), day - timedelta(days=day.weekday() - 4)
-        for moved in (_workday_near(day), monday, friday):
+        for moved in (workday_near(day), monday, friday):
             if first <= moved <= last:
                 return moved
     return day
@@ -516,7 +518,7 @@ class Planner:
                 if node is None or template.on is None:
                     continue
                 for year in range(first.year, last.year + 1):
-                    day = _workday_near(date(year, *template.on))
+                    day = workday_near(date(year, *template.on))
                     if first <= day <= last:
                         out.append(self.make(node, template, day))
         return out
@@ -604,10 +606,15 @@ def _leave_gaps(rng: random.Random, plan: list[DemoActivity]) -> None:
 
 
 def fill_activities(ctx: DemoContext) -> None:
+    """The year's plan and the activities earlier steps planned (ctx.activities), created in date order;
+    a campaign's meeting is linked to its campaign."""
     plan = plan_activities(ctx.rng, list_categories(ctx.session), ctx.today)
+    plan = sorted([*plan, *ctx.activities], key=lambda a: (a.start, a.title))
     for index, activity in enumerate(plan, start=1):
         items = attachments_for(ctx, activity, index)
-        create_activity(ctx.session, activity.draft(), ctx.store, attachments=items)
+        activity_id = create_activity(ctx.session, activity.draft(), ctx.store, attachments=items)
+        if activity.campaign_id is not None:
+            link_activity(ctx.session, activity.campaign_id, activity_id)
         for item in items:
             Path(item.source).unlink(missing_ok=True)
         ctx.summary.activities += 1

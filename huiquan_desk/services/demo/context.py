@@ -32,11 +32,22 @@ JPEG_QUALITY = 70
 @dataclass
 class DemoSummary:
     activities: int = 0
-    photos: int = 0
+    photos: int = 0  # of activities
     sign_ins: int = 0
     volunteers: int = 0
     service_records: int = 0
     certificates: int = 0
+    households: int = 0
+    campaigns: int = 0
+    nominations: int = 0
+    nomination_photos: int = 0
+
+    def text(self) -> str:
+        """What `huiquan-desk demo` says it made, one sentence."""
+        return (f"演示数据已生成：{self.activities} 项活动，{self.photos} 张照片，{self.sign_ins} 份签到表；"
+                f"{self.volunteers} 名志愿者，{self.service_records} 条服务记录，{self.certificates} 份证明；"
+                f"{self.households} 户家庭，{self.campaigns} 项评选（推荐家庭 {self.nominations} 户次，"
+                f"事迹照片 {self.nomination_photos} 张）。")
 
 
 @dataclass
@@ -50,6 +61,13 @@ class DemoContext:
     scratch: Path  # temporary folder for generated files; removed after the run
     summary: DemoSummary
     progress: Progress | None = None
+    seed: int = 0
+    # Activities a step planned for `fill_activities` to create with the year's (meetings of a campaign …).
+    activities: list[DemoActivity] = field(default_factory=list)
+
+    def fork(self, name: str) -> random.Random:
+        """An RNG of its own for one area, so that adding an area leaves the others' data as it was."""
+        return random.Random(f"{self.seed}:{name}")
 
 
 @dataclass
@@ -74,6 +92,7 @@ class DemoActivity:
     people: str = ""  # caption 人物
     photographer: str = ""
     attendees: list[tuple[str, str]] = field(default_factory=list)  # (name, address) on the sheet
+    campaign_id: int | None = None  # a campaign's meeting: linked to it once created
 
     def draft(self) -> ActivityDraft:
         return ActivityDraft(self.title, self.category_id, self.start, self.end, self.place, self.organizer,

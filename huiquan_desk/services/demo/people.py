@@ -51,8 +51,43 @@ def resident_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
+# The buildings: 1–6栋 are the six-storey blocks of 惠泉花园小区, 7–12栋 the high-rises of 泉心苑小区;
+# two doors a floor in every unit (301, 302 … 1101, 1102). Three buildings make a grid (网格).
+@dataclass(frozen=True)
+class Building:
+    number: int
+    units: int
+    floors: int
+    estate: str
+
+    @property
+    def grid(self) -> str:
+        return GRIDS[(self.number - 1) // 3]
+
+    def doors(self) -> list[tuple[int, str]]:
+        """(unit, room) of every door, room as 501 / 1102."""
+        return [(unit, f"{floor}{door:02d}") for unit in range(1, self.units + 1)
+                for floor in range(1, self.floors + 1) for door in range(1, DOORS_PER_FLOOR + 1)]
+
+
+GRIDS = ("第一网格", "第二网格", "第三网格", "第四网格")
+DOORS_PER_FLOOR = 2
+BUILDINGS: tuple[Building, ...] = tuple(
+    Building(number, units, floors, "惠泉花园小区" if number <= 6 else "泉心苑小区")
+    for number, units, floors in ((1, 3, 6), (2, 3, 6), (3, 2, 6), (4, 3, 6), (5, 2, 6), (6, 2, 6),
+                                  (7, 2, 11), (8, 2, 11), (9, 3, 18), (10, 2, 18), (11, 2, 11), (12, 3, 18)))
+
+
 def resident_address(rng: random.Random) -> str:
-    return f"{rng.randint(1, 18)}栋{rng.randint(1, 3)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}"
+    """A door in the community: 3栋2单元501, 9栋1单元1102."""
+    building = rng.choice(BUILDINGS)
+    unit, floor, door = rng.randint(1, building.units), rng.randint(1, building.floors), rng.randint(1, DOORS_PER_FLOOR)
+    return f"{building.number}栋{unit}单元{floor}{door:02d}"
+
+
+def demo_phone(rng: random.Random) -> str:
+    """A mobile number of the 1xx form (13x, 15x, 17x, 18x)."""
+    return f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
 
 
 def fill_profile(ctx: DemoContext) -> None:

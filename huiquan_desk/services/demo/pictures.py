@@ -99,7 +99,15 @@ def _crowd(rng: random.Random, participants: int, view: int, width: int, ground:
 
 
 def draw_photo(path: Path, activity: DemoActivity, view: int, when: datetime, rng: random.Random) -> Path:
-    """A stand-in 'photo': gradient sky, a red banner, a crowd of simple figures, a caption bar."""
+    """A stand-in 'photo' of an activity (see `draw_scene`)."""
+    return draw_scene(path, activity.banner, activity.title, activity.place, PHOTO_VIEWS[view % len(PHOTO_VIEWS)],
+                      activity.participants, view, when, rng)
+
+
+def draw_scene(path: Path, banner: str, title: str, place: str, label: str, people: int, view: int, when: datetime,
+               rng: random.Random) -> Path:
+    """A gradient sky, a red banner (not in a group photo, view 2), a crowd of simple figures and a
+    caption bar with the title, the time, the place and what the picture shows (`label`)."""
     from PIL import Image, ImageDraw
 
     width, height = PHOTO_SIZE
@@ -108,17 +116,17 @@ def draw_photo(path: Path, activity: DemoActivity, view: int, when: datetime, rn
     image.paste(_sky(_hue_colours(rng), width, ground), (0, 0))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, ground, width, height), fill=(150 + rng.randint(-20, 20), 140, 120))
-    if view != 2:  # the banner (横幅) every community photo has
+    if view != 2 and banner:  # the banner (横幅) every community photo has
         draw.rectangle((60, 40, width - 60, 110), fill=(190, 25, 30))
-        draw.text((width // 2, 75), _fit(draw, activity.banner, 30, width - 160), font=_font(30),
+        draw.text((width // 2, 75), _fit(draw, banner, 30, width - 160), font=_font(30),
                   fill=(255, 225, 90), anchor="mm")
-    for x, y, r in _crowd(rng, activity.participants, view, width, ground):
+    for x, y, r in _crowd(rng, people, view, width, ground):
         coat = tuple(rng.randint(30, 220) for _ in range(3))
         draw.rounded_rectangle((x - r, y, x + r, y + int(3.2 * r)), radius=r // 2, fill=coat)
         draw.ellipse((x - int(0.8 * r), y - int(1.6 * r), x + int(0.8 * r), y), fill=(238, 200, 170))
     draw.rectangle((0, height - 84, width, height), fill=(20, 20, 20))
-    draw.text((20, height - 76), _fit(draw, activity.title, 26, width - 40), font=_font(26), fill="white")
-    line = f"{cn_date(when)} {when:%H:%M}  {activity.place}  {PHOTO_VIEWS[view % len(PHOTO_VIEWS)]}"
+    draw.text((20, height - 76), _fit(draw, title, 26, width - 40), font=_font(26), fill="white")
+    line = f"{cn_date(when)} {when:%H:%M}  {place}  {label}"
     draw.text((20, height - 38), _fit(draw, line, 20, width - 40), font=_font(20), fill=(220, 220, 220))
     image.save(path, "JPEG", quality=JPEG_QUALITY, exif=_exif(when))
     return path

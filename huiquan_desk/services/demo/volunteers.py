@@ -12,7 +12,7 @@ from huiquan_desk.services.activities import (
 )
 from huiquan_desk.services.certificates import IssuerInfo, issue_certificate
 from huiquan_desk.services.demo.context import DemoContext
-from huiquan_desk.services.demo.people import STAFF, resident_address, resident_name
+from huiquan_desk.services.demo.people import STAFF, demo_phone, resident_address, resident_name
 from huiquan_desk.services.service_hours import (
     SupplementDraft,
     add_supplement,
@@ -64,7 +64,7 @@ def fill_volunteers(ctx: DemoContext) -> None:
         used.add(number)
         registered = ctx.today - timedelta(days=rng.randint(60, 1500))
         draft = VolunteerDraft(
-            name=resident_name(rng), id_number=number, phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+            name=resident_name(rng), id_number=number, phone=demo_phone(rng),
             area=resident_address(rng), skills=rng.choice(SKILLS), service_types="、".join(rng.sample(SERVICE_TYPES, 2)),
             political_status=rng.choice(TEAM_POLITICS.get(team.name, ("群众",))), registered_on=registered,
             team_id=team.id)
