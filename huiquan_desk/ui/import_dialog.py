@@ -1,5 +1,5 @@
-"""Import an Excel file (activity ledger or volunteer roster): a preview listing every row's
-problems, then all or nothing. A long problem (the hint naming the categories to use) wraps in its
+"""Import an Excel file (an entry of the import registry, services.imports: activities, volunteers,
+households …): a preview listing every row's problems, then all or nothing. A long problem (the hint naming the categories to use) wraps in its
 row and shows whole as the row's tooltip; nothing is cut off."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from huiquan_desk.domain.errors import Cancelled, HuiquanError, Problem, ValidationError
+from huiquan_desk.services.imports import import_entry
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.tasks import Task
@@ -52,19 +53,6 @@ class ProblemModel(QAbstractTableModel):
         return None
 
 
-def _importer(kind: str):
-    if kind == "volunteers":
-        from huiquan_desk.services.volunteer_import import import_volunteers
-
-        return import_volunteers
-    from huiquan_desk.services.activity_import import import_activities
-
-    return import_activities
-
-
-KINDS = {"activities": ("导入活动台账", "项活动"), "volunteers": ("导入志愿者花名册", "名志愿者")}
-
-
 class ImportDialog(QDialog):
     """Shows the preview of `path` as soon as it opens; 导入 is enabled only for a clean file."""
 
@@ -74,8 +62,9 @@ class ImportDialog(QDialog):
     def __init__(self, ws: Workspace, path: Path, parent: QWidget | None = None, kind: str = "activities"):
         super().__init__(parent)
         self.ws, self.path = ws, Path(path)
-        self.run = _importer(kind)
-        title, self.noun = KINDS[kind]
+        entry = import_entry(kind)  # the import registry (services.imports): what it reads and how
+        self.run, self.noun = entry.run, entry.noun
+        title = f"导入{entry.title}"
         self.report = None
         self.setWindowTitle(self.tr(title))
         layout = QVBoxLayout(self)

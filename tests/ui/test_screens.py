@@ -23,7 +23,7 @@ from PySide6.QtCore import QPoint, QRect, QSettings, QSize
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QDialogButtonBox, QScrollArea, QWidget
 
 from huiquan_desk.domain.activity import NewAttachment
-from huiquan_desk.services import accounts, volunteers
+from huiquan_desk.services import accounts, campaigns, households, volunteers
 from huiquan_desk.services import activities as activity_service
 from huiquan_desk.ui import widgets
 from huiquan_desk.ui.activity_model import column_of
@@ -54,7 +54,17 @@ def data(ws, tmp_path):  # type: ignore[no-untyped-def]
             [NewAttachment(str(make_image(tmp_path / "photo.jpg", size=(1600, 1200))))])
         volunteer = volunteers.create_volunteer(s, volunteers.VolunteerDraft(name="王堃", id_number="11010519491231002X"))
         accounts.create_user(s, "wangkun", "王堃", "admin", "huiquan-2026")
-    return {"activity": activity, "volunteer": volunteer}
+        household = households.create_household(s, households.HouseholdDraft(
+            "王建国", "3", "2", "501", phone="13800138000", members=[households.Member("李秀英", "配偶")]))
+        campaign = campaigns.create_campaign(s, campaigns.CampaignDraft("文明家庭", start.year, quotas={"第一网格": 1}))
+        campaigns.advance_stage(s, campaign)
+        nomination = campaigns.add_nomination(s, campaign, campaigns.NominationDraft(
+            household, "网格", "第一网格", "照顾孤寡老人十年" * 20), ws.files,
+            [NewAttachment(str(make_image(tmp_path / "deeds.jpg")))])
+        campaigns.advance_stage(s, campaign)
+        campaigns.add_reviewer(s, campaign, "周敏", "居民代表")
+    return {"activity": activity, "volunteer": volunteer, "household": household, "campaign": campaign,
+            "nomination": nomination}
 
 
 @pytest.fixture
@@ -121,6 +131,16 @@ def _dialogs(window, ws, data):  # type: ignore[no-untyped-def]
     from huiquan_desk.ui.activity_dialog import ActivityDialog, CaptionDialog
     from huiquan_desk.ui.attendance_dialog import AttendanceDialog
     from huiquan_desk.ui.backup_dialog import BackupDialog
+    from huiquan_desk.ui.campaign_dialogs import (
+        CampaignDialog,
+        FamilySettingsDialog,
+        NominationDialog,
+        ObjectionDialog,
+        ScoreDialog,
+        SettleDialog,
+        StageDateDialog,
+    )
+    from huiquan_desk.ui.household_dialog import HouseholdDialog
     from huiquan_desk.ui.import_dialog import ImportDialog
     from huiquan_desk.ui.login_dialog import LockScreen, LoginDialog
     from huiquan_desk.ui.photo_viewer import PhotoViewer
@@ -138,6 +158,9 @@ def _dialogs(window, ws, data):  # type: ignore[no-untyped-def]
     signed = SignedIn("wangkun", "王堃", "admin")
     with ws.read() as s:
         user = accounts.list_users(s)[0]
+        campaign = campaigns.get_campaign(s, data["campaign"])
+    objection = campaigns.ObjectionRow(1, data["nomination"], "王建国家庭", "3栋居民", datetime.now().date(),
+                                       "楼道堆放杂物" * 30, campaigns.Outcome.OPEN, "", None)
     return [
         ("新建活动", lambda: ActivityDialog(ws, None, window)),
         ("编辑活动", lambda: ActivityDialog(ws, data["activity"], window)),
@@ -158,12 +181,24 @@ def _dialogs(window, ws, data):  # type: ignore[no-untyped-def]
         ("修改账号", lambda: UserDialog(ws, user.id, window)),
         ("重设密码", lambda: PasswordDialog(ws, user, window)),
         ("照片查看", photo_viewer),
+        ("登记家庭", lambda: HouseholdDialog(ws, None, window)),
+        ("家庭档案", lambda: HouseholdDialog(ws, data["household"], window)),
+        ("新建评选", lambda: CampaignDialog(ws, None, window)),
+        ("修改评选", lambda: CampaignDialog(ws, data["campaign"], window)),
+        ("推荐家庭", lambda: NominationDialog(ws, data["campaign"], None, window)),
+        ("修改推荐", lambda: NominationDialog(ws, data["campaign"], data["nomination"], window)),
+        ("评分", lambda: ScoreDialog(ws, campaign, campaign.nominations[0], campaign.reviewers[0], window)),
+        ("进入公示", lambda: StageDateDialog(ws, campaign, campaigns.Stage.NOTICE, window)),
+        ("登记异议", lambda: ObjectionDialog(ws, campaign, window)),
+        ("处理异议", lambda: SettleDialog(ws, objection, window)),
+        ("评选设置", lambda: FamilySettingsDialog(ws, window)),
     ]
 
 
 DIALOG_NAMES = ["新建活动", "编辑活动", "照片说明", "新增志愿者", "志愿者档案", "登记培训", "登记表彰奖励", "登记评价",
                 "志愿服务登记", "补录", "出具证明", "导入", "备份与恢复", "登录", "锁定", "新增账号", "修改账号", "重设密码",
-                "照片查看"]
+                "照片查看", "登记家庭", "家庭档案", "新建评选", "修改评选", "推荐家庭", "修改推荐", "评分", "进入公示",
+                "登记异议", "处理异议", "评选设置"]
 
 
 @pytest.mark.parametrize("name", DIALOG_NAMES)
