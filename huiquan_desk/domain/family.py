@@ -40,20 +40,44 @@ RELATIONS = ("配偶", "子", "女", "儿媳", "女婿", "孙子", "孙女", "�
 
 # What people type after the number of a building, a unit and a door: 3栋 / 3号楼 / 3幢, 2单元, 501室.
 _SUFFIXES = {
-    "building": ("号楼", "栋", "幢", "座", "楼", "#"),
+    "building": ("号楼", "栋", "幢", "座", "楼", "号", "#"),
     "unit": ("单元",),
     "room": ("室", "号", "户"),
 }
 
 
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ROMAN = dict(zip("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ", range(1, 13), strict=True))
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad]+")  # spaces, zero-width and format marks
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 (十二, 二十, 二十三) as a number, None for anything else."""
+    if text in _NUMERALS:
+        return _NUMERALS[text]
+    match = re.fullmatch(r"([一二两三四五六七八九]?)十([一二三四五六七八九]?)", text)
+    if not match:
+        return None
+    return _NUMERALS.get(match.group(1), 1) * 10 + _NUMERALS.get(match.group(2), 0)
+
+
 def address_part(kind: str, text: object) -> str:
-    """One part of an address as stored: half-width, no spaces, the usual suffix dropped when what
-    is left is a plain number or letter-number (「３栋」 → 「3」, 「A座」 → 「A」, 「二单元」 stays)."""
-    value = re.sub(r"\s+", "", halfwidth(clean(text))).upper()
+    """One part of an address as stored, written one way whatever way it was typed: half-width, no
+    spaces or invisible marks, the usual suffix dropped when what is left is a number or a
+    letter-number, numbers without leading zeros, Chinese and Roman numerals as digits
+    (「３栋」「03号楼」「三栋」「Ⅲ」 → 「3」, 「A座」 → 「A」, 「0402」 → 「402」)."""
+    value = _INVISIBLE.sub("", halfwidth(clean(text))).upper()
     for suffix in _SUFFIXES[kind]:
         stem = value[: -len(suffix)] if value.endswith(suffix) else ""
-        if stem and re.fullmatch(r"[0-9A-Z-]+", stem):
-            return stem
+        if stem and (re.fullmatch(r"[0-9A-Z-]+", stem) or _chinese_number(stem) or stem in _ROMAN):
+            value = stem
+            break
+    if (number := _chinese_number(value)) is not None:
+        return str(number)
+    if value in _ROMAN:
+        return str(_ROMAN[value])
+    if value.isdigit():
+        return str(int(value))
     return value
 
 
@@ -151,6 +175,8 @@ VOTE_LABELS: dict[str, str] = {Vote.FOR: "同意", Vote.AGAINST: "不同意", Vo
 
 # --- nominations -------------------------------------------------------------------------------------
 NOMINATOR_KINDS = ("网格", "楼栋长", "居民代表", "自荐")
+# Who holds a quota under 等额推荐: a 网格 or 楼栋长 nominating must be one of the campaign's quota bodies.
+QUOTA_KINDS = ("网格", "楼栋长")
 NOMINATION_LABELS = {
     "household": "推荐家庭",
     "nominator_kind": "推荐方式",
@@ -158,6 +184,7 @@ NOMINATION_LABELS = {
     "deeds": "主要事迹",
     "decision": "评议结果",
     "reason": "理由",
+    "decided_on": "评议结果确定日期",
     "photos": "事迹照片",
 }
 NOMINATION_LIMITS = {"nominator": 50, "deeds": 5000, "reason": 500}

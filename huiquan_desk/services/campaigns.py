@@ -264,8 +264,9 @@ def _checked_draft(session: Session, draft: CampaignDraft) -> CampaignDraft:
         name = clean(body)
         if why := text_problem(name, rules.CAMPAIGN_LIMITS["body"]):
             problems.append(Problem(C["quotas"], f"推荐单位「{name[:20]}」{why}"))
-        elif not name or any(ch in name for ch in "=\n"):
-            problems.append(Problem(C["quotas"], "推荐单位名称不能为空，也不能含「=」或换行"))
+        elif not name or any(ch in name for ch in "=\n、,，;；"):
+            problems.append(Problem(C["quotas"], f"推荐单位「{name[:20]}」的名称不能为空，也不能含「=」、顿号、逗号、分号或换行"
+                                                 "（每行写一个单位，如 第一网格=2）"))
         elif isinstance(quota, bool) or not isinstance(quota, int) or not 1 <= quota <= 99:
             problems.append(Problem(C["quotas"], f"「{name}」的名额应在 1 到 99 之间"))
         else:
@@ -312,6 +313,11 @@ def update_campaign(session: Session, campaign_id: int, draft: CampaignDraft) ->
             problems.append(Problem(C["criteria"], "评议小组已开始评分或投票，不能再改评选标准"))
         if d.review_method.value != campaign.review_method or d.max_score != campaign.max_score:
             problems.append(Problem(C["review_method"], "评议小组已开始评分或投票，不能再改评议方式或满分"))
+    if rules.reached(_stage(campaign), Stage.NOTICE):
+        for key, before, after in (("kind", campaign.kind, d.kind), ("year", campaign.year, d.year),
+                                   ("title", campaign.title, d.title)):
+            if before != after:
+                problems.append(Problem(C[key], "评选结果已公示，类型、年度和名称不能再改（公示和证书上印的就是这些）"))
     if rules.reached(_stage(campaign), Stage.REVIEW) and rules.quotas_text(d.quotas) != campaign.quotas:
         problems.append(Problem(C["quotas"], "推荐阶段已结束，名额不能再改；如确需调整，请先退回到推荐阶段"))
     if problems:
@@ -479,6 +485,10 @@ def advance_stage(session: Session, campaign_id: int, today: date | None = None,
         start = on or today
         if why := out_of_range(start):
             raise ValidationError.single(C["notice_start"], why)
+        decided = session.scalar(select(func.max(Nomination.decided_on)).where(Nomination.campaign_id == campaign_id))
+        if decided is not None and start < decided:
+            raise ValidationError.single(C["notice_start"], f"不能早于评议结果最后确定的日期 {cn_date(decided)}："
+                                         "公示的是确定之后的名单，要公示满规定天数")
         days, workdays = get_setting(session, NOTICE_DAYS), get_setting(session, NOTICE_WORKDAYS)
         campaign.notice_start, campaign.notice_days, campaign.notice_workdays = start, days, workdays
         campaign.notice_end = rules.notice_end(start, days, workdays)
@@ -573,7 +583,10 @@ def _nomination_values(session: Session, campaign: Campaign, draft: NominationDr
             problems.append(Problem(N["household"], f"「{household.head_name}」家已在本次评选的推荐名单中"))
     if not problems:
         quotas = rules.parse_quotas(campaign.quotas) if campaign.quotas else {}
-        if nominator in quotas:
+        if quotas and kind in rules.QUOTA_KINDS and nominator not in quotas:
+            problems.append(Problem(N["nominator"], f"本次评选等额推荐，{kind}推荐时推荐单位应为 {'、'.join(quotas)} 之一"
+                                                   f"（现在是「{nominator[:20]}」）"))
+        elif nominator in quotas:
             query = select(func.count()).select_from(Nomination).where(
                 Nomination.campaign_id == campaign.id, Nomination.nominator == nominator)
             if exclude is not None:
@@ -663,6 +676,11 @@ def remove_nomination(session: Session, nomination_id: int) -> int:
     require_writer(session, "删除推荐")
     nomination = _nomination(session, nomination_id)
     _require_stage(_get(session, nomination.campaign_id), Stage.NOMINATE, what="删除推荐")
+    marks = [what for model, what in ((Score, "评分"), (Ballot, "投票"), (Objection, "公示异议"))
+             if session.scalar(select(func.count()).select_from(model).where(model.nomination_id == nomination_id))]
+    if marks:
+        raise ValidationError.single(N["household"], f"这户家庭已有{'、'.join(marks)}记录（评选材料应保留），不能删除推荐；"
+                                     "如不再参评，请在评议中标为未当选并写明理由")
     photos = list(session.scalars(select(Attachment).where(Attachment.nomination_id == nomination_id)))
     household = session.get(Household, nomination.household_id)
     label = f"{household.head_name}家庭（推荐）" if household is not None else None
@@ -832,21 +850,31 @@ def record_vote(session: Session, nomination_id: int, reviewer_id: int, vote: st
     session.flush()
 
 
-def decide(session: Session, nomination_id: int, decision: Decision, reason: str = "") -> None:
-    """当选 or 未当选 (a reason is required: it is kept, and the household is left out of public prints)."""
+def _decided_on(on: date | None) -> date:
+    day, today = on or date.today(), date.today()
+    if day > today:
+        raise ValidationError.single(N["decided_on"], "不能晚于今天")
+    return day
+
+
+def decide(session: Session, nomination_id: int, decision: Decision, reason: str = "", on: date | None = None) -> None:
+    """当选 or 未当选 (a reason is required: it is kept, and the household is left out of public prints),
+    decided `on` (default today): the notice of the list cannot start before the last decision."""
     require_writer(session, "确定评议结果")
     nomination = _nomination(session, nomination_id)
     _require_stage(_get(session, nomination.campaign_id), Stage.REVIEW, what="确定评议结果")
+    day = _decided_on(on)
     reason = clean(reason)
     if decision is Decision.NOT_CHOSEN and not reason:
         raise ValidationError.single(N["reason"], "未当选须写明理由（留档备查，不公开）")
     if why := text_problem(reason, rules.NOMINATION_LIMITS["reason"]):
         raise ValidationError.single(N["reason"], why)
     nomination.decision, nomination.reason = decision.value, reason
+    nomination.decided_on = None if decision is Decision.PENDING else day
     session.flush()
 
 
-def decide_by_rank(session: Session, campaign_id: int, places: int, reason: str = "") -> int:
+def decide_by_rank(session: Session, campaign_id: int, places: int, reason: str = "", on: date | None = None) -> int:
     """The first `places` by rank 当选, the rest 未当选 with `reason` (default: the rank and the
     total). Ties at the last place are all chosen. Returns how many were chosen."""
     require_writer(session, "确定评议结果")
@@ -857,9 +885,11 @@ def decide_by_rank(session: Session, campaign_id: int, places: int, reason: str 
         raise ValidationError.single("评议结果", "还有家庭没有评分或投票，不能按名次确定")
     if not 1 <= places <= len(rows):
         raise ValidationError.single("当选户数", f"应在 1 到 {len(rows)} 之间")
+    day = _decided_on(on)
     chosen = 0
     for row in rows:
         nomination = _nomination(session, row.id)
+        nomination.decided_on = day
         if row.rank is not None and row.rank <= places:
             nomination.decision, nomination.reason = Decision.CHOSEN.value, ""
             chosen += 1
@@ -923,6 +953,9 @@ def settle_objection(session: Session, objection_id: int, outcome: Outcome, sett
         raise NotFoundError("这条异议已不存在。")
     campaign = _get(session, objection.campaign_id)
     _require_stage(campaign, Stage.NOTICE, what="处理公示异议")
+    if objection.outcome != Outcome.OPEN.value:
+        raise ValidationError.single(OB["outcome"], f"这条异议已于 {cn_date(objection.settled_on) if objection.settled_on else '此前'}"
+                                     f"处理（{rules.OUTCOME_LABELS[objection.outcome]}），不能再改处理结果")
     today = today or date.today()
     settlement = clean(settlement)
     problems = []

@@ -4,6 +4,7 @@ and relation. No ID numbers: a campaign needs none."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,7 +17,7 @@ from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.identity import mask_phone, normalize_phone
 from huiquan_desk.domain.text import clean, text_problem, unsavable_at
 from huiquan_desk.services import recycle_bin
-from huiquan_desk.storage.models import Campaign, Household, HouseholdMember, Nomination
+from huiquan_desk.storage.models import Campaign, Household, HouseholdMember, Nomination, RecycledItem
 
 L = rules.HOUSEHOLD_LABELS
 
@@ -127,6 +128,8 @@ def check_household(session: Session, draft: HouseholdDraft, exclude_id: int | N
     for key in ("head_name", "building", "room"):
         if not getattr(d, key):
             bad(key, "必须填写")
+    if any(ch in d.head_name for ch in "\t\r\n"):
+        bad("head_name", "不能含制表符或换行（姓名会印在公示和证书上）")
     refused = set()
     for key, limit in rules.HOUSEHOLD_LIMITS.items():
         if why := text_problem(getattr(d, key), limit):
@@ -140,6 +143,8 @@ def check_household(session: Session, draft: HouseholdDraft, exclude_id: int | N
         where = f"第 {index} 位"
         if not name:
             problems.append(Problem(L["members"], f"{where}成员的姓名必须填写", row))
+        elif any(ch in name for ch in "\t\r\n"):
+            problems.append(Problem(L["members"], f"{where}成员的姓名不能含制表符或换行", row))
         for label, value, limit in ((rules.MEMBER_LABELS["name"], name, rules.MEMBER_LIMITS["name"]),
                                     (rules.MEMBER_LABELS["relation"], relation, rules.MEMBER_LIMITS["relation"])):
             if why := text_problem(value, limit):
@@ -148,6 +153,8 @@ def check_household(session: Session, draft: HouseholdDraft, exclude_id: int | N
     d.members = members
     if d.size is None:
         d.size = 1 + len(members)
+        if d.size > rules.MAX_HOUSEHOLD_SIZE:
+            bad("members", f"最多登记 {rules.MAX_HOUSEHOLD_SIZE - 1} 位成员（家庭人口不超过 {rules.MAX_HOUSEHOLD_SIZE} 人）")
     elif isinstance(d.size, bool) or not isinstance(d.size, int):
         bad("size", "应为整数")
     elif not 1 <= d.size <= rules.MAX_HOUSEHOLD_SIZE:
@@ -226,6 +233,21 @@ def _get(session: Session, household_id: int) -> Household:
     return household
 
 
+def _binned_nominations(session: Session, household_id: int) -> list[str]:
+    """The recycle-bin entries (a deleted campaign or nomination) holding a nomination of the household."""
+    found = []
+    rows = session.execute(select(RecycledItem.label, RecycledItem.payload)
+                           .where(RecycledItem.entity.in_(("campaigns", "nominations"))))
+    for label, payload in rows:
+        try:
+            nominations = json.loads(payload).get("tables", {}).get("nominations", [])
+        except (TypeError, ValueError, AttributeError):
+            continue
+        if any(isinstance(n, dict) and n.get("household_id") == household_id for n in nominations):
+            found.append(label)
+    return found
+
+
 def delete_household(session: Session, household_id: int) -> int:
     """Move a household and its members to the recycle bin. Refused while a campaign names it
     (a nomination is part of that campaign's record). Returns the bin id."""
@@ -235,6 +257,10 @@ def delete_household(session: Session, household_id: int) -> int:
     if campaigns:
         raise ValidationError.single(L["head_name"], f"「{household.head_name}」家已被推荐参加"
                                      f"{'、'.join(f'「{t}」' for t in campaigns[:3])}，评选材料应保留，不能删除")
+    if binned := _binned_nominations(session, household_id):
+        raise ValidationError.single(L["head_name"], f"「{household.head_name}」家的推荐记录在回收站的"
+                                     f"{'、'.join(f'「{t}」' for t in binned[:3])}中；删除这户家庭后，那一项就无法恢复了。"
+                                     "请先在回收站彻底删除或恢复那一项")
     members = list(session.scalars(select(HouseholdMember).where(HouseholdMember.household_id == household_id)
                                    .order_by(HouseholdMember.id)))
     return recycle_bin.move_to_bin(session, household, members)

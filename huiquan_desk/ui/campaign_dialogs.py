@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from huiquan_desk.domain import family as rules
 from huiquan_desk.domain.activity import NewAttachment
+from huiquan_desk.domain.dates import cn_date
 from huiquan_desk.domain.errors import HuiquanError, ValidationError
 from huiquan_desk.domain.family import Outcome, ReviewMethod
 from huiquan_desk.services import campaigns as cs
@@ -54,6 +55,7 @@ from huiquan_desk.ui.widgets import (
     fit_window,
     from_qdate,
     save_cancel,
+    scrolling,
     thumbnail,
 )
 
@@ -319,7 +321,11 @@ class SettleDialog(FormDialog):
         shown = QLabel(f"{objection.raised_on:%Y-%m-%d} {objection.raised_by or '匿名'}反映"
                        f"{('「' + objection.household + '」') if objection.household else ''}：{objection.content}")
         shown.setWordWrap(True)
-        self.layout_.insertWidget(0, shown)
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        area = scrolling(shown)  # a long objection scrolls; the form below stays on screen
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setMaximumHeight(160)
+        self.layout_.insertWidget(0, area)
         self.outcome = self.form.add(OB["outcome"], QComboBox(), required=True)
         for outcome in (Outcome.UPHELD, Outcome.WITHDRAWN):
             self.outcome.addItem(rules.OUTCOME_LABELS[outcome], outcome)
@@ -387,7 +393,7 @@ class StageDateDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        fit_window(self, 460, self.sizeHint().height())
+        fit_window(self, 520, self.sizeHint().height())
 
     @property
     def day(self) -> date:
@@ -398,7 +404,7 @@ class StageDateDialog(QDialog):
         if self.target is rules.Stage.NOTICE:
             end = rules.notice_end(self.day, self.days, self.workdays)
             self.info.setText(f"公示 {chosen} 户，共 {self.days} 个{'工作日' if self.workdays else '自然日'}，"
-                              f"到 {end:%Y年%m月%d日} 结束；公示期满后才能表彰。")
+                              f"到 {cn_date(end)} 结束；公示期满后才能表彰。")
         else:
             self.info.setText(f"表彰 {chosen} 户；表彰日期印在证书上。")
 

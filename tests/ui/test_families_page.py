@@ -81,6 +81,15 @@ def register(ws, qtbot, head: str, building: str, room: str, phone: str = "") ->
     assert dialog.save()
 
 
+def days_ago(days: int) -> type[date]:
+    """`date` whose today() is `days` back: what the services see when a step was taken then."""
+    class Then(date):
+        @classmethod
+        def today(cls):  # type: ignore[no-untyped-def]
+            return date.today() - timedelta(days=days)
+    return Then
+
+
 @pytest.mark.expect_errors(of=ValidationError)
 def test_a_campaign_start_to_finish_in_the_window(page, ws, qtbot, monkeypatch, shown, tmp_path) -> None:  # type: ignore[no-untyped-def]
     secretary = Secretary(tmp_path)
@@ -122,10 +131,12 @@ def test_a_campaign_start_to_finish_in_the_window(page, ws, qtbot, monkeypatch, 
         page.review_view.setCurrentIndex(page.review.index(row, 2))
         page.mark()
     assert [n.score for n in page.detail.nominations] == [18.5, 15.0]
-    page.review_view.setCurrentIndex(page.review.index(1, 0))
-    page.decide(Decision.NOT_CHOSEN)
-    page.review_view.setCurrentIndex(page.review.index(0, 0))
-    page.decide(Decision.CHOSEN)
+    with monkeypatch.context() as past:  # the review meeting was ten days ago, on the notice's first day
+        past.setattr(cs, "date", days_ago(10))
+        page.review_view.setCurrentIndex(page.review.index(1, 0))
+        page.decide(Decision.NOT_CHOSEN)
+        page.review_view.setCurrentIndex(page.review.index(0, 0))
+        page.decide(Decision.CHOSEN)
     assert [n.decision for n in page.detail.nominations] == [Decision.CHOSEN, Decision.NOT_CHOSEN]
     assert page.detail.nominations[1].reason == "未进入前两名"
 

@@ -3,7 +3,7 @@ period, objections, the review totals, and the recycle bin and audit trail aroun
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -34,6 +34,12 @@ def test_address_parts_are_normalized() -> None:
     assert rules.address_part("building", "老年公寓") == "老年公寓"
     assert rules.address_text("3", "2", "501") == "3栋2单元501"
     assert rules.address_text("3", "", "101") == "3栋101"
+    # One door, however it is typed: invisible marks, leading zeros, Chinese and Roman numerals, 1号.
+    for building in ("1\u200b", "Ⅰ", "1号", "一栋", "01"):
+        assert rules.address_part("building", building) == "1"
+    assert rules.address_part("building", "十二栋") == "12"
+    assert (rules.address_part("unit", "一"), rules.address_part("unit", "01")) == ("1", "1")
+    assert rules.address_part("room", "0402") == "402"
 
 
 def test_notice_end_counts_the_first_day() -> None:
@@ -129,7 +135,7 @@ def test_a_campaign_runs_start_to_finish_and_the_stage_order_is_enforced(ws) -> 
                 cs.record_scores(s, nid, member, marks)
         rows = cs.list_nominations(s, cid)
         assert [(r.score, r.rank) for r in rows] == [(19.0, 1), (15.0, 3), (18.0, 2)]
-        assert cs.decide_by_rank(s, cid, 2) == 2
+        assert cs.decide_by_rank(s, cid, 2, on=date(2026, 11, 20)) == 2
         rows = cs.list_nominations(s, cid)
         assert [r.decision for r in rows] == [Decision.CHOSEN, Decision.NOT_CHOSEN, Decision.CHOSEN]
         assert "排名第 3 名" in rows[1].reason
@@ -164,7 +170,7 @@ def test_notice_length_and_working_days_are_settings(ws) -> None:  # type: ignor
         cs.add_reviewer(s, cid, "周敏")
         nid = cs.list_nominations(s, cid)[0].id
         cs.record_scores(s, nid, cs.list_reviewers(s, cid)[0].id, [8] * 8)
-        cs.decide(s, nid, Decision.CHOSEN)
+        cs.decide(s, nid, Decision.CHOSEN, on=date(2026, 11, 27))
         cs.advance_stage(s, cid, today=date(2026, 11, 27), on=date(2026, 11, 27))
         detail = cs.get_campaign(s, cid, today=date(2026, 11, 27))
         assert (detail.notice_days, detail.notice_workdays, detail.row.notice_end) == (5, True, date(2026, 12, 3))
@@ -198,7 +204,7 @@ def commended(s, hid, year) -> int:  # type: ignore[no-untyped-def]
     cs.advance_stage(s, cid, today=date(year, 3, 5))
     member = cs.add_reviewer(s, cid, "周敏")
     cs.record_scores(s, nid, member, [9])
-    cs.decide(s, nid, Decision.CHOSEN)
+    cs.decide(s, nid, Decision.CHOSEN, on=date(year, 3, 10))
     cs.advance_stage(s, cid, today=date(year, 3, 10), on=date(year, 3, 10))
     cs.advance_stage(s, cid, today=date(year, 3, 20), on=date(year, 3, 20))
     return cid
@@ -233,8 +239,8 @@ def test_objections_are_recorded_and_settled_during_the_notice(ws) -> None:  # t
         cs.record_vote(s, nb, member, "for")
         with pytest.raises(ValidationError, match="必须写明|须写明理由"):
             cs.decide(s, nb, Decision.NOT_CHOSEN, "")
-        cs.decide(s, na, Decision.CHOSEN)
-        cs.decide(s, nb, Decision.CHOSEN)
+        cs.decide(s, na, Decision.CHOSEN, on=date(2026, 11, 10))
+        cs.decide(s, nb, Decision.CHOSEN, on=date(2026, 11, 10))
         with pytest.raises(ValidationError, match="登记公示异议只能在公示阶段进行"):
             cs.add_objection(s, cid, nb, "居民", date(2026, 11, 10), "有违建")
         cs.advance_stage(s, cid, today=date(2026, 11, 10), on=date(2026, 11, 10))
@@ -367,3 +373,96 @@ def test_the_audit_trail_names_nominations_and_scores_in_chinese(ws) -> None:  #
         assert summaries["scores"] == "周敏评王建国家（3栋2单元501）第 1 项 8.0 分"
         household_row = next(r for r in query_audit(s, entity="households", limit=None))
         assert all("13800138000" not in f.new for f in household_row.fields)
+
+
+# --- rules a secretary (or an attacker) could otherwise get round -------------------------------------
+def at_notice(s, names=("甲户", "乙户")) -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]
+    """A campaign in its notice since 2026-11-10, every household chosen that day."""
+    cid = new_campaign(s)
+    cs.advance_stage(s, cid, today=date(2026, 11, 1))
+    nids = [nominate(s, cid, household(s, name, "3", "2", f"50{i}")) for i, name in enumerate(names, 1)]
+    cs.advance_stage(s, cid, today=date(2026, 11, 5))
+    member = cs.add_reviewer(s, cid, "周敏")
+    for nid in nids:
+        cs.record_scores(s, nid, member, [9] * 8)
+        cs.decide(s, nid, Decision.CHOSEN, on=date(2026, 11, 10))
+    cs.advance_stage(s, cid, today=date(2026, 11, 10), on=date(2026, 11, 10))
+    return cid, nids
+
+
+def test_a_list_changed_after_stepping_back_gets_a_full_notice(ws) -> None:  # type: ignore[no-untyped-def]
+    with ws.write() as s:
+        cid, (na, _nb) = at_notice(s)
+        cs.step_back(s, cid, "重新评议")
+        with pytest.raises(ValidationError, match="不能晚于今天"):
+            cs.decide(s, na, Decision.NOT_CHOSEN, "重新评议", on=date.today() + timedelta(days=1))
+        cs.decide(s, na, Decision.NOT_CHOSEN, "重新评议后未当选", on=date(2026, 11, 25))
+        with pytest.raises(ValidationError, match="不能早于评议结果最后确定的日期 2026年11月25日"):
+            cs.advance_stage(s, cid, today=date(2026, 11, 26), on=date(2026, 11, 10))  # backdated: refused
+        cs.advance_stage(s, cid, today=date(2026, 11, 26), on=date(2026, 11, 25))
+        with pytest.raises(ValidationError, match="公示期到 2026年12月1日 结束"):
+            cs.advance_stage(s, cid, today=date(2026, 11, 28))
+
+
+def test_a_settled_objection_stays_settled(ws) -> None:  # type: ignore[no-untyped-def]
+    with ws.write() as s:
+        cid, (_na, nb) = at_notice(s)
+        oid = cs.add_objection(s, cid, nb, "3栋居民", date(2026, 11, 12), "有违建", today=date(2026, 11, 12))
+        cs.settle_objection(s, oid, Outcome.WITHDRAWN, "核实属实", date(2026, 11, 13), today=date(2026, 11, 13))
+        with pytest.raises(ValidationError, match="已于 2026年11月13日处理（异议成立，取消当选），不能再改处理结果"):
+            cs.settle_objection(s, oid, Outcome.UPHELD, "再核实不成立", date(2026, 11, 14), today=date(2026, 11, 14))
+        assert cs.list_objections(s, cid)[0].outcome is Outcome.WITHDRAWN
+
+
+def test_what_the_notice_printed_cannot_be_edited_afterwards(ws) -> None:  # type: ignore[no-untyped-def]
+    with ws.write() as s:
+        cid, _ = at_notice(s)
+        draft = cs.get_campaign(s, cid).draft
+        draft.year = 2019
+        with pytest.raises(ValidationError, match="类型、年度和名称不能再改"):
+            cs.update_campaign(s, cid, draft)
+        assert cs.get_campaign(s, cid).row.year == 2026
+
+
+def test_under_quotas_a_grid_must_be_one_of_the_quota_bodies(ws) -> None:  # type: ignore[no-untyped-def]
+    with ws.write() as s:
+        cid = new_campaign(s, quotas={"第一网格": 1})
+        cs.advance_stage(s, cid, today=date(2026, 11, 1))
+        nominate(s, cid, household(s, "甲户"))
+        with pytest.raises(ValidationError, match="推荐单位应为 第一网格 之一（现在是「一网格」）"):
+            nominate(s, cid, household(s, "乙户", "3", "2", "502"), nominator="一网格")
+        nominate(s, cid, household(s, "丙户", "3", "2", "503"), nominator="", kind="自荐")  # 自荐 has no quota
+        with pytest.raises(ValidationError, match="不能含「=」、顿号"):
+            new_campaign(s, quotas={"第一、二网格": 2})
+
+
+def test_a_reviewed_nomination_cannot_be_removed_and_its_scores_lost(ws) -> None:  # type: ignore[no-untyped-def]
+    with ws.write() as s:
+        cid, (na, _nb) = at_notice(s)
+        cs.step_back(s, cid, "补充推荐")
+        cs.step_back(s, cid, "补充推荐")
+        with pytest.raises(ValidationError, match="已有评分记录"):
+            cs.remove_nomination(s, na)
+        assert s.scalar(select(func.count()).select_from(Score).where(Score.nomination_id == na)) == 8
+
+
+def test_a_household_nominated_in_a_binned_campaign_stays(ws) -> None:  # type: ignore[no-untyped-def]
+    with ws.write() as s:
+        cid, _ = at_notice(s, names=("甲户",))
+        hid = hs.list_households(s)[0].id
+        cs.delete_campaign(s, cid)
+        with pytest.raises(ValidationError, match="推荐记录在回收站"):
+            hs.delete_household(s, hid)
+
+
+def test_household_names_and_sizes_are_checked_whatever_the_route(ws) -> None:  # type: ignore[no-untyped-def]
+    with ws.write() as s:
+        household(s, "王建国", "1", "1", "402")
+        for building, unit, room in (("1\u200b", "1", "402"), ("Ⅰ", "一", "0402"), ("1号", "01", "402")):
+            with pytest.raises(ValidationError, match="已登记"):
+                household(s, "另一户", building, unit, room)
+        with pytest.raises(ValidationError, match="制表符"):
+            household(s, "张\t三", "2", "1", "101")
+        with pytest.raises(ValidationError, match="最多登记 29 位成员"):
+            household(s, "大家庭", "2", "1", "102", members=[hs.Member(f"成员{i}", "亲属") for i in range(40)])
+

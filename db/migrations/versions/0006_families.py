@@ -82,6 +82,7 @@ def upgrade() -> None:
     sa.Column("deeds", sa.Text(), nullable=False),
     sa.Column("decision", sa.String(length=12), nullable=False),
     sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("decided_on", sa.Date(), nullable=True),
     sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
     sa.Column("updated_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
     sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"], name=op.f("fk_nominations_campaign_id_campaigns"), ondelete="CASCADE"),

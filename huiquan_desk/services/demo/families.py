@@ -418,7 +418,7 @@ def _last_year(ctx: DemoContext, rng: random.Random, homes: list[Home], when: Ti
     cs.advance_stage(session, cid, today=when.review)
     run = Run(cid, "文明家庭", year, when, nominees, group, [])
     _score(ctx, rng, run, reviewer_ids, len(DEFAULT_CRITERIA))
-    cs.decide_by_rank(session, cid, places)
+    cs.decide_by_rank(session, cid, places, on=when.notice)
     cs.advance_stage(session, cid, today=when.notice, on=when.notice)
     cs.advance_stage(session, cid, today=when.commend, on=when.commend)
     cs.advance_stage(session, cid, today=when.publicize)
@@ -460,13 +460,13 @@ def _this_year(ctx: DemoContext, rng: random.Random, homes: list[Home], when: Ti
     others = [r for r in rows if r is not repeat]
     for row, rank in zip(others, rank_of([r.score for r in others]), strict=True):
         if rank is not None and rank <= places:
-            cs.decide(session, row.id, Decision.CHOSEN)
+            cs.decide(session, row.id, Decision.CHOSEN, on=when.notice)
         else:
             cs.decide(session, row.id, Decision.NOT_CHOSEN,
-                      f"评议得分第 {row.rank} 名（{row.score:g} 分），未进入当选的 {places} 户")
+                      f"评议得分第 {row.rank} 名（{row.score:g} 分），未进入当选的 {places} 户", on=when.notice)
     cs.decide(session, repeat.id, Decision.NOT_CHOSEN,
               f"评议得分第 {repeat.rank} 名（{repeat.score:g} 分）；该户已获评{repeat.recent_award}年度文明家庭，"
-              "评议小组按“三年内不重复表彰”的做法，将名额让给其他家庭")
+              "评议小组按“三年内不重复表彰”的做法，将名额让给其他家庭", on=when.notice)
     chosen_ids = {r.id for r in cs.list_nominations(session, cid) if r.decision is Decision.CHOSEN}
     run.chosen = [n for n in nominees if n.nomination_id in chosen_ids]
 
@@ -511,11 +511,11 @@ def _peace(ctx: DemoContext, rng: random.Random, homes: list[Home], when: Timeli
     run = Run(cid, "平安家庭", year, when, nominees, group, [])
     for row in cs.list_nominations(session, cid):
         if row.votes_for * 2 > len(reviewer_ids):
-            cs.decide(session, row.id, Decision.CHOSEN)
+            cs.decide(session, row.id, Decision.CHOSEN, on=when.notice)
         else:
             cs.decide(session, row.id, Decision.NOT_CHOSEN,
                       f"表决同意 {row.votes_for} 票、不同意 {row.votes_against} 票、弃权 {row.votes_abstain} 票，"
-                      "未获评议小组半数以上同意")
+                      "未获评议小组半数以上同意", on=when.notice)
     chosen_ids = {r.id for r in cs.list_nominations(session, cid) if r.decision is Decision.CHOSEN}
     run.chosen = [n for n in nominees if n.nomination_id in chosen_ids]
     cs.advance_stage(session, cid, today=when.notice, on=when.notice)

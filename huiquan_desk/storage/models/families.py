@@ -86,6 +86,7 @@ class Nomination(TimestampMixin, Base):
     deeds: Mapped[str] = mapped_column(Text, default="")  # 主要事迹
     decision: Mapped[str] = mapped_column(String(12), default="pending")
     reason: Mapped[str] = mapped_column(Text, default="")
+    decided_on: Mapped[date | None] = mapped_column(Date)  # the notice of the list starts on or after it
 
 
 class Reviewer(TimestampMixin, Base):
