@@ -13,7 +13,8 @@
     huiquan-desk export households [--search TEXT] --format xlsx|pdf -o FILE          家庭花名册
     huiquan-desk export notice --campaign ID -o FILE.pdf    the 公示 of a campaign's result (公示 stage on)
     huiquan-desk export plaques --campaign ID -o FILE.pdf   荣誉证书, a page per household (表彰 stage on)
-    huiquan-desk backup [-o FILE-OR-FOLDER]       one zip: database snapshot + attachments + manifest
+    huiquan-desk backup [-o FOLDER-OR-FILE.zip] [--single-file]   snapshot + manifest; photos into the
+                                                  folder's huiquan-store once each (or all inside one zip)
     huiquan-desk restore FILE.zip [--yes]         replace the data with a backup (asks first)
     huiquan-desk check                            database, attachment and backup integrity
     huiquan-desk user add|list|passwd|disable     accounts of the optional sign-in
@@ -108,9 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("demo", help="在空的数据文件夹里生成演示社区（近十二个月的活动和照片）")
     sub.add_parser("check", help="检查数据库完整性、附件文件和备份，有问题时以非零状态退出")
-    bak = sub.add_parser("backup", help="立即备份（数据库快照 + 附件 + 校验清单，一个 zip 文件）")
+    bak = sub.add_parser("backup", help="立即备份（数据库快照和校验清单；照片存入同一文件夹的 huiquan-store，每张只存一份）")
     bak.add_argument("-o", "--output", type=Path,
-                     help="备份文件或文件夹（如 U 盘）；默认放在数据文件夹的 backups/ 里")
+                     help="备份到的文件夹（如 U 盘，第二次起只复制新增的照片）或文件名 .zip（单个文件，含全部照片）；"
+                          "默认放在数据文件夹的 backups/ 里")
+    bak.add_argument("--single-file", action="store_true",
+                     help="写成一个独立的 zip 文件（含全部照片，便于发给别人），而不是共用 huiquan-store")
     res = sub.add_parser("restore", help="用备份替换当前数据（当前数据会先自动备份）")
     res.add_argument("file", type=Path, help="备份文件 .zip")
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
@@ -275,13 +279,17 @@ def _counts_line(info) -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from huiquan_desk.services.backups import back_up
+    from huiquan_desk.storage.backups import STORE_DIR, human_size
 
     ws = _open(args, writes=True, daily_backup=False)
     try:
-        info = back_up(ws, args.output)  # the zip and its audit entry: one act
+        info = back_up(ws, args.output, single_file=args.single_file)  # the zip and its audit entry: one act
     finally:
         ws.close()
     print(f"已备份到 {info.path}")
+    if info.in_store:
+        print(f"  照片和签到表在旁边的 {STORE_DIR} 文件夹里（本次新复制 {human_size(info.copied)}）；"
+              "复制备份时请连同该文件夹一起复制。")
     print(f"  {_counts_line(info)}")
     if info.missing:
         print(f"  注意：{len(info.missing)} 个附件文件缺失，没有放进备份（运行 check 查看）。")

@@ -28,9 +28,11 @@ from huiquan_desk.services.settings import BACKUP_MAX_MEMBER_MB, BACKUP_ROTATION
 from huiquan_desk.storage import backups as store
 from huiquan_desk.storage.backups import (  # noqa: F401 - the window reads these through services
     KIND_LABELS,
+    STORE_DIR,
     BackupInfo,
     RestoreReport,
     Rotation,
+    default_name,
     human_size,
 )
 
@@ -46,9 +48,12 @@ def member_cap(session: Session) -> int:
     return store.member_cap(get_setting(session, BACKUP_MAX_MEMBER_MB))
 
 
-def back_up(ws: Workspace, dest: Path | None = None, progress: Progress | None = None) -> BackupInfo:
-    """A manual backup (into data/backups/, or to `dest`: a file or a folder such as a USB stick),
-    logged in the audit trail as one act with the zip."""
+def back_up(ws: Workspace, dest: Path | None = None, progress: Progress | None = None,
+            single_file: bool = False) -> BackupInfo:
+    """A manual backup (into data/backups/, or to `dest`: a folder such as a USB stick, or a file),
+    logged in the audit trail as one act with the zip. In a folder, the photos go into the store
+    beside the backups there (only the new ones are copied) and files no backup there needs any
+    more are pruned; `single_file` (or a file name as `dest`) writes one self-contained zip."""
     ws.require_signed_in("备份")
     ws.require_writable()  # a read-only database cannot take the audit entry: say so before the work
 
@@ -59,7 +64,11 @@ def back_up(ws: Workspace, dest: Path | None = None, progress: Progress | None =
             raise StorageError(f"备份含有全部个人信息，必须记入操作日志，但操作日志无法写入：\n{err}\n"
                                "备份文件没有保存。") from err
 
-    return store.create_backup(ws.data, "manual", dest=dest, progress=progress, before_publish=log)
+    info = store.create_backup(ws.data, "manual", dest=dest, progress=progress, before_publish=log,
+                               single_file=single_file)
+    if info.in_store:
+        store.prune_store(info.path.parent)
+    return info
 
 
 def daily_backup(ws: Workspace, progress: Progress | None = None, today: date | None = None) -> BackupInfo | None:

@@ -30,7 +30,9 @@ class CheckReport:
 def check_backups(data: DataDir, report: CheckReport, progress: Progress | None = None,
                   cap: int | None = None) -> None:
     """The newest backup in data/backups is verified fully (every member's SHA-256, the database
-    inside); the others by their manifest. A broken one is a problem, no backup at all a note."""
+    inside); the others by their manifest; every file of the store that a backup needs is hashed
+    (a missing or damaged one names the backups that need it). A broken one is a problem, no
+    backup at all a note."""
     from huiquan_desk.storage import backups
 
     found = backups.list_backups(data)
@@ -47,6 +49,10 @@ def check_backups(data: DataDir, report: CheckReport, progress: Progress | None 
     for info in broken:
         report.problems.append(f"备份 {info.path.name} 已损坏：{'；'.join(info.problems)}")
     report.notes.append(f"备份文件夹里共有 {len(found)} 个备份（其余 {len(older)} 个已核对备份说明）")
+    stored = backups.store_problems(data.backups)  # every file any backup needs from the store, hashed
+    report.problems.extend(stored)
+    if not stored and backups.Store(data.backups).root.is_dir():
+        report.notes.append(f"备份共用的照片库 {backups.STORE_DIR} 中，各备份需要的文件都在且完整")
 
 
 def check(session: Session, store: FileStore, progress: Progress | None = None,

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from huiquan_desk.domain.errors import Cancelled, HuiquanError
 from huiquan_desk.services import backups
-from huiquan_desk.services.backups import BackupInfo, RestoreReport, human_size
+from huiquan_desk.services.backups import STORE_DIR, BackupInfo, RestoreReport, default_name, human_size
 from huiquan_desk.services.permissions import Role
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
@@ -62,6 +62,18 @@ def ask_folder(parent: QWidget | None) -> Path | None:
         return None
     settings.setValue(FOLDER_KEY, name)
     return Path(name)
+
+
+def ask_single_file(parent: QWidget | None) -> Path | None:
+    """Where to save a single-file backup (to send to someone). Tests replace this."""
+    settings = QSettings()
+    start = Path(str(settings.value(FOLDER_KEY, str(Path.home())))) / default_name("manual")
+    name, _ = QFileDialog.getSaveFileName(parent, "保存为单个备份文件", str(start), "惠泉台账备份 (*.zip)")
+    if not name:
+        return None
+    path = Path(name) if name.lower().endswith(".zip") else Path(name + ".zip")
+    settings.setValue(FOLDER_KEY, str(path.parent))
+    return path
 
 
 def ask_file(parent: QWidget | None) -> Path | None:
@@ -143,8 +155,10 @@ class BackupDialog(QDialog):
 
         backup_box = QGroupBox(self.tr("备份"))
         backup_layout = QVBoxLayout(backup_box)
-        intro = QLabel(self.tr("备份是一个 zip 文件，包含全部数据和照片、签到表。每天第一次打开软件时会自动备份到数据文件夹；"
-                               "建议定期再备份到 U 盘，和电脑分开保管。"))
+        intro = QLabel(self.tr("每天第一次打开软件时会自动备份到数据文件夹。每个备份是一个 zip 文件（全部数据），照片和签到表"
+                               "存在同一文件夹的 {0} 里，每张只存一份，所以第二次起只复制新增的照片。"
+                               "建议定期再备份到 U 盘，和电脑分开保管；复制备份时请连同 {0} 文件夹一起复制。"
+                               "要把备份发给别人，用「另存为单个文件…」（一个 zip 含全部照片）。").format(STORE_DIR))
         intro.setWordWrap(True)
         backup_layout.addWidget(intro)
         row = QHBoxLayout()
@@ -153,8 +167,12 @@ class BackupDialog(QDialog):
         self.backup_to_button.clicked.connect(self._pick_folder)
         self.backup_here_button = QPushButton(self.tr("立即备份到数据文件夹"))
         self.backup_here_button.clicked.connect(self.backup_here)
+        self.single_file_button = QPushButton(self.tr("另存为单个文件…"))
+        self.single_file_button.setToolTip(self.tr("一个独立的 zip 文件，含全部数据和照片，便于发给别人"))
+        self.single_file_button.clicked.connect(self._pick_single_file)
         row.addWidget(self.backup_to_button)
         row.addWidget(self.backup_here_button)
+        row.addWidget(self.single_file_button)
         row.addStretch(1)
         backup_layout.addLayout(row)
         layout.addWidget(backup_box)
@@ -226,7 +244,7 @@ class BackupDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         admin = self.ws.role == Role.ADMIN
-        for button in (self.backup_to_button, self.backup_here_button):
+        for button in (self.backup_to_button, self.backup_here_button, self.single_file_button):
             button.setEnabled(not busy)
         for button in (self.pick_file_button, self.inspect_selected_button):
             button.setEnabled(not busy and admin)
@@ -250,6 +268,11 @@ class BackupDialog(QDialog):
         if folder is not None:
             self.backup_to(folder)
 
+    def _pick_single_file(self) -> None:
+        path = ask_single_file(self)
+        if path is not None:
+            self._backup(path)  # a file name: one self-contained zip
+
     def backup_here(self) -> None:
         self._backup(None)
 
@@ -271,6 +294,8 @@ class BackupDialog(QDialog):
     def _backed_up(self, info: BackupInfo) -> None:
         self._set_busy(False)
         text = self.tr("备份完成：{0}\n保存在 {1}（{2}）").format(info.summary(), info.path, human_size(info.size))
+        if info.in_store:
+            text += self.tr("\n照片和签到表在旁边的 {0} 文件夹里，本次新复制 {1}。").format(STORE_DIR, human_size(info.copied))
         if info.missing:
             text += self.tr("\n注意：{0} 个附件文件缺失，没有放进备份。请在「检查数据」中查看。").format(len(info.missing))
         self.status.setText(text)

@@ -93,6 +93,9 @@ elif point != "-":
 print("GO", flush=True)
 if what == "restore":
     backups.restore_backup(data, Path(source), progress=progress)
+elif what == "prune":
+    import time
+    backups.prune_store(data.backups, now=time.time() + 3600)
 else:
     backups.create_backup(data, "auto", progress=progress)
 print("DONE", flush=True)
@@ -197,8 +200,8 @@ def scene(tmp_path_factory) -> Scene:
     add_activities(ws, rng, [f"新活动{n:03d}" for n in range(50)], datetime(2026, 6, 1, 9))
     ws.close()
     drop_orphans(old)
-    for leftover in (old / "backups").iterdir():
-        leftover.unlink()
+    shutil.rmtree(old / "backups")
+    (old / "backups").mkdir()
     scene = Scene(restored, old, archive.path, fingerprint(restored), fingerprint(old),
                   len(zipfile.ZipFile(archive.path).namelist()))
     assert scene.fp_restored != scene.fp_old
@@ -266,13 +269,20 @@ def timed(what: str, data: Path, source: Path | None) -> float:
 
 
 def assert_no_half_backup(data: Path) -> None:
-    """Every zip under a backup name is complete and verifies; anything else is a hidden temp."""
+    """Every zip under a backup name is complete and verifies (its store files with it); every file
+    under a hash name in the store holds exactly that hash; anything else is a hidden temp."""
     for path in (data / "backups").iterdir():
         if path.name.startswith(backups.TEMP_PREFIX):
             continue
-        assert backups.NAME_RE.match(path.name) or path.is_dir(), path.name
+        assert backups.NAME_RE.match(path.name) or path.name == backups.STORE_DIR, path.name
         if path.suffix == ".zip":
             assert backups.verify_backup(path) == [], f"{path.name} is a broken backup under a final name"
+    store = backups.Store(data / "backups")
+    for name in store.names():
+        assert hashlib.sha256(store.path(name).read_bytes()).hexdigest() == name[3:67], f"half file {name}"
+    if store.root.is_dir():
+        for folder in store.root.iterdir():
+            assert folder.name.startswith(backups.TEMP_PREFIX) or (folder.is_dir() and len(folder.name) == 2), folder
 
 
 def assert_files_exactly_referenced(data: Path) -> None:
@@ -357,8 +367,7 @@ def test_backup_killed_at_spread_moments_leaves_no_half_zip(scene, tmp_path) -> 
     data = tmp_path / "data"
     clone(scene.old, data)
     duration = timed("backup", data, None)
-    for path in (data / "backups").iterdir():
-        path.unlink()
+    shutil.rmtree(data / "backups")
     killed = 0
     for n in range(TIMED_KILLS):
         outcome = finish(start_child("backup", data, None), duration * (n + 0.5) / TIMED_KILLS)
@@ -368,12 +377,60 @@ def test_backup_killed_at_spread_moments_leaves_no_half_zip(scene, tmp_path) -> 
         TALLY["backup"].append((f"t{n}", "timed kill", outcome))
     assert killed >= 3  # most moments fall inside the run (timing varies with the machine's load)
     # The leftovers are hidden temporaries; they go once stale, and the next backup is fine.
-    leftovers = [p for p in (data / "backups").iterdir() if p.name.startswith(backups.TEMP_PREFIX)]
-    assert backups.clean_stale_temp_files(data / "backups", older_than_s=0) == len(leftovers)
-    assert not [p for p in (data / "backups").iterdir() if p.name.startswith(".")]
+    store = backups.Store(data / "backups").root
+    for folder in (data / "backups", store):
+        leftovers = [p for p in folder.iterdir() if p.name.startswith(backups.TEMP_PREFIX)]
+        assert backups.clean_stale_temp_files(folder, older_than_s=0) == len(leftovers)
+        assert not [p for p in folder.iterdir() if p.name.startswith(".")]
     info = backups.create_backup(DataDir(data), "auto")
     assert backups.verify_backup(info.path) == []
     assert stored(data) == referenced(data)  # a backup never touches files/
+
+
+# Kill right after these steps of a backup into the store, and of a prune of the store.
+STORE_KILLS = (
+    "create._store_files:1",  # every file in the store, the zip not written
+    "create._flush_to_disk:1",  # the files made durable
+    "create._add_member:1",  # the snapshot in the zip, the manifest not yet
+    "create._fsync_file:1",  # the zip complete under its temporary name
+)
+
+
+@pytest.mark.parametrize("point", STORE_KILLS)
+def test_backup_killed_at_each_store_step_keeps_every_backup_restorable(scene, tmp_path, point) -> None:
+    data = tmp_path / "data"
+    clone(scene.old, data)
+    first = backups.create_backup(DataDir(data), "auto", now=datetime(2026, 1, 1, 8))
+    with sqlite3.connect(data / "huiquan.sqlite3") as conn:  # ten photos the store has not seen
+        conn.execute("DELETE FROM attachments WHERE id IN (SELECT id FROM attachments LIMIT 10)")
+    outcome = finish(start_child("backup", data, None, point), None, point)
+    assert outcome == "killed"
+    TALLY["backup"].append((point, "kill point", outcome))
+    assert_no_half_backup(data)
+    assert backups.verify_backup(first.path) == []
+    # The next backup and prune leave the store holding exactly what the kept backups need.
+    info = backups.create_backup(DataDir(data), "auto")
+    backups.prune_store(data / "backups", now=time.time() + 3600)
+    needed = set(backups.store_users(data / "backups")[0])
+    assert set(backups.Store(data / "backups").names()) == needed
+    assert backups.verify_backup(info.path) == [] and backups.verify_backup(first.path) == []
+
+
+@pytest.mark.parametrize("point", ("store._remove:1", "store._remove:40"))
+def test_prune_killed_half_way_keeps_every_kept_backup_restorable(scene, tmp_path, point) -> None:
+    data = tmp_path / "data"
+    clone(scene.old, data)
+    old = backups.create_backup(DataDir(data), "auto", now=datetime(2026, 1, 1, 8))
+    with sqlite3.connect(data / "huiquan.sqlite3") as conn:  # most photos leave the data …
+        conn.execute("DELETE FROM attachments WHERE id > 100")
+    kept = backups.create_backup(DataDir(data), "auto", now=datetime(2026, 1, 2, 8))
+    old.path.unlink()  # … and their only backup is rotated out
+    outcome = finish(start_child("prune", data, None, point), None, point)
+    assert outcome == "killed"
+    assert_no_half_backup(data)
+    assert backups.verify_backup(kept.path) == []
+    backups.prune_store(data / "backups", now=time.time() + 3600)  # the next prune finishes the job
+    assert set(backups.Store(data / "backups").names()) == set(kept.stored)
 
 
 def test_backup_to_a_full_disk_leaves_nothing(scene, tmp_path) -> None:
@@ -385,8 +442,8 @@ def test_backup_to_a_full_disk_leaves_nothing(scene, tmp_path) -> None:
                "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"  # a write past the limit fails with EFBIG
                "resource.setrlimit(resource.RLIMIT_FSIZE, (4_000_000, 4_000_000))\n"
                "from huiquan_desk.cli import main\nsys.exit(main(sys.argv[1:]))")
-    result = subprocess.run([sys.executable, "-c", limited, "--data-dir", str(data), "backup", "-o", str(usb)],
-                            env=env(), capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", limited, "--data-dir", str(data), "backup", "--single-file",
+                             "-o", str(usb)], env=env(), capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "备份没有完成" in result.stderr and "剩余空间" in result.stderr
     assert list(usb.iterdir()) == []
@@ -421,14 +478,14 @@ def test_damaged_database_is_refused_and_replaced_from_a_good_backup(scene, tmp_
     data = tmp_path / "data"
     clone(scene.old, data)
     folder = DataDir(data)
-    good = backups.create_backup(folder, "auto", now=datetime(2026, 11, 1, 8))
+    good = backups.create_backup(folder, "auto", now=datetime(2026, 11, 1, 8), single_file=True)  # altered below
     CORRUPTIONS[how](folder.database)
     assert backups.integrity_problems(folder.database)
 
     # 1. No backup is ever made of it: a damaged database would push good backups out of rotation.
     with pytest.raises(backups.DamagedDatabase):
         backups.create_backup(folder, "auto")
-    assert [p.name for p in folder.backups.iterdir()] == [good.path.name]
+    assert [p.name for p in folder.backups.glob("*.zip")] == [good.path.name]
 
     # 2. A backup that holds it (with an honest manifest) is refused by verify and by restore.
     bad_zip = tmp_path / "bad.zip"
@@ -468,7 +525,7 @@ def test_cli_backup_and_restore(scene, tmp_path) -> None:
     usb.mkdir()
     made = subprocess.run(base + ["backup", "-o", str(usb)], env=env(), capture_output=True, text=True, timeout=120)
     assert made.returncode == 0 and "已备份到" in made.stdout, made.stderr
-    [archive] = list(usb.iterdir())
+    [archive] = list(usb.glob("*.zip"))
     refused = subprocess.run(base + ["restore", str(scene.zip)], env=env(), stdin=subprocess.DEVNULL,
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1 and "确定吗" in refused.stdout and "已取消" in refused.stdout

@@ -1,15 +1,17 @@
 """备份与恢复 dialog: back up to a picked folder, verify a chosen backup, confirm, restore with
-the workspace closed and reopened around it. (Proposed for tests/ui/test_backup_dialog.py.)"""
+the workspace closed and reopened around it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
+from huiquan_desk.domain.activity import NewAttachment
 from huiquan_desk.services.settings import CommunityProfile, get_profile, save_profile
 from huiquan_desk.storage import backups
 from huiquan_desk.ui import backup_dialog
 from huiquan_desk.ui.backup_dialog import BackupDialog
+from tests.helpers import log_activity, make_image
 
 
 def make_dialog(qtbot, ws, events):  # type: ignore[no-untyped-def]
@@ -31,6 +33,7 @@ def make_dialog(qtbot, ws, events):  # type: ignore[no-untyped-def]
 def test_backup_to_a_picked_folder(app, qtbot, ws, tmp_path, monkeypatch) -> None:
     with ws.write() as s:
         save_profile(s, CommunityProfile(name="惠泉社区"))
+    log_activity(ws, [NewAttachment(str(make_image(tmp_path / "合影.jpg")))])
     usb = tmp_path / "usb"
     usb.mkdir()
     monkeypatch.setattr(backup_dialog, "ask_folder", lambda parent: usb)
@@ -40,9 +43,16 @@ def test_backup_to_a_picked_folder(app, qtbot, ws, tmp_path, monkeypatch) -> Non
     info = signal.args[0]
     assert info.path.parent == usb and backups.verify_backup(info.path) == []
     assert "备份完成" in dialog.status.text()
+    assert (usb / backups.STORE_DIR).is_dir() and "huiquan-store 文件夹里，本次新复制" in dialog.status.text()
     with qtbot.waitSignal(dialog.backed_up, timeout=10000):
         dialog.backup_here()
     assert dialog.model.rowCount() == 1  # the one in data/backups is listed
+    monkeypatch.setattr(backup_dialog, "ask_single_file", lambda parent: tmp_path / "发给街道.zip")
+    with qtbot.waitSignal(dialog.backed_up, timeout=10000) as signal:
+        dialog.single_file_button.click()
+    single = signal.args[0]
+    assert single.path == tmp_path / "发给街道.zip" and not single.in_store
+    assert backups.verify_backup(single.path) == [] and not (tmp_path / backups.STORE_DIR).exists()
 
 
 def test_guided_restore(app, qtbot, ws, tmp_path, shown) -> None:

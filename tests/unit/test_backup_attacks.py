@@ -37,8 +37,10 @@ from tests.backup_helpers import dump_tables, file_hashes, populate, rewrite_zip
 
 @pytest.fixture
 def good_backup(ws, tmp_path) -> Path:  # type: ignore[no-untyped-def]
+    """A single-file backup (the files inside the zip), whose members the tests below alter; the
+    store a folder's backups share has its own tests in test_backup_store.py."""
     populate(ws, tmp_path)
-    return backups.create_backup(ws.data, "manual").path
+    return backups.create_backup(ws.data, "manual", single_file=True).path
 
 
 def state(data: DataDir) -> tuple:

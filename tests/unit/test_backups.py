@@ -77,7 +77,12 @@ def test_recycle_bin_attachments_travel_with_the_backup(ws, tmp_path) -> None:
         s.add(RecycledItem(entity="activities", entity_id=98, label="旧格式", deleted_at=datetime(2026, 11, 1),
                            payload=f"not json but mentions {bare.sha256}"))
     info = backups.create_backup(ws.data, "manual")
-    with zipfile.ZipFile(info.path) as zf:
+    assert f"{binned.sha256[:2]}/{binned.sha256}.jpg" in info.stored  # in the store beside the zip
+    assert f"{bare.sha256[:2]}/{bare.sha256}.pdf" in info.stored
+    assert f"{orphan.sha256[:2]}/{orphan.sha256}.png" not in info.stored
+    assert (ws.data.backups / backups.STORE_DIR / f"{binned.sha256[:2]}/{binned.sha256}.jpg").is_file()
+    single = backups.create_backup(ws.data, "manual", single_file=True)
+    with zipfile.ZipFile(single.path) as zf:
         names = set(zf.namelist())
     assert f"files/{binned.sha256[:2]}/{binned.sha256}.jpg" in names
     assert f"files/{bare.sha256[:2]}/{bare.sha256}.pdf" in names
@@ -157,7 +162,7 @@ def test_restore_round_trip_every_row_and_every_file(ws, tmp_path) -> None:
 
 def test_restore_refuses_a_damaged_backup_before_touching_anything(ws, tmp_path) -> None:
     populate(ws, tmp_path)
-    info = backups.create_backup(ws.data, "manual")
+    info = backups.create_backup(ws.data, "manual", single_file=True)
     member = next(n for n in zipfile.ZipFile(info.path).namelist() if n.startswith("files/"))
     bad = rewrite_zip(info.path, tmp_path / "bad.zip", replace={member: b"not the photo"}, fix_manifest=False)
     ws.close()
@@ -170,7 +175,7 @@ def test_restore_refuses_a_damaged_backup_before_touching_anything(ws, tmp_path)
 
 def test_a_backup_from_a_newer_program_is_refused(ws, tmp_path) -> None:
     populate(ws, tmp_path)
-    info = backups.create_backup(ws.data, "manual")
+    info = backups.create_backup(ws.data, "manual", single_file=True)
     snapshot = tmp_path / "snap.sqlite3"
     with zipfile.ZipFile(info.path) as zf:
         snapshot.write_bytes(zf.read("huiquan.sqlite3"))
@@ -195,8 +200,10 @@ def test_a_backup_from_a_newer_program_is_refused(ws, tmp_path) -> None:
 
 @pytest.fixture
 def good_backup(ws, tmp_path) -> Path:  # type: ignore[no-untyped-def]
+    """A single-file backup (the files inside the zip), whose members the tests below alter; the
+    store a folder's backups share has its own tests in test_backup_store.py."""
     populate(ws, tmp_path)
-    return backups.create_backup(ws.data, "manual").path
+    return backups.create_backup(ws.data, "manual", single_file=True).path
 
 
 def test_verify_detects_a_flipped_byte_in_a_photo(good_backup) -> None:

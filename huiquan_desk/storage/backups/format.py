@@ -20,7 +20,11 @@ log = logging.getLogger("huiquan_desk.backups")
 
 
 FORMAT = "huiquan-backup"
-FORMAT_VERSION = 1
+# 1: one zip holds the database and every attachment file (still written as the "single file"
+# backup, and always restorable). 2: the zip holds the database; its attachment files are listed
+# under "stored" and live in the store beside it (storage.backups.store).
+FORMAT_VERSION = 2
+SINGLE_FILE_VERSION = 1
 MANIFEST = "manifest.json"
 DB_MEMBER = "huiquan.sqlite3"
 CHUNK = 1 << 20
@@ -88,6 +92,13 @@ class BackupInfo:
     ok: bool | None = None  # None: not verified yet
     problems: list[str] = field(default_factory=list)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)  # once verified: name -> sha256, size
+    stored: dict[str, dict[str, Any]] = field(default_factory=dict)  # files in the store beside it: name -> sha256, size
+    copied: int = 0  # bytes this backup wrote (its zip and the files new to the store), once written
+
+    @property
+    def in_store(self) -> bool:
+        """Its attachment files are in the store beside it (not inside the zip)."""
+        return bool(self.stored)
 
     @property
     def kind_label(self) -> str:

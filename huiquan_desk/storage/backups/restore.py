@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ from huiquan_desk.paths import DataDir
 from huiquan_desk.storage import files as files_store
 from huiquan_desk.storage.backups.create import create_backup
 from huiquan_desk.storage.backups.format import (
+    CHUNK,
     DB_MEMBER,
     FILE_MEMBER_RE,
     MARKER,
@@ -40,6 +42,7 @@ from huiquan_desk.storage.backups.snapshot import (
     integrity_problems,
     references_of,
 )
+from huiquan_desk.storage.backups.store import STORE_DIR, Store
 from huiquan_desk.storage.backups.verify import (
     READ_ERRORS,
     _hash_member,
@@ -207,6 +210,27 @@ def _extract(zf: zipfile.ZipFile, name: str, expected: dict[str, Any], out: Path
         raise StorageError(CHANGED_DURING_RESTORE.format(what))
 
 
+def _copy_stored(store: Store, name: str, expected: dict[str, Any], out: Path) -> None:
+    """Copy one verified store file to `out`: the bytes must still be the ones verified."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(store.path(name), "rb") as source, open(out, "wb") as handle:
+            while chunk := source.read(CHUNK):
+                size += len(chunk)
+                if size > expected["size"]:
+                    break
+                digest.update(chunk)
+                handle.write(chunk)
+    except FileNotFoundError as err:
+        raise StorageError(CHANGED_DURING_RESTORE.format(f"{STORE_DIR} 中的 {name} 不见了")) from err
+    except OSError as err:
+        raise StorageError(f"恢复没有完成：复制 {name} 时出错（{err.strerror or err}）。"
+                           "请检查磁盘空间和数据文件夹权限。当前数据没有改动。") from err
+    if digest.hexdigest() != expected["sha256"] or size != expected["size"]:
+        raise StorageError(CHANGED_DURING_RESTORE.format(f"{STORE_DIR} 中的 {name} 校验值不符"))
+
+
 def _restore_from(data: DataDir, zf: zipfile.ZipFile, info: BackupInfo,
                   engine_to_close: Any, progress: Progress | None) -> RestoreReport:
     when = datetime.now().replace(microsecond=0)
@@ -220,7 +244,11 @@ def _restore_from(data: DataDir, zf: zipfile.ZipFile, info: BackupInfo,
             report.notes.append(f"当前数据库已损坏，已原样保存到 {report.safety_backup.name}")
         prune_backups(data, kinds=("pre-restore",))
     listed = info.members  # as verified: what is extracted must be exactly this
+    # A backup's attachment files: in its zip, or in the store beside it (as verified, by store name).
     file_members = sorted(name for name in listed if name.startswith("files/"))
+    file_members += sorted(f"files/{name}" for name in info.stored)
+    listed = {**listed, **{f"files/{name}": entry for name, entry in info.stored.items()}}
+    store = Store(info.path.parent)
     new_db = _temp_path(data.root, "restore.sqlite3")
     state: dict[str, Any] = {"stage": "prepare", "new_database": new_db.name, "added": [],
                              "backup": info.path.name, "started_at": when.isoformat()}
@@ -252,7 +280,10 @@ def _restore_from(data: DataDir, zf: zipfile.ZipFile, info: BackupInfo,
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".incoming-{os.getpid()}-{target.name}")
             try:
-                _extract(zf, name, listed[name], tmp)
+                if name.removeprefix("files/") in info.stored:
+                    _copy_stored(store, name.removeprefix("files/"), listed[name], tmp)
+                else:
+                    _extract(zf, name, listed[name], tmp)
                 os.replace(tmp, target)
             finally:
                 tmp.unlink(missing_ok=True)

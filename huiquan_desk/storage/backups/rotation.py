@@ -1,5 +1,6 @@
 """The daily automatic backup and rotation: 7 daily / 4 weekly / 12 monthly automatic backups, the
-last 10 of the others; only files this program named and described are ever deleted."""
+last 10 of the others; then the store files no kept backup needs. Only files this program named and
+described are ever deleted."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from huiquan_desk.storage.backups.format import (
     Rotation,
     clean_stale_temp_files,
 )
-from huiquan_desk.storage.backups.verify import read_backup_info
+from huiquan_desk.storage.backups.store import Store
+from huiquan_desk.storage.backups.verify import read_backup_info, store_users
 
 log = logging.getLogger("huiquan_desk.backups")
 
@@ -53,6 +55,7 @@ def backup_if_due(data: DataDir, today: date | None = None, rotation: Rotation |
     if has_backup_on(data, today) or not data.database.is_file():
         return None
     clean_stale_temp_files(data.backups)
+    clean_stale_temp_files(Store(data.backups).root)  # a killed backup's half-copied file or lease
     when = datetime.combine(today, datetime.now().time())
     info = create_backup(data, "auto", progress=progress, now=when)
     prune_backups(data, rotation or Rotation())
@@ -124,4 +127,19 @@ def prune_backups(data: DataDir, rotation: Rotation | None = None,
                     log.warning("could not remove old backup %s: %s", path, err)
     if removed:
         log.info("pruned %d old backups", len(removed))
+    prune_store(data.backups)
     return removed
+
+
+def prune_store(folder: Path, now: float | None = None) -> list[str]:
+    """Remove the store files beside the backups in `folder` that no backup there needs (see
+    storage.backups.store for why this never takes a file a running backup needs). When a backup
+    of ours cannot be read, nothing is removed: what it needs is unknown."""
+    store = Store(folder)
+    if not store.root.is_dir():
+        return []
+    users, unreadable = store_users(folder)
+    if unreadable:
+        log.warning("backup store of %s not pruned: %d backups unreadable", folder, len(unreadable))
+        return []
+    return store.prune(users, now)

@@ -198,4 +198,6 @@ def snapshot_database(database: Path, target: Path) -> None:
         target.unlink(missing_ok=True)
         if "locked" in str(err) or "busy" in str(err):
             raise StorageError("数据库正忙（另一个操作正在写入），请稍候再备份。") from err
+        if "full" in str(err) or "disk I/O" in str(err):
+            raise StorageError(f"备份没有完成：写入 {target.parent} 时出错（{err}）。请检查剩余空间和写入权限。") from err
         raise DamagedDatabase(f"数据库已损坏，无法备份：{err}") from err

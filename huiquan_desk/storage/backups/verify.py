@@ -28,6 +28,7 @@ from huiquan_desk.storage.backups.format import (
     MANIFEST,
     MANIFEST_MAX,
     MAX_MEMBER_MB,
+    NAME_RE,
     BackupInfo,
     human_size,
     revision_problem,
@@ -39,6 +40,7 @@ from huiquan_desk.storage.backups.snapshot import (
     references,
     stored_name_problems,
 )
+from huiquan_desk.storage.backups.store import STORE_DIR, Store, parse_name
 from huiquan_desk.storage.schema import schema_problems
 
 log = logging.getLogger("huiquan_desk.backups")
@@ -102,6 +104,12 @@ def _read_manifest(zf: zipfile.ZipFile) -> tuple[dict[str, Any] | None, str | No
             isinstance(v, dict) and isinstance(v.get("sha256"), str) and isinstance(v.get("size"), int)
             and not isinstance(v.get("size"), bool) and v["size"] >= 0 for v in members.values()):
         return None, "备份说明 manifest.json 的成员清单不完整，备份已损坏。"
+    stored = manifest.get("stored", {})
+    if not isinstance(stored, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("sha256"), str) and isinstance(v.get("size"), int)
+            and not isinstance(v.get("size"), bool) and v["size"] >= 0 and isinstance(k, str)
+            and (parsed := parse_name(k)) is not None and parsed[0] == v["sha256"] for k, v in stored.items()):
+        return None, "备份说明 manifest.json 的附件清单不完整或有不允许的文件名，备份已损坏。"
     return manifest, None
 
 
@@ -122,7 +130,8 @@ def _info_from_manifest(path: Path, manifest: dict[str, Any]) -> BackupInfo:
         community=str(manifest.get("community") or ""), revision=revision if isinstance(revision, str) else None,
         app_version=str(manifest.get("app_version") or ""),
         counts={str(k): v for k, v in counts.items() if isinstance(v, int) and not isinstance(v, bool)},
-        files=sum(1 for name in members if name.startswith("files/")),
+        files=sum(1 for name in members if name.startswith("files/")) + len(manifest.get("stored") or {}),
+        stored=dict(manifest.get("stored") or {}),
         missing=[str(m) for m in manifest.get("missing") or [] if isinstance(manifest.get("missing"), list)],
     )
 
@@ -193,6 +202,7 @@ class Verified:
     problems: list[str] = field(default_factory=list)
     facts: dict[str, Any] | None = None  # revision, community, counts: read from the database inside
     members: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> sha256, size (verified)
+    stored: dict[str, dict[str, Any]] = field(default_factory=dict)  # store name -> sha256, size (verified)
 
 
 def _check_database(db_copy: Path, manifest: dict[str, Any], listed: dict[str, dict[str, Any]],
@@ -241,10 +251,33 @@ def _check_database(db_copy: Path, manifest: dict[str, Any], listed: dict[str, d
                 break
 
 
-def _verify(zf: zipfile.ZipFile, manifest: dict[str, Any], cap: int, progress: Progress | None) -> Verified:
+def _check_stored(store: Store, stored: dict[str, dict[str, Any]], result: Verified,
+                  progress: Progress | None, done: int, total: int) -> None:
+    """The attachment files a backup keeps in the store beside it: each there, whole, its hash its name."""
+    if stored and not store.root.is_dir():
+        result.problems.append(f"这个备份的照片和签到表（{len(stored)} 个文件）保存在它旁边的 {STORE_DIR} 文件夹里，"
+                               f"但 {store.folder} 里没有这个文件夹。复制备份时，请把备份文件和 {STORE_DIR} 文件夹一起复制。")
+        return
+    bad: list[str] = []
+    for index, (name, entry) in enumerate(sorted(stored.items()), start=done + 1):
+        problem = store.problem(name, entry["size"])
+        if problem is None:
+            result.stored[name] = dict(entry)
+        else:
+            bad.append(f"备份需要的附件 {name[3:15]}…{name[67:]} 在 {STORE_DIR} 文件夹中{problem}")
+        if progress:
+            progress(index, total)
+    result.problems.extend(bad[:20])
+    if len(bad) > 20:
+        result.problems.append(f"……共有 {len(bad)} 个附件文件缺失或损坏。")
+
+
+def _verify(zf: zipfile.ZipFile, manifest: dict[str, Any], cap: int, progress: Progress | None,
+            folder: Path) -> Verified:
     result = Verified()
     problems = result.problems
     listed: dict[str, dict[str, Any]] = manifest["members"]
+    stored: dict[str, dict[str, Any]] = manifest.get("stored") or {}
     infos = [info for info in zf.infolist() if not info.is_dir()]
     present = [info.filename for info in infos]
     if len(present) != len(set(present)):
@@ -291,9 +324,11 @@ def _verify(zf: zipfile.ZipFile, manifest: dict[str, Any], cap: int, progress: P
             if name == DB_MEMBER:
                 db_good = True
             if progress:
-                progress(index, len(names))
+                progress(index, len(names) + len(stored))
+        _check_stored(Store(folder), stored, result, progress, len(names), len(names) + len(stored))
         if db_good:
-            _check_database(db_copy, manifest, listed, result)
+            available = {**listed, **{f"files/{name}": entry for name, entry in stored.items()}}
+            _check_database(db_copy, manifest, available, result)
     return result
 
 
@@ -316,7 +351,7 @@ def _verify_path(path: Path, progress: Progress | None, cap: int | None) -> Veri
         if manifest is None:
             return Verified([problem or "备份说明无法读取"])
         try:
-            return _verify(zf, manifest, cap or member_cap(), progress)
+            return _verify(zf, manifest, cap or member_cap(), progress, path.parent)
         except (zipfile.BadZipFile, OSError) as err:
             if isinstance(err, StorageError):
                 raise
@@ -340,6 +375,7 @@ def inspect_backup(path: Path, progress: Progress | None = None, cap: int | None
         info.problems.append(revision)
     info.ok = not info.problems
     info.members = verified.members if info.ok else {}
+    info.stored = verified.stored if info.ok else {}
     return info
 
 
@@ -369,3 +405,45 @@ def newest_good_backup(data: DataDir) -> Path | None:
         if not verify_backup(info.path):
             return info.path
     return None
+
+
+def store_users(folder: Path) -> tuple[dict[str, list[Path]], list[Path]]:
+    """Which backups in `folder` need each store file (store name -> backups), and the zips named
+    as this program names backups whose manifest cannot be read (what they need is unknown)."""
+    users: dict[str, list[Path]] = {}
+    unreadable: list[Path] = []
+    try:
+        paths = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".zip" and p.is_file()
+                       and not p.name.startswith("."))
+    except OSError:
+        return users, unreadable
+    for path in paths:
+        info = read_backup_info(path)
+        if info.ok is False:
+            if NAME_RE.match(path.name):
+                unreadable.append(path)
+            continue
+        for name in info.stored:
+            users.setdefault(name, []).append(path)
+    return users, unreadable
+
+
+def store_problems(folder: Path, progress: Progress | None = None) -> list[str]:
+    """Every store file a backup in `folder` needs, hashed with the data folder's SHA-256: those
+    missing or damaged, each with the backups that need it."""
+    users, _unreadable = store_users(folder)
+    sizes: dict[str, int] = {}
+    for path_list in users.values():
+        for path in path_list:
+            sizes.update({name: entry["size"] for name, entry in read_backup_info(path).stored.items()})
+    store = Store(folder)
+    problems: list[str] = []
+    for index, name in enumerate(sorted(users), start=1):
+        problem = store.problem(name, sizes.get(name, -1))
+        if problem:
+            needing = users[name]
+            shown = "、".join(p.name for p in needing[:3]) + (f" 等 {len(needing)} 个备份" if len(needing) > 3 else "")
+            problems.append(f"{STORE_DIR} 中的附件 {name[3:15]}…{name[67:]} {problem}，需要它的备份：{shown}")
+        if progress:
+            progress(index, len(users))
+    return problems
