@@ -40,7 +40,12 @@ def check_backups(data: DataDir, report: CheckReport, progress: Progress | None 
         report.notes.append("备份文件夹里还没有备份（每天第一次打开时会自动备份）")
         return
     newest, *older = found
-    problems = newest.problems if newest.ok is False else backups.verify_backup(newest.path, progress, cap=cap)
+    verified: set[str] = set()
+    if newest.ok is False:
+        problems = newest.problems
+    else:
+        checked = backups.inspect_backup(newest.path, progress, cap=cap)
+        problems, verified = checked.problems, set(checked.stored)
     for problem in problems:
         report.problems.append(f"最新的备份 {newest.path.name}：{problem}")
     if not problems:
@@ -49,7 +54,7 @@ def check_backups(data: DataDir, report: CheckReport, progress: Progress | None 
     for info in broken:
         report.problems.append(f"备份 {info.path.name} 已损坏：{'；'.join(info.problems)}")
     report.notes.append(f"备份文件夹里共有 {len(found)} 个备份（其余 {len(older)} 个已核对备份说明）")
-    stored = backups.store_problems(data.backups)  # every file any backup needs from the store, hashed
+    stored = backups.store_problems(data.backups, skip=verified)  # every other file a backup needs, hashed
     report.problems.extend(stored)
     if not stored and backups.Store(data.backups).root.is_dir():
         report.notes.append(f"备份共用的照片库 {backups.STORE_DIR} 中，各备份需要的文件都在且完整")

@@ -428,9 +428,9 @@ def store_users(folder: Path) -> tuple[dict[str, list[Path]], list[Path]]:
     return users, unreadable
 
 
-def store_problems(folder: Path, progress: Progress | None = None) -> list[str]:
+def store_problems(folder: Path, progress: Progress | None = None, skip: set[str] | None = None) -> list[str]:
     """Every store file a backup in `folder` needs, hashed with the data folder's SHA-256: those
-    missing or damaged, each with the backups that need it."""
+    missing or damaged, each with the backups that need it. `skip`: names just verified whole."""
     users, _unreadable = store_users(folder)
     sizes: dict[str, int] = {}
     for path_list in users.values():
@@ -439,7 +439,7 @@ def store_problems(folder: Path, progress: Progress | None = None) -> list[str]:
     store = Store(folder)
     problems: list[str] = []
     for index, name in enumerate(sorted(users), start=1):
-        problem = store.problem(name, sizes.get(name, -1))
+        problem = None if skip and name in skip else store.problem(name, sizes.get(name, -1))
         if problem:
             needing = users[name]
             shown = "、".join(p.name for p in needing[:3]) + (f" 等 {len(needing)} 个备份" if len(needing) > 3 else "")
