@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test system-packages bench demo
+.PHONY: run test system-packages bench demo package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,15 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# The installable program (README 安装与打包): the PyInstaller one-folder bundle dist/huiquan-desk/ from
+# installer/huiquan_desk.spec and, on Debian/Ubuntu, dist/huiquan-desk_<version>_amd64.deb.
+package: system-packages $(STAMP)
+	$(PY) -m pip install -q -e '.[package]'
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+		installer/huiquan_desk.spec
+	@echo "bundle: dist/huiquan-desk/ $$(du -sm dist/huiquan-desk | cut -f1) MB"
+	@if command -v dpkg-deb >/dev/null 2>&1; then \
+		deb=$$(bash installer/build-deb.sh dist/huiquan-desk dist) && \
+		echo "deb: $$deb $$(du -m --apparent-size $$deb | cut -f1) MB"; \
+	fi

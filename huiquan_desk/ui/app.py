@@ -6,7 +6,7 @@ import logging
 import sys
 
 from PySide6.QtCore import QLibraryInfo, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from huiquan_desk import APP_NAME, __version__
@@ -25,6 +25,8 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("惠泉台账")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("huiquan-desk")  # Wayland: the .deb's huiquan-desk.desktop (its name and icon)
+    app.setWindowIcon(app_icon())
     translator = QTranslator(app)  # Qt's own buttons (OK, Cancel, Yes …) in Chinese
     if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
@@ -38,6 +40,14 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
     if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
     return app
+
+
+def app_icon() -> QIcon:
+    """The program's icon (resources/icons/, drawn from huiquan_desk.svg), every PNG size."""
+    icon = QIcon()
+    for png in sorted(resource("icons").glob("huiquan_desk-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def _excepthook(kind, value, tb) -> None:

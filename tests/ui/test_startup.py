@@ -46,6 +46,8 @@ def test_start_opens_the_window_and_takes_the_days_backup(app, qtbot, tmp_path) 
     _app, window, ws = started
     qtbot.addWidget(window)
     assert window.activities.model.rowCount() == 5 and window.isVisible()  # the data loaded into the table
+    icon = _app.windowIcon()  # the program's own icon (resources/icons), every size the platforms ask for
+    assert not icon.isNull() and {s.width() for s in icon.availableSizes()} >= {16, 32, 48, 256}
     qtbot.waitUntil(lambda: any(p.name.startswith("huiquan-auto-") for p in data.backups.iterdir()), timeout=20000)
     with pytest.raises(FolderInUse):  # a second copy on the same folder is refused
         DataLock(data).acquire()
