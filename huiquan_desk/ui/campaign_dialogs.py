@@ -82,7 +82,8 @@ class FormDialog(QDialog):
         fit_window(self, self.width_wanted, self.sizeHint().height())
 
     def write(self, session) -> None:  # type: ignore[no-untyped-def]
-        raise NotImplementedError
+        """What the form saves, through the services, in `session` (every dialog below says it)."""
+        raise NotImplementedError(f"{type(self).__name__} must say what it writes")
 
     def save(self) -> bool:
         if messages.write_from_form(self, self.ws, self.form, self.write):

@@ -54,23 +54,12 @@ from huiquan_desk.ui.campaign_dialogs import (
 )
 from huiquan_desk.ui.export_actions import ask_open_path, ask_save_path, export_in_background
 from huiquan_desk.ui.household_dialog import HouseholdDialog
+from huiquan_desk.ui.messages import ask_number, ask_text
 from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.widgets import EmptyHint, mark_writes, read_only_table
 
 H = rules.HOUSEHOLD_LABELS
-
-
-def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
-    """A line of text (a reason). Tests replace this function."""
-    value, ok = QInputDialog.getText(parent, title, label, text=text)
-    return value if ok else None
-
-
-def ask_number(parent: QWidget, title: str, label: str, value: int, top: int) -> int | None:
-    """A whole number. Tests replace this function."""
-    number, ok = QInputDialog.getInt(parent, title, label, value, 1, max(1, top))
-    return number if ok else None
 
 
 def _bar(*widgets: QWidget, stretch_at: int | None = None) -> QHBoxLayout:
@@ -668,8 +657,8 @@ class FamiliesPage(QWidget):
         if (d := self._require_campaign()) is None:
             return
         with self.ws.read() as session:
-            rows = [a for a in list_activities(session, ActivityFilter.year(d.row.year))
-                    if a.id not in {x.id for x in d.activities}]
+            linked = {x.id for x in d.activities}
+            rows = [a for a in list_activities(session, ActivityFilter.year(d.row.year)) if a.id not in linked]
         if not rows:
             self.status.setText(self.tr("{0} 年没有可关联的活动。").format(d.row.year))
             return

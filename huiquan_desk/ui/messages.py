@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from huiquan_desk.domain.errors import Cancelled, HuiquanError, ValidationError
 
@@ -56,3 +56,15 @@ def confirm(parent: QWidget | None, title: str, text: str, ok: str = "确定") -
     box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is yes
+
+
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    """One line of text from the user (a name, a reason), or None. Tests replace it where it is used."""
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None
+
+
+def ask_number(parent: QWidget, title: str, label: str, value: int, top: int) -> int | None:
+    """A whole number from 1 to `top`, or None. Tests replace it where it is used."""
+    number, ok = QInputDialog.getInt(parent, title, label, value, 1, max(1, top))
+    return number if ok else None

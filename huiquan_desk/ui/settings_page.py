@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,13 +20,8 @@ from huiquan_desk.services import categories as category_service
 from huiquan_desk.services.settings import PROFILE_LABELS, CommunityProfile, get_profile, save_profile
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
+from huiquan_desk.ui.messages import ask_text
 from huiquan_desk.ui.widgets import FieldForm, mark_writes
-
-
-def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
-    """One line of text from the user, or None. Tests replace this function."""
-    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
-    return value if ok else None
 
 
 class SettingsPage(QWidget):
