@@ -35,9 +35,9 @@ from huiquan_desk.ui.export_actions import (
     export_in_background,
     file_in_background,
 )
+from huiquan_desk.ui.messages import ask_text
 from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.service_dialogs import CertificateDialog, SupplementDialog
-from huiquan_desk.ui.settings_page import ask_text
 from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.volunteer_dialog import VolunteerDialog
 from huiquan_desk.ui.widgets import EmptyHint, date_edit, from_qdate, mark_writes

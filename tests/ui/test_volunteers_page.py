@@ -162,7 +162,10 @@ def test_star_thresholds_and_teams(window, ws, monkeypatch) -> None:
     page.teams_view.selectRow(len(page.teams.rows) - 1)
     page.delete_team()
     assert "老年志愿服务队" not in [t.name for t in page.teams.rows]
-    assert settings_page.ask_text  # the same text prompt is shared with the settings page
+    from huiquan_desk.ui import families_page, volunteers_page
+
+    # One text prompt for every page (ui.messages), not a copy per page.
+    assert volunteers_page.ask_text is settings_page.ask_text is families_page.ask_text is messages.ask_text
 
 
 def _served(ws) -> int:  # type: ignore[no-untyped-def]
