@@ -162,6 +162,9 @@ def test_star_thresholds_and_teams(window, ws, monkeypatch) -> None:
     page.teams_view.selectRow(len(page.teams.rows) - 1)
     page.delete_team()
     assert "老年志愿服务队" not in [t.name for t in page.teams.rows]
+
+
+def test_every_page_asks_for_text_with_the_same_prompt() -> None:
     from huiquan_desk.ui import families_page, volunteers_page
 
     # One text prompt for every page (ui.messages), not a copy per page.
