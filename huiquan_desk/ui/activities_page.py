@@ -578,7 +578,9 @@ class ActivitiesPage(QWidget):
                 return
             self.last_export = written
             self.summary.setText(self.tr("已导出 {0} 项活动（{1}）到 {2}").format(count, scope, written.name))
-            self.after_export.show_file(written, self.tr("已导出活动台账，共 {0} 项活动。").format(count))
+            # The bar keeps the result (with what was included); the summary line is the list's again
+            # as soon as the photo count comes back.
+            self.after_export.show_file(written, self.tr("已导出活动台账（{0}），共 {1} 项活动。").format(scope, count))
 
         return export_in_background(self, self.ws, "activities", params, fmt, path, done)
 
