@@ -86,3 +86,9 @@ def log_activity(ws, files=(), **changes) -> int:  # type: ignore[no-untyped-def
         changes.setdefault("start", datetime(datetime.now().year, 3, 5, 9))
         changes.setdefault("end", changes["start"] + timedelta(hours=2))
         return activities.create_activity(s, draft(s, **changes), ws.files, list(files))
+
+
+def wait_task(qtbot, task, timeout: int = 30000) -> None:  # type: ignore[no-untyped-def]
+    """Wait for a background task by its state: it may finish before a signal could be awaited."""
+    assert task is not None
+    qtbot.waitUntil(lambda: not task.running, timeout=timeout)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QPushButton
 from huiquan_desk.domain.errors import Cancelled
 from huiquan_desk.services import activities as svc
 from huiquan_desk.ui import after_export
-from tests.helpers import draft
+from tests.helpers import draft, wait_task
 
 THIS_YEAR = datetime.now().year
 
@@ -56,10 +56,6 @@ def add(ws, n: int = 1, **changes) -> None:  # type: ignore[no-untyped-def]
             start = datetime(THIS_YEAR, 3, 5, 9) + timedelta(days=i)
             svc.create_activity(s, draft(s, start=start, end=start + timedelta(hours=2), **changes), ws.files)
 
-
-def wait_task(qtbot, task) -> None:  # type: ignore[no-untyped-def]
-    assert task is not None
-    qtbot.waitUntil(lambda: not task.running, timeout=30000)
 
 
 def ink(pdf: Path) -> float:

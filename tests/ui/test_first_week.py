@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QFormLayout
 from huiquan_desk.domain.activity import ActivityStatus, AttachmentKind, NewAttachment
 from huiquan_desk.ui.activity_dialog import PHOTO_FOLDER_KEY, ActivityDialog
 from huiquan_desk.ui.activity_model import column_of
-from tests.helpers import make_image
+from tests.helpers import make_image, wait_task
 from tests.ui.test_activities_page import add
 
 THIS_YEAR = datetime.now().year
@@ -24,10 +24,6 @@ THIS_YEAR = datetime.now().year
 def photo(tmp_path: Path, name: str = "a.jpg") -> NewAttachment:
     return NewAttachment(str(make_image(tmp_path / name)))
 
-
-def wait_task(qtbot, task) -> None:  # type: ignore[no-untyped-def]
-    assert task is not None
-    qtbot.waitUntil(lambda: not task.running, timeout=30000)
 
 
 # --- gaps: said while typing, marked in the list ---------------------------------------------------

@@ -21,7 +21,7 @@ from huiquan_desk.ui import after_export
 from huiquan_desk.ui.activity_dialog import ActivityDialog
 from huiquan_desk.ui.app import start
 from huiquan_desk.ui.widgets import to_qdatetime
-from tests.helpers import make_image
+from tests.helpers import make_image, wait_task
 
 THIS_YEAR = date.today().year
 
@@ -73,8 +73,7 @@ def test_a_newcomers_first_activity_printed_and_photographed(app, qtbot, tmp_pat
 
         task = page.print_ledger()  # 打印… (Ctrl+P)
         qtbot.waitUntil(lambda: page.last_print is not None, timeout=30000)
-        with qtbot.waitSignal(page.last_print.done, timeout=60000):
-            pass
+        wait_task(qtbot, page.last_print, timeout=90000)
         assert task is not None and len(printed) == 1
         assert len(PdfReader(printed[0]).pages) >= 1  # what came out of the printer: the ledger's page(s)
 
