@@ -59,6 +59,26 @@ def org_problem(org: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True, order=True)
+class Group:
+    """A numbering series: 门类 + 年度 + 保管期限 (+ 机构). 件号 run from 0001 within one; a box holds one."""
+
+    category: str
+    year: int
+    retention: str
+    org: str = ""
+
+    def __str__(self) -> str:
+        """WS·2026-D30 (-BGS): the 档号 without 全宗号 and 件号."""
+        return f"{self.category}·{self.year}-{self.retention}" + (f"-{self.org}" if self.org else "")
+
+    @property
+    def label(self) -> str:
+        """2026年度 定期30年 (文书, 机构 BGS): how a list or a message names the series."""
+        org = f"，机构 {self.org}" if self.org else ""
+        return f"{self.year}年度 {RETENTION_LABELS.get(self.retention, self.retention)}（{self.category}{org}）"
+
+
 @dataclass(frozen=True)
 class ArchivalCode:
     """The parts of a 档号. `org` is '' when the fonds does not divide by 机构(问题)."""
@@ -84,9 +104,9 @@ class ArchivalCode:
             raise ValueError("；".join(problems))
 
     @property
-    def group(self) -> tuple[int, str, str]:
-        """What the 件号 count within: 年度 + 保管期限 (+ 机构)."""
-        return (self.year, self.retention, self.org)
+    def group(self) -> Group:
+        """What the 件号 count within: 年度 + 保管期限 (+ 机构), for each 门类 (its own 档号 series)."""
+        return Group(self.category, self.year, self.retention, self.org)
 
     def __str__(self) -> str:
         org = f"-{self.org}" if self.org else ""
@@ -135,8 +155,9 @@ def next_number(used: set[int], typed: int | None = None) -> int:
     return number
 
 
-def box_key(code: ArchivalCode) -> tuple[int, str, str]:
-    """Items share a box only when this is equal: never mixing 年度, 保管期限 or 机构(问题)."""
+def box_key(code: ArchivalCode) -> Group:
+    """Items share a box only when this is equal: never mixing 年度, 保管期限 or 机构(问题) (nor 门类:
+    photos are kept apart from papers)."""
     return code.group
 
 
@@ -147,3 +168,77 @@ def spine_width(pages: int) -> int:
         if pages <= width * PAGES_PER_MM:
             return width
     return SPINE_WIDTHS_MM[-1]
+
+
+# --- what the fields are called (the item form, the catalogue, the audit trail) ---------------------
+ITEM_LABELS: dict[str, str] = {
+    "fonds": "全宗号", "category": "门类代码", "year": "年度", "retention": "保管期限",
+    "retention_by_user": "保管期限由人工确定", "org": "机构(问题)代码", "number": "件号", "sort_order": "排列顺序",
+    "doc_number": "文号", "author": "责任者", "title": "题名", "title_made_up": "自拟题名", "day": "日期",
+    "secrecy": "密级", "pages": "页数", "remarks": "备注", "box_id": "所在档案盒", "activity_id": "归档的活动",
+    "campaign_id": "归档的评选", "corrects_id": "更正的档案", "keep_until": "鉴定后续存至", "destroyed_on": "销毁日期",
+}
+BOX_LABELS: dict[str, str] = {
+    "category": "门类代码", "year": "年度", "retention": "保管期限", "org": "机构(问题)代码", "number": "盒号",
+    "spine_mm": "盒脊厚度(mm)", "notes": "盒内文件情况说明", "arranged_by": "整理人", "arranged_on": "整理日期",
+    "checked_by": "检查人", "checked_on": "检查日期",
+}
+FILE_KINDS: dict[str, str] = {"scan": "扫描件", "photo": "照片", "signin": "签到表", "document": "电子文件"}
+SECRECY_LEVELS = ("", "内部", "秘密", "机密")  # 密级: blank for ordinary community documents
+# 密级 of a fonds kept by a community: blank (公开) or 内部; the state-secret levels are listed so that
+# a document received with one can be catalogued as it is marked.
+
+
+def expiry_year(year: int, retention: str, keep_until: int | None = None) -> int | None:
+    """The last year an item is kept: 年度 + 10 or 30 (kept longer when an appraisal said so);
+    None for 永久."""
+    years = {"D10": 10, "D30": 30}.get(retention)
+    if years is None:
+        return None
+    return max(year + years, keep_until or 0)
+
+
+def parse_retention_rules(text: str) -> dict[str, str]:
+    """The retention rule table as typed in the settings, one rule a line: 「类别 = 期限」 where 期限 is
+    Y / D30 / D10 or 永久 / 30年 / 10年 (「传统节日 = D10」, 「评选表彰 = 永久」). ValueError (Chinese,
+    naming the line) for anything else."""
+    words = {"永久": "Y", "Y": "Y", "D30": "D30", "30年": "D30", "定期30年": "D30", "30": "D30",
+             "D10": "D10", "10年": "D10", "定期10年": "D10", "10": "D10"}
+    rules: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, period = [part.strip() for part in [*re.split(r"([=＝:：])", line, maxsplit=1), "", ""]][:3]
+        code = words.get(period.upper().replace(" ", ""))
+        if not sep or not name or code is None:
+            raise ValueError(f"第 {number} 行「{line[:30]}」应写成 类别 = 期限（Y 永久、D30 定期30年、D10 定期10年）")
+        rules[name] = code
+    return rules
+
+
+def dump_retention_rules(rules: dict[str, str]) -> str:
+    return "\n".join(f"{name} = {code}" for name, code in rules.items())
+
+
+# The default rule table: what a community keeps how long (《城市社区档案管理办法》 and the usual
+# 文书档案保管期限表 of a 居委会: plans, summaries, elections and commendations permanently; the
+# records of the work 30 years; routine publicity and notices 10 years). Keys are category names
+# (the nearest rule up the category tree applies), 评选表彰 for campaigns, 其他 for the rest.
+DEFAULT_RETENTION_RULES: dict[str, str] = {
+    "评选表彰": "Y", "文明创建": "D30", "思想道德教育": "D30", "社区秩序": "D30", "民间纠纷调解": "D30",
+    "宣传教育": "D10", "社会环境": "D10", "传统节日": "D10", "其他": "D10",
+}
+CAMPAIGN_RULE = "评选表彰"
+OTHER_RULE = "其他"
+
+
+def proposed_retention(rules: dict[str, str], path: list[str], campaign: bool = False) -> str:
+    """The period the rule table proposes for a record of category `path` (root first), the
+    nearest rule up the tree; campaigns by the 评选表彰 rule; 其他 (default D10) otherwise."""
+    if campaign and CAMPAIGN_RULE in rules:
+        return rules[CAMPAIGN_RULE]
+    for name in reversed(path):
+        if name in rules:
+            return rules[name]
+    return rules.get(OTHER_RULE, "D10")

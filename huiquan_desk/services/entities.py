@@ -18,6 +18,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import activity as activity_rules
+from huiquan_desk.domain import archives as archive_rules
 from huiquan_desk.domain import family as family_rules
 from huiquan_desk.domain import volunteer as volunteer_rules
 from huiquan_desk.services.settings import setting_label
@@ -63,6 +64,22 @@ _O = family_rules.OBJECTION_LABELS
 
 def _date(values: Values, key: str) -> str:
     return str(values.get(key) or "")[:10]
+
+
+def _item_name(values: Values) -> str:
+    """An archive item as the trail names it: its 档号 once numbered, and its title."""
+    number = values.get("number")
+    code = ""
+    if number:
+        org = f"-{values.get('org')}" if values.get("org") else ""
+        code = (f"{values.get('fonds') or '????'}-{values.get('category', '')}·{values.get('year', '')}-"
+                f"{values.get('retention', '')}{org}-{int(number):04d} ")
+    return f"{code}{values.get('title', '')}"
+
+
+def _box_name(values: Values) -> str:
+    org = f"-{values.get('org')}" if values.get("org") else ""
+    return f"{values.get('category', '')}·{values.get('year', '')}-{values.get('retention', '')}{org} 第 {values.get('number', '')} 盒"
 
 
 def _address(values: Values) -> str:
@@ -131,6 +148,29 @@ ENTITIES: dict[str, Entity] = {e.table: e for e in (
            name=lambda v: f"{_date(v, 'raised_on')} {v.get('raised_by') or '匿名'}反映", parent=("campaign_id", "campaigns")),
     Entity("campaign_activities", "评选活动", {"campaign_id": "所属评选", "activity_id": "活动"},
            name=_first("activity_id:name"), parent=("campaign_id", "campaigns"), unit="项", refs=("activity_id",)),
+    Entity("archive_items", "归档文件", dict(archive_rules.ITEM_LABELS), name=_item_name, unit="件"),
+    Entity("archive_files", "档案文件", {
+        "item_id": "所属归档文件", "kind": "类型", "sha256": "文件校验值(SHA-256)", "suffix": "文件类型",
+        "original_name": "原文件名", "size": "文件大小(字节)", "sort_order": "顺序", "caption_title": "照片说明：题名",
+        "caption_time": "照片说明：时间", "caption_place": "照片说明：地点", "caption_people": "照片说明：人物",
+        "caption_background": "照片说明：背景", "caption_photographer": "照片说明：摄影者"},
+        name=_first("caption_title", "original_name"), unit="个", parent=("item_id", "archive_items")),
+    Entity("archive_boxes", "档案盒", dict(archive_rules.BOX_LABELS), name=_box_name, unit="盒"),
+    Entity("archive_gaps", "空号", {"category": "门类代码", "year": "年度", "retention": "保管期限",
+                                  "org": "机构(问题)代码", "number": "件号", "code": "档号", "title": "原题名",
+                                  "reason": "空号原因"},
+           name=lambda v: f"空号 {v.get('code', '')}"),
+    Entity("fixity_checks", "档案检测", {"checked_at": "检测时间", "scope": "检测范围", "files": "检测文件数",
+                                     "problems": "问题数", "details": "问题", "operator": "检测人"},
+           name=lambda v: f"{str(v.get('checked_at') or '')[:16]} 档案检测"),
+    Entity("destruction_rounds", "销毁鉴定", {"due_year": "到期年度", "members": "鉴定小组成员", "residents": "居民代表",
+                                          "decided_on": "鉴定日期", "remarks": "备注"},
+           name=lambda v: f"{v.get('due_year', '')}年前到期档案的销毁鉴定", unit="次"),
+    Entity("destruction_decisions", "鉴定意见", {"round_id": "所属鉴定", "item_id": "归档文件", "code": "档号",
+                                             "title": "题名", "decision": "鉴定意见", "reason": "理由",
+                                             "keep_until": "续存至"},
+           name=lambda v: f"{v.get('code', '')} {v.get('title', '')}", parent=("round_id", "destruction_rounds"),
+           unit="件"),
     Entity("teams", "队伍", {"name": "队伍名称", "description": "说明", "sort_order": "顺序"}),
     Entity("users", "账号", {"username": "登录名", "display_name": "姓名", "role": "角色", "password_hash": "密码",
                            "active": "启用", "failed_attempts": "连续输错次数", "locked_until": "锁定至",

@@ -35,8 +35,8 @@ from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.services.audit_log import show_value
 from huiquan_desk.services.entities import ENTITIES, bin_label, bin_name, entity_label, field_label, names_of
 from huiquan_desk.storage import audit
-from huiquan_desk.storage.files import FileStore, name_problem, rendition_beside, rendition_of
-from huiquan_desk.storage.models import Attachment, Base, RecycledItem, now
+from huiquan_desk.storage.files import FILE_TABLES, FileStore, name_problem, rendition_beside, rendition_of
+from huiquan_desk.storage.models import ArchiveFile, Attachment, Base, RecycledItem, now
 
 log = logging.getLogger("huiquan_desk")
 
@@ -341,13 +341,17 @@ def restore_item(session: Session, bin_id: int, files: FileStore | None = None) 
             assert inserted is not None
             new_id = inserted[0]
             ids.setdefault(table.name, {})[old_id] = new_id
+    for values in rows_by_table.get("archive_items", []):
+        from huiquan_desk.services.filing import refiled  # filing reads the bin: import here
+
+        refiled(session, values)
     session.delete(item)
     session.flush()
     session.expire_all()  # rows of these tables loaded earlier in this session are stale now
 
     new_id = ids[item.entity][item.entity_id]
     if files is not None:
-        missing = [a for a in rows_by_table.get("attachments", []) if files.verify(a["sha256"], a["suffix"])]
+        missing = [a for t in FILE_TABLES for a in rows_by_table.get(t, []) if files.verify(a["sha256"], a["suffix"])]
         if missing:
             notes.append(f"有 {len(missing)} 个附件文件在数据文件夹中找不到或已损坏（{'、'.join(a['original_name'] for a in missing[:3])}），"
                          "请从备份中找回或重新上传。")
@@ -376,15 +380,17 @@ def _file_names(payload: dict[str, Any]) -> set[str]:
     """The stored files a bin entry names. A name that is not a stored file's name (a crafted
     `../../x`) is never turned into a path: it is left out here and reported by `check`."""
     names = set()
-    for row in payload.get("tables", {}).get("attachments", []):
-        sha, suffix = row.get("sha256"), row.get("suffix") or ""
-        if name_problem(sha, suffix) is None:
-            names.add(f"{sha}{suffix}")
+    for table in FILE_TABLES:
+        for row in payload.get("tables", {}).get(table, []):
+            sha, suffix = row.get("sha256"), row.get("suffix") or ""
+            if name_problem(sha, suffix) is None:
+                names.add(f"{sha}{suffix}")
     return names
 
 
 def _referenced_files(session: Session) -> set[str]:
-    names = {f"{sha}{suffix or ''}" for sha, suffix in session.execute(select(Attachment.sha256, Attachment.suffix))}
+    names = {f"{sha}{suffix or ''}" for model in (Attachment, ArchiveFile)
+             for sha, suffix in session.execute(select(model.sha256, model.suffix))}
     for payload_text in session.scalars(select(RecycledItem.payload)):
         names |= _file_names(json.loads(payload_text))
     return names

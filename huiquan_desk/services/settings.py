@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huiquan_desk.domain import archives as archive_rules
 from huiquan_desk.domain.errors import Problem, ValidationError
 from huiquan_desk.domain.family import DEFAULT_KINDS, DEFAULT_NOTICE_DAYS, DEFAULT_REPEAT_YEARS
 from huiquan_desk.domain.text import clean, halfwidth, text_problems
@@ -115,6 +116,46 @@ FAMILY_KINDS: Option[tuple[str, ...]] = option("family.kinds", "评选类型", t
 NOTICE_DAYS = option("family.notice_days", "公示天数", DEFAULT_NOTICE_DAYS, _notice_days)
 NOTICE_WORKDAYS = option("family.notice_workdays", "公示天数按工作日计算", False, _flag, _dump_flag)
 REPEAT_YEARS = option("family.repeat_years", "近几年内获评的再推荐时提示（年，0 为不提示）", DEFAULT_REPEAT_YEARS, _years)
+# --- archives (DA/T 22-2015) ----------------------------------------------------------------------------
+def _category_codes(value: str) -> dict[str, str]:
+    """「WS 文书」 one a line (or 、-separated) → {"WS": "文书"}; at least WS."""
+    codes: dict[str, str] = {}
+    for part in re.split(r"[\n、,，;；]+", value):
+        text = clean(part)
+        if not text:
+            continue
+        code, _sep, name = text.partition(" ")
+        if archive_rules.category_problem(code.upper(), {code.upper(): name}) or not name.strip():
+            raise ValueError(value)
+        codes[code.upper()] = name.strip()
+    if archive_rules.DEFAULT_CATEGORY not in codes:
+        raise ValueError(value)
+    return codes
+
+
+def _dump_codes(codes: dict[str, str]) -> str:
+    return "\n".join(f"{code} {name}" for code, name in codes.items())
+
+
+def _retention_rules(value: str) -> dict[str, str]:
+    rules = archive_rules.parse_retention_rules(value)
+    if not rules:
+        raise ValueError(value)
+    return rules
+
+
+def _fixity_days(value: str) -> int:
+    days = int(value)
+    if not 0 <= days <= 366:
+        raise ValueError(value)
+    return days
+
+
+ARCHIVE_CATEGORY_CODES = option("archive.category_codes", "门类代码表", dict(archive_rules.DEFAULT_CATEGORY_CODES),
+                                _category_codes, _dump_codes)
+RETENTION_RULES = option("archive.retention_rules", "保管期限表（按类别）", dict(archive_rules.DEFAULT_RETENTION_RULES),
+                         _retention_rules, archive_rules.dump_retention_rules)
+FIXITY_DAYS = option("archive.fixity_days", "档案检测周期（天，0 为不定期）", 30, _fixity_days)
 # --- sign-in and backups --------------------------------------------------------------------------------
 IDLE_LOCK_MINUTES = option("security.idle_lock_minutes", "闲置锁定（分钟，0 为不锁定）", 10, _minutes)
 BACKUP_ROTATION = option("backup.rotation", "自动备份保留（日/周/月）", "7/4/12", _text)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from huiquan_desk.domain.errors import HuiquanError, StorageError
 from huiquan_desk.paths import DataDir
+from huiquan_desk.services import filing
 from huiquan_desk.services.entities import audit_name
 from huiquan_desk.services.permissions import NOBODY, Role, check_admin, check_signed_in, check_write
 from huiquan_desk.storage import audit, guard, migrate
@@ -192,6 +193,7 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
         raise StorageError(f"无法打开数据库 {data.database}：{getattr(err, 'orig', None) or err}") from err
     writers = make_sessionmaker(engine, writer=True)
     audit.install(writers, audit_name)
+    filing.install(writers)  # filed records are frozen
     ws = Workspace(data, engine, make_sessionmaker(engine), writers, FileStore(data.files))
     ws.log_handler = handler
     ws.read_only = read_only

@@ -65,7 +65,8 @@ def test_numbers_never_go_back_nor_fill_a_gap_silently() -> None:
 
 def test_boxes_never_mix_year_retention_or_org_and_spines_fit_the_pages() -> None:
     a = ArchivalCode("0194", "WS", 2026, "D30", 1)
-    assert rules.box_key(a) == rules.box_key(ArchivalCode("0194", "ZP", 2026, "D30", 7))
+    assert rules.box_key(a) == rules.box_key(ArchivalCode("0194", "WS", 2026, "D30", 7))
+    assert rules.box_key(a) != rules.box_key(ArchivalCode("0194", "ZP", 2026, "D30", 1))  # photos apart
     assert rules.box_key(a) != rules.box_key(ArchivalCode("0194", "WS", 2025, "D30", 1))
     assert rules.box_key(a) != rules.box_key(ArchivalCode("0194", "WS", 2026, "Y", 1))
     assert rules.box_key(a) != rules.box_key(ArchivalCode("0194", "WS", 2026, "D30", 1, "BGS"))

@@ -16,7 +16,7 @@ from huiquan_desk.storage import files as files_store
 from huiquan_desk.storage import guard
 from huiquan_desk.storage import sqlite as sqlite_files
 from huiquan_desk.storage.backups.format import HEX64_RE, _connect
-from huiquan_desk.storage.files import SHA_RE, SUFFIX_RE, rendition_of
+from huiquan_desk.storage.files import FILE_TABLES, SHA_RE, SUFFIX_RE, rendition_of
 from huiquan_desk.storage.schema import quote
 
 log = logging.getLogger("huiquan_desk.backups")
@@ -65,10 +65,12 @@ def references(conn: sqlite3.Connection) -> References:
     """Attachment files a database refers to: `attachments` rows and, if the table exists, every
     recycle-bin payload (parsed as JSON where it can be, and scanned for 64-hex hashes anyway)."""
     refs = References()
-    try:
-        rows = conn.execute("SELECT sha256, suffix FROM attachments").fetchall()
-    except sqlite3.OperationalError:
-        rows = []
+    rows = []
+    for table in FILE_TABLES:
+        try:
+            rows += conn.execute(f"SELECT sha256, suffix FROM {table}").fetchall()
+        except sqlite3.OperationalError:  # a database older than that table
+            pass
     for sha, suffix in rows:
         sha = str(sha or "").lower()
         suffix = str(suffix or "")
@@ -93,14 +95,15 @@ def stored_name_problems(conn: sqlite3.Connection, limit: int = 50) -> list[str]
     """Attachment names in a database that are not stored files' names (a crafted `../../x` in an
     attachment row or a recycle-bin entry): such a name must never become a path."""
     problems: list[str] = []
-    try:
-        rows = conn.execute("SELECT id, sha256, suffix FROM attachments").fetchall()
-    except sqlite3.OperationalError:
-        rows = []
-    for row_id, sha, suffix in rows:
-        problem = files_store.name_problem(sha, suffix or "")
-        if problem:
-            problems.append(f"照片和签到表第 {row_id} 条记录：{problem}")
+    for table, label in FILE_TABLES.items():
+        try:
+            rows = conn.execute(f"SELECT id, sha256, suffix FROM {table}").fetchall()
+        except sqlite3.OperationalError:
+            rows = []
+        for row_id, sha, suffix in rows:
+            problem = files_store.name_problem(sha, suffix or "")
+            if problem:
+                problems.append(f"{label}第 {row_id} 条记录：{problem}")
     try:
         payloads = conn.execute("SELECT id, payload FROM recycle_bin").fetchall()
     except sqlite3.OperationalError:

@@ -1,9 +1,18 @@
-"""Typed SQLAlchemy 2 models, a module per area (base, activities, volunteers, families, system). Every
+"""Typed SQLAlchemy 2 models, a module per area (base, activities, volunteers, families, archives, system). Every
 table carries created/updated times (TimestampMixin) unless it is an append-only log.
 `from huiquan_desk.storage.models import Activity` keeps working: everything is re-exported here,
 and importing this package registers every table with `Base.metadata` (Alembic reads it)."""
 
 from huiquan_desk.storage.models.activities import Activity, Attachment, Category
+from huiquan_desk.storage.models.archives import (
+    ArchiveBox,
+    ArchiveFile,
+    ArchiveItem,
+    DestructionDecision,
+    DestructionRound,
+    FixityCheck,
+    NumberGap,
+)
 from huiquan_desk.storage.models.base import NAMING, Base, TimestampMixin, now
 from huiquan_desk.storage.models.families import (
     Ballot,
@@ -27,7 +36,7 @@ from huiquan_desk.storage.models.volunteers import (
     Volunteer,
 )
 
-__all__ = ["NAMING", "Activity", "Attachment", "AuditEntry", "Ballot", "Base", "Campaign", "CampaignActivity",
-           "Category", "Certificate", "Commendation", "Evaluation", "Household", "HouseholdMember", "Nomination",
+__all__ = ["NAMING", "Activity", "ArchiveBox", "ArchiveFile", "ArchiveItem", "Attachment", "AuditEntry", "Ballot", "Base", "Campaign", "CampaignActivity",
+           "Category", "Certificate", "Commendation", "DestructionDecision", "DestructionRound", "Evaluation", "FixityCheck", "Household", "HouseholdMember", "Nomination", "NumberGap",
            "Objection", "RecycledItem", "Reviewer", "Score", "ServiceRecord", "Setting", "Team", "TimestampMixin",
            "Training", "User", "Volunteer", "now"]

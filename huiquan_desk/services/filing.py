@@ -1,0 +1,324 @@
+"""Filing records as archive items (归档): activities and campaigns become items in one step,
+each with its photos and sign-in sheets, a title from the record, the retention period the rule
+table proposes (settings.RETENTION_RULES) and a link both ways. A filed record shows 已归档 and is
+frozen: `install` adds a flush guard that refuses any change to it or to what belongs to it (its
+photos; a campaign's nominations, reviewers, scores, votes, objections and activities), whatever
+code path tries. A correction is a new item that links the one it corrects.
+
+Reminders: 文书 of a year are due by the end of June of the next year (《城市社区档案管理办法》);
+`unfiled` says what of a year is still waiting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, event, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from huiquan_desk.domain import archives as rules
+from huiquan_desk.domain.activity import ActivityStatus, PhotoCaption
+from huiquan_desk.domain.errors import NotFoundError, ValidationError
+from huiquan_desk.domain.family import STAGE_LABELS, Stage
+from huiquan_desk.services.archives import ItemDraft, create_item, fix_numbers
+from huiquan_desk.services.permissions import require_writer
+from huiquan_desk.services.settings import RETENTION_RULES, get_profile, get_setting
+from huiquan_desk.storage.files import FileStore
+from huiquan_desk.storage.models import (
+    Activity,
+    ArchiveFile,
+    ArchiveItem,
+    Attachment,
+    Ballot,
+    Campaign,
+    CampaignActivity,
+    Category,
+    Nomination,
+    NumberGap,
+    Objection,
+    Reviewer,
+    Score,
+)
+
+PHOTOS_PER_PAGE = 4  # a photo record page holds up to four photos (exports.photo_record)
+DUE_MONTH, DUE_DAY = 6, 30  # 文书 of a year are filed by June 30 of the next year
+FILED_STAGES = (Stage.COMMEND, Stage.PUBLICIZE)  # a campaign is filed once its result is commended
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A record that may be filed: an activity or a campaign of the year, not yet filed."""
+
+    kind: str  # activity / campaign
+    id: int
+    title: str
+    day: date | None
+    what: str  # the category path, or 评选 and its stage
+    retention: str  # what the rule table proposes
+    photos: int
+    sign_ins: int
+
+
+# --- the freeze ------------------------------------------------------------------------------------
+def _filed(session: Session, column: Any, ids: set[int]) -> set[int]:
+    """Those of `ids` that an archive item links to through `column` (activity_id / campaign_id)."""
+    if not ids:
+        return set()
+    with session.no_autoflush:
+        return set(session.scalars(select(column).where(column.in_(ids))))
+
+
+def _owners(session: Session, obj: object) -> tuple[set[int], set[int]]:
+    """(activity ids, campaign ids) a changed row belongs to."""
+    acts: set[int] = set()
+    camps: set[int] = set()
+    if isinstance(obj, Activity):
+        acts.add(obj.id)
+    elif isinstance(obj, Attachment):
+        if obj.activity_id is not None:
+            acts.add(obj.activity_id)
+        if obj.nomination_id is not None:
+            with session.no_autoflush:
+                camps.add(session.scalar(select(Nomination.campaign_id).where(Nomination.id == obj.nomination_id)) or 0)
+    elif isinstance(obj, Campaign):
+        camps.add(obj.id)
+    elif isinstance(obj, Nomination | Reviewer | Objection | CampaignActivity):
+        camps.add(obj.campaign_id)
+    elif isinstance(obj, Score | Ballot):
+        with session.no_autoflush:
+            camps.add(session.scalar(select(Nomination.campaign_id).where(Nomination.id == obj.nomination_id)) or 0)
+    return acts, camps
+
+
+def _guard(session: Session, _context: object, _instances: object) -> None:
+    """Refuse a flush that changes a filed record (or what belongs to it)."""
+    if session.info.get("filing"):  # services.filing itself marks what it files
+        return
+    acts: set[int] = set()
+    camps: set[int] = set()
+    for obj in (*session.dirty, *session.deleted, *session.new):
+        if isinstance(obj, Activity | Attachment | Campaign | Nomination | Reviewer | Objection | CampaignActivity
+                      | Score | Ballot):
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            a, c = _owners(session, obj)
+            acts |= {i for i in a if i}
+            camps |= {i for i in c if i}
+    frozen_acts = _filed(session, ArchiveItem.activity_id, acts)
+    frozen_camps = _filed(session, ArchiveItem.campaign_id, camps)
+    if frozen_acts or frozen_camps:
+        with session.no_autoflush:
+            names = [f"活动「{t}」" for t in session.scalars(select(Activity.title).where(Activity.id.in_(frozen_acts)))]
+            names += [f"评选「{t}」" for t in session.scalars(select(Campaign.title).where(Campaign.id.in_(frozen_camps)))]
+        raise ValidationError.single("已归档", f"{'、'.join(names[:3])}已归档，不能再修改或删除；如内容有误，"
+                                     "请在「档案」中为它录入更正件")
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    """The freeze of filed records, on every writing session of the workspace."""
+    event.listen(factory, "before_flush", _guard)
+
+
+# --- what may be filed -----------------------------------------------------------------------------
+def _paths(session: Session) -> dict[int, list[str]]:
+    rows = {c.id: (c.parent_id, c.name) for c in session.scalars(select(Category))}
+    paths: dict[int, list[str]] = {}
+    for cid in rows:
+        path: list[str] = []
+        node: int | None = cid
+        while node is not None and node in rows and len(path) < 20:
+            path.insert(0, rows[node][1])
+            node = rows[node][0]
+        paths[cid] = path
+    return paths
+
+
+def candidates(session: Session, year: int) -> list[Candidate]:
+    """The activities (已开展) and campaigns (表彰 or later) of `year` not yet filed, by date."""
+    rule_table = get_setting(session, RETENTION_RULES)
+    paths = _paths(session)
+    filed_acts = set(session.scalars(select(ArchiveItem.activity_id).where(ArchiveItem.activity_id.is_not(None))))
+    filed_camps = set(session.scalars(select(ArchiveItem.campaign_id).where(ArchiveItem.campaign_id.is_not(None))))
+    out = []
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    for a in session.scalars(select(Activity).where(Activity.start_at >= start, Activity.start_at < end,
+                                                     Activity.status == ActivityStatus.DONE.value)
+                             .order_by(Activity.start_at, Activity.id)):
+        if a.id in filed_acts:
+            continue
+        path = paths.get(a.category_id, [])
+        photos = sum(1 for f in a.attachments if f.kind == "photo")
+        out.append(Candidate("activity", a.id, a.title, a.start_at.date(), "/".join(path),
+                             rules.proposed_retention(rule_table, path), photos, len(a.attachments) - photos))
+    for c in session.scalars(select(Campaign).where(Campaign.year == year, Campaign.stage.in_([s.value for s in FILED_STAGES]))
+                             .order_by(Campaign.id)):
+        if c.id in filed_camps:
+            continue
+        photos = len(list(session.scalars(select(Attachment.id).join(Nomination, Nomination.id == Attachment.nomination_id)
+                                          .where(Nomination.campaign_id == c.id))))
+        out.append(Candidate("campaign", c.id, c.title, c.commended_on, f"评选（{STAGE_LABELS[Stage(c.stage)]}）",
+                             rules.proposed_retention(rule_table, [], campaign=True), photos, 0))
+    return sorted(out, key=lambda c: (c.day or date.max, c.kind, c.id))
+
+
+def due_date(year: int) -> date:
+    return date(year + 1, DUE_MONTH, DUE_DAY)
+
+
+def unfiled(session: Session, year: int) -> list[Candidate]:
+    """What of `year` is still unfiled (the archive page's reminder for last year)."""
+    return candidates(session, year)
+
+
+# --- filing ----------------------------------------------------------------------------------------
+def _pages(photos: int, sign_ins: int) -> int:
+    """A filed record's pages: its record page, its photo pages (four a page), a page per sign-in sheet."""
+    return 1 + math.ceil(photos / PHOTOS_PER_PAGE) + sign_ins
+
+
+def _copy(session: Session, item_id: int, attachments: Sequence[Attachment]) -> None:
+    for order, a in enumerate(attachments, start=1):
+        session.add(ArchiveFile(
+            item_id=item_id, kind=a.kind, sha256=a.sha256, suffix=a.suffix, original_name=a.original_name,
+            size=a.size, sort_order=order, caption_title=a.caption_title, caption_time=a.caption_time,
+            caption_place=a.caption_place, caption_people=a.caption_people, caption_background=a.caption_background,
+            caption_photographer=a.caption_photographer))
+
+
+def file_records(session: Session, store: FileStore, activity_ids: Sequence[int] = (), campaign_ids: Sequence[int] = (),
+                 retentions: dict[tuple[str, int], str] | None = None, photos_apart: bool = False,
+                 number: bool = False) -> list[int]:
+    """File the records in one step: an item each (文书 WS) with the record's photos and sign-in
+    sheets; with `photos_apart`, an activity's photos go into a 照片 ZP item of their own, captions
+    and all. `retentions` holds the periods the user chose ((kind, id) -> Y/D30/D10); the rest take
+    what the rule table proposes. With `number`, the numbering of every touched series is fixed.
+    Returns the new items' ids. Refused as a whole when any record is already filed or gone."""
+    require_writer(session, "归档")
+    retentions = retentions or {}
+    rule_table = get_setting(session, RETENTION_RULES)
+    paths = _paths(session)
+    author = get_profile(session).name or ""
+    filed: list[int] = []
+    groups: set[rules.Group] = set()
+    session.info["filing"] = True
+    try:
+        for activity_id in dict.fromkeys(activity_ids):
+            activity = session.get(Activity, activity_id)
+            if activity is None:
+                raise NotFoundError("所选活动已不存在，可能已被删除。")
+            if session.scalar(select(ArchiveItem.id).where(ArchiveItem.activity_id == activity_id)) is not None:
+                raise ValidationError.single("归档", f"活动「{activity.title}」已归档，不能重复归档")
+            if activity.status != ActivityStatus.DONE.value:
+                raise ValidationError.single("归档", f"活动「{activity.title}」还是计划，开展后才能归档")
+            chosen = retentions.get(("activity", activity_id))
+            retention = chosen or rules.proposed_retention(rule_table, paths.get(activity.category_id, []))
+            photos = [a for a in activity.attachments if a.kind == "photo"]
+            sign_ins = [a for a in activity.attachments if a.kind != "photo"]
+            record_files = sign_ins if photos_apart else [*photos, *sign_ins]
+            draft = ItemDraft(title=activity.title, category=rules.DEFAULT_CATEGORY, year=activity.start_at.year,
+                              retention=retention, author=activity.organizer or author, day=activity.start_at.date(),
+                              pages=_pages(0 if photos_apart else len(photos), len(sign_ins)),
+                              remarks=f"活动记录：{activity.place}，参与 {activity.participants} 人".strip("，"))
+            item_id = create_item(session, draft, store, activity_id=activity_id, retention_by_user=chosen is not None)
+            _copy(session, item_id, record_files)
+            filed.append(item_id)
+            groups.add(rules.Group(rules.DEFAULT_CATEGORY, draft.year, retention))  # type: ignore[arg-type]
+            if photos_apart and photos:
+                photo_draft = ItemDraft(title=f"{activity.title}照片", title_made_up=True, category=rules.PHOTO_CATEGORY,
+                                        year=draft.year, retention=retention, author=draft.author, day=draft.day,
+                                        pages=len(photos), remarks=f"{len(photos)} 张")
+                photo_id = create_item(session, photo_draft, store, activity_id=activity_id,
+                                       retention_by_user=chosen is not None)
+                _copy(session, photo_id, photos)
+                filed.append(photo_id)
+                groups.add(rules.Group(rules.PHOTO_CATEGORY, draft.year, retention))  # type: ignore[arg-type]
+            activity.status = ActivityStatus.ARCHIVED.value
+        for campaign_id in dict.fromkeys(campaign_ids):
+            campaign = session.get(Campaign, campaign_id)
+            if campaign is None:
+                raise NotFoundError("所选评选已不存在，可能已被删除。")
+            if session.scalar(select(ArchiveItem.id).where(ArchiveItem.campaign_id == campaign_id)) is not None:
+                raise ValidationError.single("归档", f"评选「{campaign.title}」已归档，不能重复归档")
+            if Stage(campaign.stage) not in FILED_STAGES:
+                raise ValidationError.single("归档", f"评选「{campaign.title}」还在「{STAGE_LABELS[Stage(campaign.stage)]}」"
+                                             "阶段，表彰后才能归档")
+            chosen = retentions.get(("campaign", campaign_id))
+            retention = chosen or rules.proposed_retention(rule_table, [], campaign=True)
+            photos = list(session.scalars(select(Attachment).join(Nomination, Nomination.id == Attachment.nomination_id)
+                                          .where(Nomination.campaign_id == campaign_id)
+                                          .order_by(Nomination.id, Attachment.sort_order)))
+            nominations = len(list(session.scalars(select(Nomination.id).where(Nomination.campaign_id == campaign_id))))
+            day = campaign.commended_on or campaign.notice_end or date(campaign.year, 12, 31)
+            draft = ItemDraft(title=f"关于{campaign.title}的材料", title_made_up=True, year=campaign.year,
+                              retention=retention, author=author or "居民委员会", day=day,
+                              pages=2 + math.ceil(len(photos) / PHOTOS_PER_PAGE),
+                              remarks=f"推荐 {nominations} 户：推荐名单、评议结果、公示、表彰及事迹照片")
+            item_id = create_item(session, draft, store, campaign_id=campaign_id, retention_by_user=chosen is not None)
+            _copy(session, item_id, photos)
+            filed.append(item_id)
+            groups.add(rules.Group(rules.DEFAULT_CATEGORY, campaign.year, retention))
+        session.flush()
+    finally:
+        session.info.pop("filing", None)
+    if number:
+        for group in sorted(groups):
+            fix_numbers(session, group)
+    return filed
+
+
+def file_year(session: Session, store: FileStore, year: int) -> tuple[list[int], list[tuple[rules.Group, int]]]:
+    """`huiquan-desk archive file --year`: file every unfiled record of `year` with the proposed
+    periods, order each touched series by date and fix its numbers. Returns (new item ids,
+    (series, numbers given))."""
+    from huiquan_desk.services.archives import order_by_date
+
+    found = candidates(session, year)
+    items = file_records(session, store, [c.id for c in found if c.kind == "activity"],
+                         [c.id for c in found if c.kind == "campaign"])
+    groups = sorted({rules.Group(i.category, i.year, i.retention, i.org)
+                     for i in session.scalars(select(ArchiveItem).where(ArchiveItem.year == year,
+                                                                        ArchiveItem.number.is_(None)))})
+    numbered = []
+    for group in groups:
+        order_by_date(session, group)
+        numbered.append((group, len(fix_numbers(session, group))))
+    return items, numbered
+
+
+def unfile_activity(session: Session, activity_id: int) -> None:
+    """Its last item was removed (services.archives.remove_item): the activity is 已开展 again."""
+    if session.scalar(select(ArchiveItem.id).where(ArchiveItem.activity_id == activity_id)) is None:
+        session.execute(update(Activity).where(Activity.id == activity_id, Activity.status == ActivityStatus.ARCHIVED.value)
+                        .values(status=ActivityStatus.DONE.value))
+
+
+def refiled(session: Session, values: dict[str, Any]) -> None:
+    """An item came back from the recycle bin: its gap is filled again and its activity is 已归档."""
+    if values.get("number") is not None:
+        session.execute(delete(NumberGap).where(
+            NumberGap.category == values.get("category"), NumberGap.year == values.get("year"),
+            NumberGap.retention == values.get("retention"), NumberGap.org == (values.get("org") or ""),
+            NumberGap.number == values["number"]))
+    if values.get("activity_id") is not None:
+        session.execute(update(Activity).where(Activity.id == values["activity_id"])
+                        .values(status=ActivityStatus.ARCHIVED.value))
+
+
+def correct_item(session: Session, item_id: int, draft: ItemDraft, store: FileStore, files: Sequence[Any] = ()) -> int:
+    """A correction (更正件) of a filed item: a new item of the same series that links the original;
+    the original and its record stay as they are."""
+    original = session.get(ArchiveItem, item_id)
+    if original is None:
+        raise NotFoundError("要更正的归档文件已不存在。")
+    if not draft.remarks:
+        draft.remarks = f"更正 {original.title}"
+    return create_item(session, draft, store, files, corrects_id=item_id)
+
+
+def caption_of(f: ArchiveFile) -> PhotoCaption:
+    return PhotoCaption(f.caption_title, f.caption_time, f.caption_place, f.caption_people, f.caption_photographer,
+                        f.caption_background)
