@@ -428,7 +428,7 @@ def create_activity(session: Session, draft: ActivityDraft, store: FileStore,
 def _refuse_archived(activity: Activity) -> None:
     if activity.status == ActivityStatus.ARCHIVED.value:
         raise ValidationError.single(FIELD_LABELS["status"], f"「{activity.title}」已归档，不能再修改；"
-                                     "如需更正，请按档案管理规定另行说明")
+                                     "如需更正，请在「档案」中为它录入更正件")
 
 
 def _editable(session: Session, activity_id: int) -> Activity:

@@ -411,7 +411,8 @@ def update_item(session: Session, item_id: int, draft: ItemDraft, store: FileSto
     d = check_item(session, draft, new_files)
     if item.number is not None:
         changed = [L[k] for k, old in (("category", item.category), ("year", item.year), ("retention", item.retention),
-                                       ("org", item.org), ("number", item.number)) if getattr(d, k) != old]
+                                       ("org", item.org), ("number", item.number))
+                   if getattr(d, k) != old and not (k == "number" and d.number is None)]
         if changed:
             raise ValidationError.single("、".join(changed), f"已编号（{_code(item)}）的档号不能再改；如确实有误，请"
                                          "移出该件（留下空号并写明原因）后重新录入")

@@ -49,6 +49,7 @@ from huiquan_desk.storage import audit
 from huiquan_desk.storage.files import FileStore
 from huiquan_desk.storage.models import (
     Activity,
+    ArchiveItem,
     Attachment,
     Ballot,
     Campaign,
@@ -90,6 +91,7 @@ class CampaignRow:
     notice_start: date | None
     notice_end: date | None
     commended_on: date | None
+    filed: str = ""  # 已归档: the 档号 of its archive item (未编号 until numbered); '' when not filed
 
     @property
     def stage_label(self) -> str:
@@ -355,10 +357,21 @@ def _counts(session: Session) -> dict[int, tuple[int, int]]:
     return {cid: (n, int(chosen or 0)) for cid, n, chosen in rows}
 
 
-def _campaign_row(c: Campaign, counts: dict[int, tuple[int, int]]) -> CampaignRow:
+def _filed(session: Session) -> dict[int, str]:
+    """Filed campaigns: id -> the 档号 of their archive item (services.filing files them)."""
+    from huiquan_desk.domain.archives import ArchivalCode
+
+    return {cid or 0: str(ArchivalCode(fonds, category, year, retention, number, org)) if number and fonds else "未编号"
+            for cid, fonds, category, year, retention, number, org in session.execute(
+                select(ArchiveItem.campaign_id, ArchiveItem.fonds, ArchiveItem.category, ArchiveItem.year,
+                       ArchiveItem.retention, ArchiveItem.number, ArchiveItem.org)
+                .where(ArchiveItem.campaign_id.is_not(None)))}
+
+
+def _campaign_row(c: Campaign, counts: dict[int, tuple[int, int]], filed: dict[int, str]) -> CampaignRow:
     n, chosen = counts.get(c.id, (0, 0))
     return CampaignRow(c.id, c.kind, c.year, c.title, Stage(c.stage), n, chosen, c.notice_start, c.notice_end,
-                       c.commended_on)
+                       c.commended_on, filed.get(c.id, ""))
 
 
 def list_campaigns(session: Session, year: int | None = None) -> list[CampaignRow]:
@@ -366,8 +379,8 @@ def list_campaigns(session: Session, year: int | None = None) -> list[CampaignRo
     query = select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())
     if year is not None:
         query = query.where(Campaign.year == year)
-    counts = _counts(session)
-    return [_campaign_row(c, counts) for c in session.scalars(query)]
+    counts, filed = _counts(session), _filed(session)
+    return [_campaign_row(c, counts, filed) for c in session.scalars(query)]
 
 
 def get_campaign(session: Session, campaign_id: int, today: date | None = None) -> CampaignDetail:
@@ -379,7 +392,7 @@ def get_campaign(session: Session, campaign_id: int, today: date | None = None) 
     nominations = list_nominations(session, campaign_id)
     reviewers = list_reviewers(session, campaign_id)
     objections = list_objections(session, campaign_id)
-    return CampaignDetail(_campaign_row(campaign, _counts(session)), draft, campaign.notice_days,
+    return CampaignDetail(_campaign_row(campaign, _counts(session), _filed(session)), draft, campaign.notice_days,
                           campaign.notice_workdays, nominations, reviewers, objections,
                           campaign_activities(session, campaign_id),
                           _needs(session, campaign, nominations, reviewers, objections, today))
@@ -1017,7 +1030,7 @@ def unlink_activity(session: Session, campaign_id: int, activity_id: int) -> Non
 def campaign_of_activity(session: Session, activity_id: int) -> CampaignRow | None:
     campaign = session.scalar(select(Campaign).join(CampaignActivity, CampaignActivity.campaign_id == Campaign.id)
                               .where(CampaignActivity.activity_id == activity_id))
-    return _campaign_row(campaign, _counts(session)) if campaign is not None else None
+    return _campaign_row(campaign, _counts(session), _filed(session)) if campaign is not None else None
 
 
 # --- across years -----------------------------------------------------------------------------------------

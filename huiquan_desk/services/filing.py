@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, inspect, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from huiquan_desk.domain import archives as rules
@@ -94,6 +94,16 @@ def _owners(session: Session, obj: object) -> tuple[set[int], set[int]]:
     return acts, camps
 
 
+def _publicized(obj: object) -> bool:
+    """The one change a filed campaign still takes: 表彰 → 宣传推介 (its last stage, which changes
+    nothing filed)."""
+    if not isinstance(obj, Campaign):
+        return False
+    state = inspect(obj)
+    changed = {a.key for a in state.attrs if a.history.has_changes()} - {"updated_at"}
+    return changed == {"stage"} and obj.stage == Stage.PUBLICIZE.value
+
+
 def _guard(session: Session, _context: object, _instances: object) -> None:
     """Refuse a flush that changes a filed record (or what belongs to it)."""
     if session.info.get("filing"):  # services.filing itself marks what it files
@@ -103,7 +113,7 @@ def _guard(session: Session, _context: object, _instances: object) -> None:
     for obj in (*session.dirty, *session.deleted, *session.new):
         if isinstance(obj, Activity | Attachment | Campaign | Nomination | Reviewer | Objection | CampaignActivity
                       | Score | Ballot):
-            if obj in session.dirty and not session.is_modified(obj):
+            if obj in session.dirty and (not session.is_modified(obj) or _publicized(obj)):
                 continue
             a, c = _owners(session, obj)
             acts |= {i for i in a if i}

@@ -346,7 +346,7 @@ class FamiliesPage(QWidget):
         self.campaign_list.clear()
         for row in rows:
             item = QListWidgetItem(f"{row.title}\n{row.stage_label}阶段 · 推荐 {row.nominations} 户"
-                                   + (f" · 当选 {row.chosen} 户" if row.chosen else ""))
+                                   + (f" · 当选 {row.chosen} 户" if row.chosen else "") + (" · 已归档" if row.filed else ""))
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.campaign_list.addItem(item)
         self.campaign_list.blockSignals(False)
@@ -380,7 +380,8 @@ class FamiliesPage(QWidget):
             self.commend_label.clear()
             return
         self.campaign_title.setText(f"{d.row.title}（{d.row.kind} · {d.row.year} 年 · "
-                                    f"{rules.REVIEW_METHOD_LABELS[d.draft.review_method]}）")
+                                    f"{rules.REVIEW_METHOD_LABELS[d.draft.review_method]}）"
+                                    + (self.tr(" · 已归档 {0}").format(d.row.filed) if d.row.filed else ""))
         target = d.next_stage
         if target is None:
             self.needs.setText(self.tr("评选已完成全部阶段。"))
@@ -393,7 +394,7 @@ class FamiliesPage(QWidget):
             else:
                 self.needs.setText(self.tr("可以进入「{0}」阶段。").format(rules.STAGE_LABELS[target]))
                 self.needs.setStyleSheet("color: #1e8449;")
-        self.back_button.setEnabled(d.row.stage is not Stage.MOBILIZE)
+        self.back_button.setEnabled(d.row.stage is not Stage.MOBILIZE and not d.row.filed)  # a filed campaign stays
         self.nominations.set_rows(d.nominations)
         self._fill_review()
         self.objections.set_rows(d.objections)

@@ -113,7 +113,7 @@ def test_profile_is_the_demo_community(demo) -> None:
 
 
 def test_twelve_months_up_to_today_then_a_few_planned(rows: list[ActivityRow]) -> None:
-    done = [r for r in rows if r.status is ActivityStatus.DONE]
+    done = [r for r in rows if r.status in (ActivityStatus.DONE, ActivityStatus.ARCHIVED)]  # held (and maybe filed)
     planned = [r for r in rows if r.status is ActivityStatus.PLANNED]
     assert min(r.start.date() for r in rows) >= WINDOW_START
     assert all(r.start.date() <= TODAY for r in done)
@@ -131,7 +131,7 @@ def test_times_are_office_hours_and_numbers_plausible(rows: list[ActivityRow]) -
         assert row.end.time() <= datetime(2000, 1, 1, 17, 30).time()
         assert row.start < row.end and row.start.date() == row.end.date()
         assert row.title and row.place and row.organizer and row.leader and row.content
-        if row.status is ActivityStatus.DONE:
+        if row.status is not ActivityStatus.PLANNED:
             assert 1 <= row.participants <= 200
         else:
             assert row.photo_count == 0
@@ -140,7 +140,7 @@ def test_times_are_office_hours_and_numbers_plausible(rows: list[ActivityRow]) -
 def test_every_category_is_used(demo, rows: list[ActivityRow]) -> None:
     with demo[0].read() as session:
         nodes = list_categories(session)
-    used = {r.category_id for r in rows if r.status is ActivityStatus.DONE}
+    used = {r.category_id for r in rows if r.status is not ActivityStatus.PLANNED}
     assert {leaf.id for leaf in leaf_categories(nodes)} <= used
     tops = {n.path.split("/")[0] for n in nodes if n.id in used}
     assert tops == {n.name for n in nodes if n.parent_id is None}
@@ -162,8 +162,8 @@ def test_festival_activities_on_the_real_dates(rows: list[ActivityRow]) -> None:
 
 def test_some_past_activities_have_no_photos(demo, rows: list[ActivityRow]) -> None:
     with demo[0].read() as session:
-        gaps = count_activities(session, ActivityFilter(status=ActivityStatus.DONE, without_photos=True))
-    done = sum(1 for r in rows if r.status is ActivityStatus.DONE)
+        gaps = count_activities(session, ActivityFilter(exclude_planned=True, without_photos=True))
+    done = sum(1 for r in rows if r.status is not ActivityStatus.PLANNED)
     assert 0.04 * done <= gaps <= 0.15 * done
     with_photos = [r for r in rows if r.photo_count]
     assert {r.photo_count for r in with_photos} <= {1, 2, 3}
@@ -270,3 +270,21 @@ def test_plan_follows_a_lightly_renamed_tree() -> None:
     assert any("中秋" in a.title for a in plan if a.category == "传统节日")
     assert any("宣传栏更新" in a.title for a in plan if a.category == "宣传栏、板报宣传")
     assert any(a.title == "庆“七一”主题党日活动" for a in plan)
+
+
+def test_last_year_is_filed_and_boxed_this_year_partly_filed(demo) -> None:
+    from huiquan_desk.services import archive_boxes, archives, filing
+
+    ws, summary = demo[0], demo[1]
+    with ws.read() as session:
+        last, this = archives.series(session, TODAY.year - 1), archives.series(session, TODAY.year)
+        boxes = archive_boxes.list_boxes(session, TODAY.year - 1)
+        unfiled_last, unfiled_this = filing.unfiled(session, TODAY.year - 1), filing.unfiled(session, TODAY.year)
+        plan = [r for r in archives.list_items(session, TODAY.year, retention="Y") if r.source == "手工录入"]
+    assert last and all(g.items == g.numbered == g.boxed for g in last) and unfiled_last == []
+    assert {b.group for b in boxes} == {g.group for g in last}
+    assert all(b.notes and b.arranged_by and b.checked_on for b in boxes)
+    assert this and all(g.items == g.numbered and g.boxed == 0 for g in this)
+    assert unfiled_this and all(c.day is None or c.day >= date(TODAY.year, 7, 1) for c in unfiled_this)
+    assert len(plan) == 1 and plan[0].shown_title.startswith("[") and plan[0].files == 2
+    assert summary.archive_items == sum(g.items for g in last + this) and summary.archive_boxes == len(boxes)
