@@ -107,6 +107,7 @@ class AttachmentInfo:
 class ActivityDetail:
     row: ActivityRow
     attachments: list[AttachmentInfo] = field(default_factory=list)
+    filed_as: list[str] = field(default_factory=list)  # the 档号 (or 未编号) of the archive items filing it
 
     def draft(self) -> ActivityDraft:
         r = self.row
@@ -304,7 +305,10 @@ def get_activity(session: Session, activity_id: int, store: FileStore) -> Activi
     attachments = session.scalars(
         select(Attachment).where(Attachment.activity_id == activity_id).order_by(Attachment.kind, Attachment.sort_order, Attachment.id)
     )
-    return ActivityDetail(rows[0], [attachment_info(a, store) for a in attachments])
+    from huiquan_desk.services.archives import filed_codes  # archives reads activities: import here
+
+    return ActivityDetail(rows[0], [attachment_info(a, store) for a in attachments],
+                          filed_codes(session, activity_id=activity_id))
 
 
 def attachment_info(a: Attachment, store: FileStore) -> AttachmentInfo:

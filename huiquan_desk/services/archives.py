@@ -240,6 +240,19 @@ def get_item(session: Session, item_id: int, store: FileStore) -> ItemDetail:
                       corrected_by)
 
 
+def filed_codes(session: Session, activity_id: int | None = None, campaign_id: int | None = None) -> list[str]:
+    """The 档号 of the items that file a record (「未编号」 while waiting for its number)."""
+    column = ArchiveItem.activity_id if activity_id is not None else ArchiveItem.campaign_id
+    wanted = activity_id if activity_id is not None else campaign_id
+    return [r.code or "未编号" for r in _rows(session, column == wanted)]
+
+
+def filed_campaigns(session: Session) -> dict[int, str]:
+    """Filed campaigns: id -> the 档号 of their item (「未编号」 while waiting for its number)."""
+    return {r.campaign_id: r.code or "未编号" for r in _rows(session, ArchiveItem.campaign_id.is_not(None))
+            if r.campaign_id is not None}
+
+
 def file_info(f: ArchiveFile, store: FileStore) -> FileInfo:
     caption = PhotoCaption(f.caption_title, f.caption_time, f.caption_place, f.caption_people,
                            f.caption_photographer, f.caption_background)

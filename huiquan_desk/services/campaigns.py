@@ -49,7 +49,6 @@ from huiquan_desk.storage import audit
 from huiquan_desk.storage.files import FileStore
 from huiquan_desk.storage.models import (
     Activity,
-    ArchiveItem,
     Attachment,
     Ballot,
     Campaign,
@@ -358,14 +357,9 @@ def _counts(session: Session) -> dict[int, tuple[int, int]]:
 
 
 def _filed(session: Session) -> dict[int, str]:
-    """Filed campaigns: id -> the 档号 of their archive item (services.filing files them)."""
-    from huiquan_desk.domain.archives import ArchivalCode
+    from huiquan_desk.services.archives import filed_campaigns  # archives reads campaigns: import here
 
-    return {cid or 0: str(ArchivalCode(fonds, category, year, retention, number, org)) if number and fonds else "未编号"
-            for cid, fonds, category, year, retention, number, org in session.execute(
-                select(ArchiveItem.campaign_id, ArchiveItem.fonds, ArchiveItem.category, ArchiveItem.year,
-                       ArchiveItem.retention, ArchiveItem.number, ArchiveItem.org)
-                .where(ArchiveItem.campaign_id.is_not(None)))}
+    return filed_campaigns(session)
 
 
 def _campaign_row(c: Campaign, counts: dict[int, tuple[int, int]], filed: dict[int, str]) -> CampaignRow:

@@ -284,7 +284,7 @@ class ActivityDialog(QDialog):
         if r.status is ActivityStatus.ARCHIVED:
             self.status.addItem(STATUS_LABELS[r.status], r.status.value)
             self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
-            self.setWindowTitle(self.tr("查看活动（已归档，不能修改）"))
+            self.setWindowTitle(self.tr("查看活动（已归档 {0}，不能修改）").format("、".join(detail.filed_as)))
         self.status.setCurrentIndex(self.status.findData(r.status.value))
         self.content.setPlainText(r.content)
         self.remarks.setPlainText(r.remarks)

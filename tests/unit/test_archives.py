@@ -179,6 +179,7 @@ def test_filing_an_activity_links_both_ways_copies_its_files_and_freezes_it(prof
         assert [f.kind for f in detail.files] == ["photo", "signin"]
         assert detail.files[0].caption.people == "王堃（书记）" and detail.row.pages == 3  # record, photos, sheet
         assert s.get(Activity, aid).status == ActivityStatus.ARCHIVED.value
+        assert activities.get_activity(s, aid, ws.files).filed_as == ["0194-WS·2026-D10-0001"]  # the link back
         assert filing.candidates(s, 2026) == []
     with ws.write() as s, pytest.raises(ValidationError, match="已归档，不能重复归档"):
         filing.file_records(s, ws.files, [aid])
@@ -236,6 +237,8 @@ def test_photos_filed_apart_become_a_photo_item_with_captions(profiled, tmp_path
         photo = archives.get_item(s, ids[1], ws.files)
         assert photo.row.shown_title == "[重阳节敬老爱老活动照片]" and [f.kind for f in photo.files] == ["photo"]
         assert photo.files[0].caption.photographer == "陶喆"
+        original = activities.get_activity(s, aid, ws.files).attachments[0]
+        assert photo.files[0].sha256 == original.sha256  # the very file, EXIF and all
         assert [f.kind for f in archives.get_item(s, ids[0], ws.files).files] == ["signin"]
 
 
@@ -284,6 +287,7 @@ def test_a_filed_campaign_is_frozen(profiled) -> None:
         s.delete(s.scalars(select(Nomination).where(Nomination.campaign_id == cid)).first())
     with ws.read() as s:
         assert archives.get_item(s, new, ws.files).row.code == "0194-WS·2026-Y-0001"
+        assert cs.get_campaign(s, cid).row.filed == "0194-WS·2026-Y-0001" and cs.get_campaign(s, unfinished).row.filed == ""
 
 
 # --- boxes -----------------------------------------------------------------------------------------
