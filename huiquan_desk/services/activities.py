@@ -338,6 +338,8 @@ def check_attachment_file(path: Path, kind: AttachmentKind) -> str | None:
                 image.load()  # pillow-heif's verify() reads the header only; the rendition needs the picture
             else:
                 image.verify()
+    except Image.DecompressionBombError:  # a few KB of header claiming hundreds of millions of pixels
+        return "图片尺寸大得异常（可能是恶意构造的文件），不能作为附件"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, RuntimeError):
         return "图片无法读取，文件可能已损坏"
     return None

@@ -351,3 +351,16 @@ def test_backups_and_the_bin_keep_archive_files(profiled, tmp_path) -> None:
         assert recycle_bin.unreferenced_files(s, ws.files) == []
     with sqlite3.connect(ws.data.database) as conn:
         assert tuple(f) in references(conn).pairs
+
+
+def test_a_decompression_bomb_is_refused_with_a_message(profiled, tmp_path) -> None:
+    """A PNG of 48 KB claiming 20000 × 20000 pixels: refused by name, for an item and an activity alike."""
+    from PIL import Image
+
+    bomb = tmp_path / "海报.png"
+    Image.new("1", (20000, 20000)).save(bomb)
+    with profiled.write() as s, pytest.raises(ValidationError, match="海报.png：图片尺寸大得异常"):
+        archives.create_item(s, ItemDraft(title="海报", year=2026, retention="D10"), profiled.files,
+                             [NewArchiveFile(str(bomb))])
+    with pytest.raises(ValidationError, match="图片尺寸大得异常"):
+        log_activity(profiled, [NewAttachment(str(bomb))])
