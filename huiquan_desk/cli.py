@@ -16,7 +16,16 @@
     huiquan-desk backup [-o FOLDER-OR-FILE.zip] [--single-file]   snapshot + manifest; photos into the
                                                   folder's huiquan-store once each (or all inside one zip)
     huiquan-desk restore FILE.zip [--yes]         replace the data with a backup (asks first)
-    huiquan-desk check                            database, attachment and backup integrity
+    huiquan-desk check                            database, attachment and backup integrity, archive fixity
+    huiquan-desk archive file --year YYYY         file every unfiled record of the year, fix the numbering
+    huiquan-desk archive check                    the archive's fixity check (SHA-256, files open, added files)
+    huiquan-desk archive due --by YYYY            items whose retention ends by that year
+    huiquan-desk archive rounds                   destruction rounds, one a line (id for export destruction-list --round)
+    huiquan-desk archive verify-package PATH      check a hand-over package against its manifest
+    huiquan-desk export archive-package --year YYYY -o DIR_OR_ZIP   the year's hand-over package
+    huiquan-desk export archive-catalog --year YYYY [--retention Y|D30|D10] --format xlsx|pdf -o FILE  归档文件目录
+    huiquan-desk export box-labels|box-sheets|stamps --year YYYY [--retention R] -o FILE.pdf   盒脊 / 备考表 / 归档章
+    huiquan-desk export archive-photos --year YYYY -o FILE.pdf   照片目录 (photos of the year's items)
     huiquan-desk user add|list|passwd|disable     accounts of the optional sign-in
 
 Once an account exists, `--user NAME` signs in (the password from the terminal, or from
@@ -67,6 +76,13 @@ def _campaign_id(value: str) -> int:
         raise argparse.ArgumentTypeError("评选编号应为数字（huiquan-desk campaigns 列出每项评选的编号）") from None
 
 
+def _round_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("销毁鉴定编号应为数字（huiquan-desk archive rounds 列出每次鉴定的编号）") from None
+
+
 # How each ledger parameter (services.ledgers.LedgerParams) is typed on the command line. Names
 # (a category, a team) are turned into ids by `_ledger_params`.
 LEDGER_OPTIONS: dict[str, tuple[str, dict]] = {
@@ -83,6 +99,10 @@ LEDGER_OPTIONS: dict[str, tuple[str, dict]] = {
     "without_photos": ("--without-photos", {"action": "store_true", "help": "只导出没有照片的活动"}),
     "campaign_id": ("--campaign", {"type": _campaign_id, "metavar": "编号",
                                    "help": "评选编号（huiquan-desk campaigns 列出）"}),
+    "round_id": ("--round", {"type": _round_id, "metavar": "编号",
+                             "help": "销毁鉴定编号（huiquan-desk archive rounds 列出）"}),
+    "retention": ("--retention", {"choices": ["Y", "D30", "D10"],
+                                  "help": "保管期限：Y 永久、D30 定期30年、D10 定期10年（默认：全部，每个期限各一份）"}),
 }
 
 
@@ -93,6 +113,11 @@ PROFILE_FIELDS = (("--name", "name", "社区名称"), ("--street", "street", "�
 # `export notice|plaques`: the documents of a campaign (services.family_prints.PRINTS), not ledgers.
 FAMILY_PRINTS = {"notice": "评选结果公示，公示阶段起：当选家庭的户主和楼栋、公示时间、异议方式、落款和盖章处",
                  "plaques": "荣誉证书，表彰阶段起：每户当选家庭一页，A4 横向"}
+# `export box-labels|box-sheets|stamps|archive-photos`: the archive prints (services.archive_prints), PDF only.
+ARCHIVE_PRINTS = {"box-labels": "档案盒盒脊：按实际盒脊厚度（20/30/40/50 mm），A4 纸上并排，带裁切线",
+                  "box-sheets": "档案盒备考表：每盒一页，盒内文件情况说明、整理人、检查人",
+                  "stamps": "归档章：每件一个，A4 纸上排列，裁下贴在文件首页",
+                  "archive-photos": "照片目录：该年度档案中的每张照片及其说明（含居民姓名和照片：需要登录，记入操作日志）"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,7 +186,30 @@ def build_parser() -> argparse.ArgumentParser:
         one.add_argument("-o", "--output", type=Path, required=True, metavar="文件", help="保存到的文件（.pdf）")
         option, kwargs = LEDGER_OPTIONS["campaign_id"]
         one.add_argument(option, dest="campaign_id", required=True, **kwargs)
+    pkg = exp_sub.add_parser("archive-package", help="档案移交包：按保管期限分文件夹、以档号命名的文件，归档文件目录 .xlsx，"
+                                                     "SHA-256 校验清单（含照片和签到表：需要登录，记入操作日志）")
+    pkg.add_argument("--year", type=_year, required=True, metavar="年度", help="年度，如 2025")
+    pkg.add_argument("-o", "--output", type=Path, required=True, metavar="文件夹或zip",
+                     help="要新建的文件夹（或空文件夹），或 .zip 文件名")
+    for key, help_text in ARCHIVE_PRINTS.items():  # services.archive_prints
+        one = exp_sub.add_parser(key, help=f"{help_text}（PDF）")
+        one.add_argument("-o", "--output", type=Path, required=True, metavar="文件", help="保存到的文件（.pdf）")
+        one.add_argument("--year", type=_year, required=True, metavar="年度", help="年度，如 2025")
+        if key != "archive-photos":
+            option, kwargs = LEDGER_OPTIONS["retention"]
+            one.add_argument(option, dest="retention", **kwargs)
     sub.add_parser("campaigns", help="列出文明家庭等评选：编号、类型、年度、阶段、名称（编号用于 --campaign）")
+
+    arc = sub.add_parser("archive", help="档案：归档、检测、到期鉴定、移交包核对")
+    arc_sub = arc.add_subparsers(dest="action", required=True, metavar="{操作}")
+    arc_file = arc_sub.add_parser("file", help="把该年度所有未归档的活动和评选归档（按保管期限表），并固定件号")
+    arc_file.add_argument("--year", type=_year, required=True, metavar="年度", help="年度，如 2025")
+    arc_sub.add_parser("check", help="档案检测：核对每个档案文件的 SHA-256、能否打开，找出缺失、被改动和多出的文件；有问题时以非零状态退出")
+    arc_due = arc_sub.add_parser("due", help="列出保管期限在某年底前届满的档案（永久保管的不列）")
+    arc_due.add_argument("--by", type=_year, required=True, metavar="年度", help="到期年度，如 2025")
+    arc_sub.add_parser("rounds", help="列出销毁鉴定：编号、到期年度、鉴定日期、销毁和续存件数（编号用于 export destruction-list --round）")
+    arc_verify = arc_sub.add_parser("verify-package", help="按清单核对档案移交包（文件夹或 zip）；有问题时以非零状态退出")
+    arc_verify.add_argument("path", type=Path, metavar="文件夹或zip")
 
     prof = sub.add_parser("profile", help="社区信息：不带参数时显示；profile set 修改（有账号后需要管理员登录）")
     prof_sub = prof.add_subparsers(dest="action")
@@ -264,6 +312,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"  ✓ {note}")
     for problem in report.problems:
         print(f"  ✗ {problem}")
+    from huiquan_desk.services.fixity import check_archive
+
+    fixity = check_archive(ws)  # recorded as a 档案检测 event
+    for line in fixity.problem_lines:
+        report.problems.append(f"档案：{line}")
+        print(f"  ✗ 档案：{line}")
+    for line in fixity.extra_lines[:20]:
+        print(f"  ! 档案：{line}")
+    if fixity.ok:
+        print(f"  ✓ {fixity.summary}")
     print("检查通过。" if report.ok else f"发现 {len(report.problems)} 个问题。")
     return 0 if report.ok else 1
 
@@ -457,6 +515,22 @@ def cmd_family_print(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_archive_print(args: argparse.Namespace) -> int:
+    from huiquan_desk.services import archive_prints
+
+    ws = _open(args)
+    if args.what == "archive-photos":
+        count = archive_prints.export_photo_catalogue(ws, args.year, args.output)  # with its audit entry
+        print(f"已导出{args.year}年度照片目录（{count} 张照片）到 {args.output}")
+        return 0
+    export, what, unit = {"box-labels": (archive_prints.export_box_labels, "盒脊", "盒"),
+                          "box-sheets": (archive_prints.export_box_sheets, "备考表", "盒"),
+                          "stamps": (archive_prints.export_stamps, "归档章", "件")}[args.what]
+    count = export(ws, args.year, args.output, args.retention)
+    print(f"已导出{args.year}年度{what}（{count} {unit}）到 {args.output}")
+    return 0
+
+
 def cmd_campaigns(args: argparse.Namespace) -> int:
     from huiquan_desk.services.campaigns import list_campaigns
 
@@ -480,6 +554,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         return cmd_photos(args)
     if args.what in FAMILY_PRINTS:
         return cmd_family_print(args)
+    if args.what == "archive-package":
+        return cmd_archive_package(args)
+    if args.what in ARCHIVE_PRINTS:
+        return cmd_archive_print(args)
     from huiquan_desk.services.exporting import export
     from huiquan_desk.services.ledgers import ledger_entry
 
@@ -490,6 +568,100 @@ def cmd_export(args: argparse.Namespace) -> int:
     count = export(ws, entry.key, params, args.output, args.format)  # personal data: with its audit entry
     print(f"已导出{entry.title}（{count} 条{entry.rows}）到 {args.output}")
     return 0
+
+
+def cmd_archive_package(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.archive_package import export_package
+
+    ws = _open(args)
+    info = export_package(ws, args.year, args.output)  # with its audit entry: faces and names
+    print(f"已导出{info.summary} → {info.path}")
+    print(f"  核对：huiquan-desk archive verify-package \"{info.path}\"")
+    return 0
+
+
+def _archive_file(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.archives import list_items
+    from huiquan_desk.services.filing import file_year
+
+    ws = _open(args, writes=True)
+    with ws.write() as session:
+        items, numbered = file_year(session, ws.files, args.year)
+    given = [(group, count) for group, count in numbered if count]
+    if not items and not given:
+        print(f"{args.year} 年度没有需要归档的记录（都已归档，或没有已开展的活动和已表彰的评选）。")
+        return 0
+    print(f"已归档 {len(items)} 件，固定件号 {sum(c for _g, c in given)} 件：")
+    with ws.read() as session:
+        rows = list_items(session, year=args.year, numbered=True)
+    for group, count in given:
+        numbers = sorted(r.number for r in rows if r.group == group and r.number is not None)[-count:]
+        print(f"  {group} 编号 {numbers[0]:04d}—{numbers[-1]:04d}（{count} 件）")
+    return 0
+
+
+def _archive_check(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.fixity import check_archive
+
+    ws = _open(args)
+    report = check_archive(ws)
+    for line in report.problem_lines:
+        print(f"  ✗ {line}")
+    for line in report.extra_lines[:20]:
+        print(f"  ! {line}")
+    print(f"{report.summary}。" + ("" if report.check_id else "（数据库只读或正忙：本次检测没有记入检测记录）"))
+    return 0 if report.ok else 1
+
+
+def _archive_due(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.destruction import due_items
+
+    ws = _open(args, daily_backup=False)
+    with ws.read() as session:
+        rows = due_items(session, args.by)
+    if not rows:
+        print(f"没有 {args.by} 年底前保管期限届满的档案。")
+        return 0
+    print(f"{args.by} 年底前保管期限届满的档案 {len(rows)} 件：")
+    for r in rows:
+        print(f"  {r.code}  期满 {r.expiry_year}  {r.pages} 页  {r.shown_title}")
+    return 0
+
+
+def _archive_rounds(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.destruction import list_rounds
+
+    ws = _open(args, daily_backup=False)
+    with ws.read() as session:
+        rounds = list_rounds(session)
+    if not rounds:
+        print("还没有销毁鉴定。")
+    for r in rounds:
+        print(f"{r.id}  {r.label}  销毁 {r.destroyed} 件，续存 {r.kept} 件")
+    return 0
+
+
+def _archive_verify(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.archive_package import read_manifest, verify_package
+
+    problems = verify_package(args.path)
+    if not problems:
+        manifest = read_manifest(args.path)
+        print(f"移交包完整：{manifest.get('community', '')} {manifest.get('year', '')}年度，"
+              f"{len(manifest.get('items', []))} 件，{len(manifest['files'])} 个文件与清单一致。")
+        return 0
+    for problem in problems:
+        print(f"  ✗ {problem}")
+    print(f"发现 {len(problems)} 个问题。")
+    return 1
+
+
+ARCHIVE_ACTIONS = {"file": _archive_file, "check": _archive_check, "due": _archive_due, "rounds": _archive_rounds,
+                   "verify-package": _archive_verify}
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    return ARCHIVE_ACTIONS[args.action](args)
 
 
 def cmd_user(args: argparse.Namespace) -> int:
@@ -567,7 +739,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "import": cmd_import, "export": cmd_export,
             "backup": cmd_backup, "restore": cmd_restore, "user": cmd_user, "profile": cmd_profile,
-            "template": cmd_template, "campaigns": cmd_campaigns}
+            "template": cmd_template, "campaigns": cmd_campaigns, "archive": cmd_archive}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -60,6 +60,17 @@ class Column:
         return max(self.width, self.min_chars * CJK_UNITS + CELL_PAD) if self.min_chars else self.width
 
 
+@dataclass(frozen=True)
+class Cover:
+    """A cover page printed before a ledger's table: a title and (label, value) lines, such as the
+    归档文件目录's 全宗号, 全宗名称, 年度, 保管期限, 机构(问题). The PDF gives it a page of its own
+    (without a page number), the workbook a sheet of its own named `sheet_name`, printed on one page."""
+
+    title: str
+    fields: tuple[tuple[str, str], ...]
+    sheet_name: str = "封面"
+
+
 @dataclass
 class Ledger:
     title: str  # 惠泉社区活动台账
@@ -74,6 +85,13 @@ class Ledger:
     landscape: bool = True
     sheet_name: str = "台账"
     notes: list[str] = field(default_factory=list)  # lines printed under the table
+    cover: Cover | None = None  # a cover page before the table
+    # A ledger printed in parts (one 归档文件目录 per series): each part is a ledger of its own, one
+    # after another in the file, with its own cover, title, page numbers (第 N 页 共 M 页 counts
+    # the part's pages), notes and signature, and its own sheets in the workbook (names unique).
+    # The ledger holding them only names the file (title) and counts their rows (row_count); the
+    # parts are printed on its page orientation (landscape).
+    parts: list[Ledger] = field(default_factory=list)
 
     @property
     def headers(self) -> list[str]:
@@ -112,6 +130,10 @@ class Ledger:
         return "        ".join(parts)
 
 
+UMASK = os.umask(0o022)  # read once, at import (umask can only be read by setting it)
+os.umask(UMASK)
+
+
 def _discard(tmp: Path) -> None:
     """Remove a temporary file; failing to do so must not hide the error that got us here."""
     with suppress(OSError):
@@ -135,6 +157,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
     try:
         os.close(fd)
         yield tmp
+        os.chmod(tmp, 0o666 & ~UMASK)  # as any new file of the user's (mkstemp made it private)
         os.replace(tmp, path)
     except OSError as err:
         _discard(tmp)

@@ -14,6 +14,7 @@ may raise Cancelled; the export then stops and leaves no file (exports.ledger.at
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from huiquan_desk.exports.fonts import PRIMARY
-from huiquan_desk.exports.ledger import Ledger, Progress, atomic_output
+from huiquan_desk.exports.ledger import Cover, Ledger, Progress, atomic_output
 from huiquan_desk.exports.pdftext import PdfText
 
 BODY_SIZE = 9.0
@@ -73,7 +74,6 @@ def column_widths(ledger: Ledger, text: PdfText, usable: float) -> list[float]:
 def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> Path:
     page_w, page_h = landscape(A4) if ledger.landscape else A4
     text = PdfText()
-    usable_w = page_w - MARGIN_LEFT - MARGIN
     rows_unit = max(ledger.row_count, 1)
     draw_from = rows_unit * LAYOUT_UNITS  # progress units when drawing starts, …
     save_from = draw_from + rows_unit * DRAW_UNITS  # … when saving starts
@@ -82,6 +82,54 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
     def layout_progress(done: int, _rows: int) -> None:
         if progress is not None:
             progress(min(done, rows_unit) * LAYOUT_UNITS, progress_total)
+
+    parts: list[_Part] = []
+    if not ledger.parts:
+        parts.append(_lay_out(ledger, text, page_w, page_h, layout_progress if progress is not None else None))
+    laid_rows = 0
+    for section in ledger.parts:  # each part's rows counted on from the parts before it
+        def part_progress(done: int, _rows: int, before: int = laid_rows) -> None:
+            layout_progress(before + done, rows_unit)
+
+        parts.append(_lay_out(section, text, page_w, page_h, part_progress if progress is not None else None))
+        laid_rows += section.row_count
+    total_pages = sum(part.pages for part in parts)
+
+    # 2. Draw.
+    with atomic_output(path) as tmp:
+        canvas = Canvas(str(tmp), pagesize=(page_w, page_h), pageCompression=1, initialFontName=PRIMARY)
+        canvas.setTitle(ledger.title)
+        canvas.setAuthor("惠泉台账")
+        canvas.setLineWidth(0.5)
+        report_every = max(1, total_pages // PROGRESS_CALLS)
+        drawn = 0
+
+        def page_done() -> None:
+            nonlocal drawn
+            drawn += 1
+            if progress is not None and (drawn % report_every == 0 or drawn == total_pages):
+                progress(draw_from + (save_from - draw_from) * drawn // total_pages, progress_total)
+
+        for part in parts:
+            part.draw(canvas, page_done)
+        canvas.save()
+        if progress is not None:
+            progress(progress_total, progress_total)
+    return Path(path)
+
+
+@dataclass
+class _Part:
+    """A ledger laid out: its pages (a cover not counted) and how to draw them all."""
+
+    pages: int
+    draw: Callable[[Canvas, Callable[[], None]], None]  # (canvas, called after each page)
+
+
+def _lay_out(ledger: Ledger, text: PdfText, page_w: float, page_h: float,
+             layout_progress: Progress | None) -> _Part:
+    """Wrap every cell of `ledger`, cut its rows into pages, and say how to draw them."""
+    usable_w = page_w - MARGIN_LEFT - MARGIN
     col_w = column_widths(ledger, text, usable_w)
     aligns = ledger.aligns
     body_line = BODY_SIZE * LEADING
@@ -91,6 +139,10 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
         text.check(line, "（标题）")
     for line in ledger.headers:
         text.check(line, "（表头）")
+    cover = ledger.cover
+    if cover is not None:
+        for line in (cover.title, *(part for pair in cover.fields for part in pair)):
+            text.check(line, "（封面）")
     title_size, title_lines = _fit(text, ledger.title, usable_w, TITLE_SIZE, TITLE_MIN_SIZE)
     subtitle_lines = text.wrap(ledger.subtitle, usable_w, BODY_SIZE, hang=False)
     note_lines = [line for note in ledger.notes for line in text.wrap(note, usable_w, BODY_SIZE, hang=False)]
@@ -99,7 +151,7 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
 
     # 1. Lay out: wrap every cell, then cut the rows into pages.
     rows: list[_Row] = []
-    for row, cells in ledger.table(layout_progress if progress is not None else None):
+    for row, cells in ledger.table(layout_progress):
         wrapped = []
         for value, width in zip(cells, col_w, strict=True):
             value_text = "" if value is None else str(value)
@@ -140,17 +192,11 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
         pages.append([])
         y = top - header_h
     total_pages = len(pages)
+    xs = [MARGIN_LEFT]
+    for w in col_w:
+        xs.append(xs[-1] + w)
 
-    # 2. Draw.
-    with atomic_output(path) as tmp:
-        canvas = Canvas(str(tmp), pagesize=(page_w, page_h), pageCompression=1, initialFontName=PRIMARY)
-        canvas.setTitle(ledger.title)
-        canvas.setAuthor("惠泉台账")
-        canvas.setLineWidth(0.5)
-        xs = [MARGIN_LEFT]
-        for w in col_w:
-            xs.append(xs[-1] + w)
-
+    def draw_all(canvas: Canvas, page_done: Callable[[], None]) -> None:
         def cell_lines(out: list[tuple[float, float, str]], lines: list[str], x0: float, width: float, y0: float,
                        size: float, align: str) -> None:
             """Add a cell's lines, placed, to `out` (drawn together with PdfText.draw_lines)."""
@@ -187,7 +233,10 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
                 if line:  # centred over the table
                     text.draw(canvas, xs[0] + (usable_w - text.text_width(line, size)) / 2, yy, line, size)
 
-        report_every = max(1, total_pages // PROGRESS_CALLS)
+        if cover is not None:
+            _draw_cover(canvas, text, cover, page_w, page_h)
+            canvas.showPage()
+            canvas.setLineWidth(0.5)
         for page_no, page in enumerate(pages, start=1):
             y_top = top
             if page_no == 1:
@@ -220,9 +269,40 @@ def write_pdf(ledger: Ledger, path: Path, progress: Progress | None = None) -> P
             footer = f"第 {page_no} 页 共 {total_pages} 页"
             text.draw(canvas, (page_w - text.text_width(footer, BODY_SIZE)) / 2, MARGIN, footer, BODY_SIZE)
             canvas.showPage()
-            if progress is not None and (page_no % report_every == 0 or page_no == total_pages):
-                progress(draw_from + (save_from - draw_from) * page_no // total_pages, progress_total)
-        canvas.save()
-        if progress is not None:
-            progress(progress_total, progress_total)
-    return Path(path)
+            page_done()
+
+    return _Part(total_pages, draw_all)
+
+
+COVER_TITLE_SIZE = 26.0
+COVER_SIZE = 16.0
+
+
+def _draw_cover(canvas: Canvas, text: PdfText, cover: Cover, page_w: float, page_h: float) -> None:
+    """The cover page: the title letter-spaced in the upper third, then 「全宗号：0194」 … one a
+    line, the values on a rule, the block centred across the page."""
+    spacing = COVER_TITLE_SIZE * 0.4
+    title_w = text.text_width(cover.title, COVER_TITLE_SIZE) + spacing * max(len(cover.title) - 1, 0)
+    if title_w > page_w - 2 * MARGIN:
+        spacing, title_w = 0.0, text.text_width(cover.title, COVER_TITLE_SIZE)
+    title_y = page_h * 0.70
+    text.draw(canvas, (page_w - title_w) / 2, title_y, cover.title, COVER_TITLE_SIZE, 2, char_space=spacing)
+    labels = [f"{label}：" for label, _value in cover.fields]
+    label_w = max((text.text_width(label, COVER_SIZE) for label in labels), default=0.0)
+    longest = max((text.text_width(value, COVER_SIZE) for _label, value in cover.fields), default=0.0)
+    value_w = min(max(longest + 24, 200.0), page_w - 2 * MARGIN - label_w)
+    left = (page_w - label_w - value_w) / 2
+    step = COVER_SIZE * 2.6
+    y = title_y - COVER_TITLE_SIZE * 3
+    canvas.saveState()
+    canvas.setLineWidth(0.6)
+    for label, (_label, value) in zip(labels, cover.fields, strict=True):
+        text.draw(canvas, left + label_w - text.text_width(label, COVER_SIZE), y, label, COVER_SIZE)
+        lines = text.wrap(value, value_w - 8, COVER_SIZE, hang=False) if value else [""]
+        for k, line in enumerate(lines):
+            yy = y - k * COVER_SIZE * 1.5
+            if line:
+                text.draw(canvas, left + label_w + 4, yy, line, COVER_SIZE)
+            canvas.line(left + label_w, yy - 5, left + label_w + value_w, yy - 5)
+        y -= step + (len(lines) - 1) * COVER_SIZE * 1.5
+    canvas.restoreState()

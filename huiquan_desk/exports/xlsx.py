@@ -207,16 +207,72 @@ def _height(lines: int, size: float = BODY_SIZE) -> float:
 
 
 def write_xlsx(ledger: Ledger, path: Path, progress: Progress | None = None) -> Path:
+    """The ledger on a sheet of its own (a cover before it on one more); a ledger in parts
+    (Ledger.parts) gives each part its sheets in turn, progress counting on over the parts."""
     with atomic_output(path) as tmp:
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=ledger.sheet_name[:31])
+        sheets = []
         try:
-            _fill(ws, ledger, progress)
+            done = 0
+            for part in ledger.parts or [ledger]:
+                if part.cover is not None:
+                    sheets.append(wb.create_sheet(title=part.cover.sheet_name[:31]))
+                    _fill_cover(sheets[-1], part)
+                sheets.append(wb.create_sheet(title=part.sheet_name[:31]))
+                if progress is None or not ledger.parts:
+                    _fill(sheets[-1], part, progress)
+                else:
+                    def part_progress(rows: int, _total: int, before: int = done) -> None:
+                        progress(before + rows, ledger.row_count)
+
+                    _fill(sheets[-1], part, part_progress)
+                done += part.row_count
+            if (ledger.parts or [ledger])[0].cover is not None:
+                wb.active = 1  # opens on the (first) table, its cover one tab to the left
             wb.save(tmp)
         finally:
-            if not ws.closed:  # failed or cancelled half way: release the sheet's temp file now
-                ws.close()
+            for ws in sheets:
+                if not ws.closed:  # failed or cancelled half way: release the sheet's temp file now
+                    ws.close()
     return Path(path)
+
+
+COVER_TITLE_SIZE = 26
+COVER_SIZE = 16
+COVER_WIDTHS = (8.0, 22.0, 56.0, 8.0)  # margin, label, value, margin (character units)
+
+
+def _fill_cover(ws, ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
+    """The ledger's cover (Ledger.cover) on a sheet printed as one page in the ledger's orientation:
+    the title, then a line per field, the label at the right of its cell and the value on a rule."""
+    cover = ledger.cover
+    assert cover is not None
+    for index, width in enumerate(COVER_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.page_setup.orientation = "landscape" if ledger.landscape else "portrait"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.print_options.verticalCentered = True
+    rows = _BodyRows(ws)
+    title_row = rows.next_row
+    rows.append_other([None, _text(ws, cover.title, font=Font(name=FONT_NAME, size=COVER_TITLE_SIZE, bold=True),
+                                   alignment=Alignment(horizontal="center", vertical="center"))], 60.0)
+    ws.merged_cells.add(f"B{title_row}:C{title_row}")
+    rows.append_other([], 30.0)
+    label_font = Font(name=FONT_NAME, size=COVER_SIZE)
+    rule = Border(bottom=_THIN)
+    value_measure = _Measure(COVER_WIDTHS[2], COVER_SIZE)
+    for label, value in cover.fields:
+        height = max(40.0, _height(value_measure.lines(value), COVER_SIZE) + 12)
+        rows.append_other([None,
+                           _text(ws, f"{label}：", font=label_font,
+                                 alignment=Alignment(horizontal="right", vertical="bottom")),
+                           _text(ws, value, font=label_font, border=rule,
+                                 alignment=Alignment(horizontal="left", vertical="bottom", wrap_text=True))],
+                          height)
 
 
 def _fill(ws, ledger: Ledger, progress: Progress | None) -> None:  # type: ignore[no-untyped-def]

@@ -421,6 +421,8 @@ def attach_files(session: Session, store: FileStore, items: Sequence[NewAttachme
 
 def create_activity(session: Session, draft: ActivityDraft, store: FileStore,
                     attachments: Sequence[NewAttachment] = ()) -> int:
+    if ActivityStatus(draft.status) is ActivityStatus.ARCHIVED:
+        raise ValidationError.single(FIELD_LABELS["status"], "归档要按档案整理规则办理，新活动不能直接设为「已归档」")
     draft = _validated(session, draft, attachments)
     activity = Activity()
     _apply(activity, draft)

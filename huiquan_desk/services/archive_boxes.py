@@ -55,9 +55,7 @@ class BoxRow:
     @property
     def range_text(self) -> str:
         """起止件号 as printed: 0001—0012."""
-        if self.first is None or self.last is None:
-            return "（空盒）"
-        return f"{self.first:04d}—{self.last:04d}"
+        return rules.number_range(self.first, self.last)
 
     @property
     def name(self) -> str:
@@ -126,6 +124,29 @@ def _next_box_number(session: Session, group: Group) -> int:
         ArchiveBox.org == group.org)) or 0) + 1
 
 
+def _check_runs(session: Session, group: Group) -> None:
+    """Each box of `group` holds one unbroken run of 件号 (gaps and destroyed items aside), so that the 起止件号 on
+    its spine say what is inside: no item of another box, and none left out, between its first and last."""
+    numbered: list[tuple[int, int | None, str]] = [(int(n or 0), b, t) for n, b, t, gone in session.execute(
+        select(ArchiveItem.number, ArchiveItem.box_id, ArchiveItem.title, ArchiveItem.destroyed_on).where(
+        ArchiveItem.category == group.category, ArchiveItem.year == group.year, ArchiveItem.retention == group.retention,
+        ArchiveItem.org == group.org, ArchiveItem.number.is_not(None)).order_by(ArchiveItem.number))
+        if gone is None or b is not None]  # a destroyed item out of any box is a hole, like a gap
+    spans: dict[int, tuple[int, int]] = {}
+    for number, box_id, _title in numbered:
+        if box_id is not None:
+            first, last = spans.get(box_id, (number, number))
+            spans[box_id] = (min(first, number), max(last, number))
+    numbers = {box.id: box.number for box in session.scalars(select(ArchiveBox).where(ArchiveBox.id.in_(list(spans))))}
+    for number, box_id, title in numbered:
+        for other, (first, last) in spans.items():
+            if first < number < last and box_id != other:
+                where = f"在第 {numbers[box_id]} 盒" if box_id is not None else "没有装盒"
+                raise ValidationError.single("装盒", f"第 {numbers[other]} 盒装的是 {first:04d}—{last:04d}，其间的 "
+                                             f"{number:04d}「{title}」{where}：一盒应装连续的件号，盒脊上的起止件号"
+                                             "才与盒内一致。请按件号顺序装盒")
+
+
 def new_box(session: Session, item_ids: Sequence[int], spine_mm: int | None = None) -> int:
     """A new box (next 盒号 of the series) holding these items; its spine is suggested from their pages."""
     require_writer(session, "装盒")
@@ -140,6 +161,7 @@ def new_box(session: Session, item_ids: Sequence[int], spine_mm: int | None = No
     for item in items:
         item.box_id = box.id
     session.flush()
+    _check_runs(session, group)
     return box.id
 
 
@@ -153,13 +175,21 @@ def put_in_box(session: Session, item_ids: Sequence[int], box_id: int) -> None:
     for item in items:
         item.box_id = box.id
     session.flush()
+    _check_runs(session, _group(box))
 
 
 def take_out(session: Session, item_ids: Sequence[int]) -> None:
+    """Take items out of their boxes: only from either end of a box's run (a destroyed item stays)."""
     require_writer(session, "取出归档文件")
-    for item in _items(session, item_ids):
+    taken = _items(session, item_ids)
+    destroyed = [i.title for i in taken if i.destroyed_on is not None]
+    if destroyed:
+        raise ValidationError.single("装盒", f"「{'」「'.join(destroyed[:3])}」已销毁，目录和盒内说明仍记着它，不能取出")
+    for item in taken:
         item.box_id = None
     session.flush()
+    for group in {Group(i.category, i.year, i.retention, i.org) for i in taken}:
+        _check_runs(session, group)
 
 
 def pack(session: Session, group: Group, max_pages: int = rules.SPINE_WIDTHS_MM[-1] * rules.PAGES_PER_MM) -> list[int]:
@@ -169,16 +199,21 @@ def pack(session: Session, group: Group, max_pages: int = rules.SPINE_WIDTHS_MM[
     require_writer(session, "自动装盒")
     items = list(session.scalars(select(ArchiveItem).where(
         ArchiveItem.category == group.category, ArchiveItem.year == group.year, ArchiveItem.retention == group.retention,
-        ArchiveItem.org == group.org, ArchiveItem.number.is_not(None), ArchiveItem.box_id.is_(None),
-        ArchiveItem.destroyed_on.is_(None)).order_by(ArchiveItem.number)))
-    batches: list[list[ArchiveItem]] = []
+        ArchiveItem.org == group.org, ArchiveItem.number.is_not(None)).order_by(ArchiveItem.number)))
+    batches: list[list[ArchiveItem]] = [[]]
     pages = 0
     for item in items:
-        if not batches or (pages + item.pages > max_pages and batches[-1]):
+        if item.box_id is not None or item.destroyed_on is not None:  # a run ends at a boxed item
+            if batches[-1]:
+                batches.append([])
+                pages = 0
+            continue
+        if batches[-1] and pages + item.pages > max_pages:
             batches.append([])
             pages = 0
         batches[-1].append(item)
         pages += item.pages
+    batches = [batch for batch in batches if batch]
     return [new_box(session, [i.id for i in batch]) for batch in batches]
 
 

@@ -27,7 +27,15 @@ from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.permissions import require_writer
 from huiquan_desk.services.settings import ARCHIVE_CATEGORY_CODES, get_profile, get_setting
 from huiquan_desk.storage.files import FileStore
-from huiquan_desk.storage.models import Activity, ArchiveBox, ArchiveFile, ArchiveItem, Campaign, NumberGap
+from huiquan_desk.storage.models import (
+    Activity,
+    ArchiveBox,
+    ArchiveFile,
+    ArchiveItem,
+    Campaign,
+    DestructionDecision,
+    NumberGap,
+)
 
 L = rules.ITEM_LABELS
 Group = rules.Group
@@ -106,8 +114,7 @@ class ItemRow:
         """The 档号 once numbered (0194-WS·2026-D30-0001), '' before."""
         if self.number is None:
             return ""
-        return str(rules.ArchivalCode(self.fonds or "0000", self.category, self.year, self.retention, self.number,
-                                      self.org)) if self.fonds else f"????-{self.group}-{self.number:04d}"
+        return rules.code_text(self.fonds, self.category, self.year, self.retention, self.number, self.org)
 
     @property
     def shown_title(self) -> str:
@@ -161,7 +168,7 @@ class GroupSummary:
     numbered: int
     pages: int
     boxed: int
-    gaps: int
+    gaps: int  # 件号 without an item: recorded gaps and missing numbers
     last_number: int  # the highest 件号 used or left as a gap
 
 
@@ -223,7 +230,8 @@ def series(session: Session, year: int | None = None) -> list[GroupSummary]:
         n, numbered, pages, boxed = found[group]
         gaps = _gap_numbers(session, group)
         used = _used_numbers(session, group) | gaps
-        out.append(GroupSummary(group, n, numbered, pages, boxed, len(gaps), max(used, default=0)))
+        holes = len(gaps) + len(missing_numbers(session, group))
+        out.append(GroupSummary(group, n, numbered, pages, boxed, holes, max(used, default=0)))
     return out
 
 
@@ -286,12 +294,66 @@ def _gap_numbers(session: Session, group: Group) -> set[int]:
         NumberGap.org == group.org)))
 
 
-def list_gaps(session: Session, year: int | None = None) -> list[NumberGap]:
-    query = select(NumberGap).order_by(NumberGap.year, NumberGap.category, NumberGap.retention, NumberGap.org,
-                                       NumberGap.number)
+@dataclass(frozen=True)
+class GapRow:
+    """A 件号 without an item: a recorded gap (an item removed, with its reason), or a missing
+    number nobody explained yet (a number typed by hand skipped it: `recorded` False)."""
+
+    category: str
+    year: int
+    retention: str
+    org: str
+    number: int
+    code: str
+    title: str
+    reason: str
+    recorded: bool = True
+
+    @property
+    def group(self) -> Group:
+        return Group(self.category, self.year, self.retention, self.org)
+
+
+MISSING = "缺号，尚未登记原因"
+
+
+def _code_in(group: Group, fonds: str, number: int) -> str:
+    return rules.code_text(fonds, group.category, group.year, group.retention, number, group.org)
+
+
+def missing_numbers(session: Session, group: Group) -> list[int]:
+    """Numbers below the highest of `group` that neither an item nor a recorded gap holds."""
+    taken = _used_numbers(session, group) | _gap_numbers(session, group)
+    return [n for n in range(1, max(taken, default=0)) if n not in taken]
+
+
+def list_gaps(session: Session, year: int | None = None) -> list[GapRow]:
+    """Every hole in the numbering, by series and 件号: the recorded gaps and the missing numbers."""
+    query = select(NumberGap)
     if year is not None:
         query = query.where(NumberGap.year == year)
-    return list(session.scalars(query))
+    rows = [GapRow(g.category, g.year, g.retention, g.org, g.number, g.code, g.title, g.reason)
+            for g in session.scalars(query)]
+    for summary in series(session, year):
+        group = summary.group
+        fonds = session.scalar(select(func.max(ArchiveItem.fonds)).where(*_in_group(group))) or ""
+        rows += [GapRow(group.category, group.year, group.retention, group.org, n, _code_in(group, fonds, n), "",
+                        MISSING, recorded=False) for n in missing_numbers(session, group)]
+    return sorted(rows, key=lambda g: (g.group, g.number))
+
+
+def record_gap(session: Session, group: Group, number: int, reason: str) -> None:
+    """Give a missing number its reason: it becomes a recorded gap (and is never given again)."""
+    require_writer(session, "登记空号原因")
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError.single("空号原因", "请写明这个件号为什么空着")
+    if number not in missing_numbers(session, group):
+        raise ValidationError.single(L["number"], f"{group} 的 {number:04d} 不是缺号（已有文件或已登记）")
+    fonds = session.scalar(select(func.max(ArchiveItem.fonds)).where(*_in_group(group))) or ""
+    session.add(NumberGap(category=group.category, year=group.year, retention=group.retention, org=group.org,
+                          number=number, code=_code_in(group, fonds, number), title="", reason=reason[:1000]))
+    session.flush()
 
 
 # --- checking and writing --------------------------------------------------------------------------
@@ -376,7 +438,13 @@ def _next_order(session: Session, group: Group) -> int:
 def _take_number(session: Session, group: Group, typed: int | None) -> int:
     """A 件号 for an item of `group`: the typed one when free (not used, not a recorded gap), else
     one past the highest used or left as a gap."""
-    used = _used_numbers(session, group) | _gap_numbers(session, group)
+    gaps = _gap_numbers(session, group)
+    if typed is not None and typed in gaps:
+        reason = session.scalar(select(NumberGap.reason).where(
+            NumberGap.category == group.category, NumberGap.year == group.year, NumberGap.retention == group.retention,
+            NumberGap.org == group.org, NumberGap.number == typed))
+        raise ValidationError.single(L["number"], f"{group.label}：件号 {typed:04d} 是已登记的空号（{reason}），不能再用")
+    used = _used_numbers(session, group) | gaps
     try:
         return rules.next_number(used, typed)
     except ValueError as err:
@@ -447,7 +515,7 @@ def update_item(session: Session, item_id: int, draft: ItemDraft, store: FileSto
 def _code(item: ArchiveItem) -> str:
     if item.number is None:
         return f"未编号「{item.title}」"
-    return str(rules.ArchivalCode(item.fonds or "0000", item.category, item.year, item.retention, item.number, item.org))
+    return rules.code_text(item.fonds, item.category, item.year, item.retention, item.number, item.org)
 
 
 def _refuse_destroyed(item: ArchiveItem) -> None:
@@ -519,6 +587,8 @@ def remove_item(session: Session, item_id: int, reason: str = "") -> str:
     if session.scalar(select(func.count()).select_from(ArchiveItem).where(ArchiveItem.corrects_id == item_id)):
         raise ValidationError.single("更正", f"{_code(item)} 已有更正件，不能移出（更正件指向它）")
     what = _code(item)
+    if session.scalar(select(func.count()).select_from(DestructionDecision).where(DestructionDecision.item_id == item_id)):
+        raise ValidationError.single("销毁鉴定", f"{what} 已列入销毁鉴定，鉴定记录永久保存，不能移出")
     if item.number is not None:
         reason = clean(reason)
         if not reason:

@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "check": "检查",
     "stage": "评选进度",
     "migrate": "升级数据库",
+    "destroy": "销毁档案",
 }
 
 # What the page's "对象" filter offers first (every table, then a backup, the database).
@@ -345,7 +346,8 @@ def _line(rows: list[AuditRow]) -> AuditLine:
 
 # Entries whose summary already says everything (written by `record()`, not by the flush hook).
 ACTIONS_WITH_SUMMARY = {"import", "export", "backup", "restore_backup", "restore", "purge", "empty", "login",
-                        "logout", "login_failed", "lock", "unlock", "check", "migrate", "stage"}
+                        "logout", "login_failed", "lock", "unlock", "check", "migrate", "stage",
+                        "destroy"}
 
 
 def ledger_lines(rows: list[AuditRow]) -> list[AuditLine]:

@@ -69,11 +69,9 @@ def _date(values: Values, key: str) -> str:
 def _item_name(values: Values) -> str:
     """An archive item as the trail names it: its 档号 once numbered, and its title."""
     number = values.get("number")
-    code = ""
-    if number:
-        org = f"-{values.get('org')}" if values.get("org") else ""
-        code = (f"{values.get('fonds') or '????'}-{values.get('category', '')}·{values.get('year', '')}-"
-                f"{values.get('retention', '')}{org}-{int(number):04d} ")
+    code = archive_rules.code_text(str(values.get("fonds") or ""), str(values.get("category", "")),
+                                   int(values.get("year") or 0), str(values.get("retention", "")), int(number),
+                                   str(values.get("org") or "")) + " " if number else ""
     return f"{code}{values.get('title', '')}"
 
 

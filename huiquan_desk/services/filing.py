@@ -128,6 +128,23 @@ def _guard(session: Session, _context: object, _instances: object) -> None:
                                      "请在「档案」中为它录入更正件")
 
 
+def restore_problem(session: Session, table: str, values: dict[str, Any]) -> str | None:
+    """Why a row coming back from the recycle bin may not (it belongs to a filed record), else
+    None: the bin inserts through Core, past the flush guard."""
+    acts: set[int] = set()
+    camps: set[int] = set()
+    if table == "attachments" and values.get("activity_id") is not None:
+        acts.add(values["activity_id"])
+    if table in ("nominations", "reviewers", "objections", "campaign_activities") and values.get("campaign_id"):
+        camps.add(values["campaign_id"])
+    nomination = values.get("nomination_id") if table in ("attachments", "scores", "ballots") else None
+    if nomination is not None:
+        camps.add(session.scalar(select(Nomination.campaign_id).where(Nomination.id == nomination)) or 0)
+    if _filed(session, ArchiveItem.activity_id, acts) or _filed(session, ArchiveItem.campaign_id, camps):
+        return "它所属的记录已归档，不能再恢复到其中（归档的材料要保持原样）；如需补充，请在「档案」中录入更正件"
+    return None
+
+
 def install(factory: sessionmaker[Session]) -> None:
     """The freeze of filed records, on every writing session of the workspace."""
     event.listen(factory, "before_flush", _guard)
@@ -324,6 +341,8 @@ def correct_item(session: Session, item_id: int, draft: ItemDraft, store: FileSt
     original = session.get(ArchiveItem, item_id)
     if original is None:
         raise NotFoundError("要更正的归档文件已不存在。")
+    if original.destroyed_on is not None:
+        raise ValidationError.single("更正", f"「{original.title}」已于 {original.destroyed_on:%Y-%m-%d} 销毁，不能再为它录入更正件")
     if not draft.remarks:
         draft.remarks = f"更正 {original.title}"
     return create_item(session, draft, store, files, corrects_id=item_id)

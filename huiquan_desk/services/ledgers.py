@@ -57,13 +57,15 @@ class LedgerParams:
     entity_id: int | None = None
     user: str | None = None  # the audit trail's 操作人
     campaign_id: int | None = None  # a civic family campaign (评选)
+    round_id: int | None = None  # a destruction round (销毁鉴定)
+    retention: str | None = None  # archives: a 保管期限 (Y / D30 / D10); None: every one
 
 
 # What each parameter is called, for the command line's options and for messages.
 PARAM_LABELS = {
     "date_from": "开始日期", "date_to": "结束日期", "category_id": "类别", "team_id": "队伍", "year": "年度",
     "text": "检索", "entity": "对象", "entity_id": "记录编号", "user": "操作人", "status": "状态",
-    "without_photos": "只含没有照片的活动", "campaign_id": "评选",
+    "without_photos": "只含没有照片的活动", "campaign_id": "评选", "round_id": "销毁鉴定", "retention": "保管期限",
 }
 ALL_STATUSES = "all"
 
@@ -234,6 +236,24 @@ def _households(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
     return household_roster(list_households(session, p.text), head, p.text.strip())
 
 
+def _destruction_list(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    from huiquan_desk.exports.destruction_list import destruction_list
+    from huiquan_desk.services.destruction import get_round
+
+    if p.round_id is None:
+        raise ValidationError.single(PARAM_LABELS["round_id"], "请选择一次销毁鉴定（命令行：--round 编号，编号见 huiquan-desk archive rounds）")
+    detail = get_round(session, p.round_id)
+    return destruction_list(detail.row, detail.decisions, head)
+
+
+def _archive_catalog(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    """One catalogue a series of the year (of `retention` when given), each with its cover."""
+    from huiquan_desk.exports.archive_catalogue import archive_catalogue
+    from huiquan_desk.services.archive_prints import catalogue_series, check_year
+
+    return archive_catalogue(catalogue_series(session, p.year, p.retention), head, check_year(p.year))
+
+
 LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (
     LedgerEntry("activities", "活动台账", "活动", False, "activities",
                 ("date_from", "date_to", "category_id", "status", "text", "without_photos"), _activities),
@@ -250,6 +270,8 @@ LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (
     LedgerEntry("review", "评议结果", "推荐家庭", True, "nominations", ("campaign_id",), _review),
     LedgerEntry("families", "文明家庭创建台账", "推荐记录", True, "nominations", ("year",), _families),
     LedgerEntry("households", "家庭花名册", "家庭", True, "households", ("text",), _households),
+    LedgerEntry("destruction-list", "销毁清册", "鉴定意见", False, "destruction_rounds", ("round_id",), _destruction_list),
+    LedgerEntry("archive-catalog", "归档文件目录", "归档文件", False, "archive_items", ("year", "retention"), _archive_catalog),
 )}
 
 

@@ -239,6 +239,10 @@ def _check_unique(session: Session, table: Table, values: dict[str, Any], what: 
 
 def _check_rules(session: Session, table: Table, values: dict[str, Any]) -> list[Problem]:
     """Rules of the service layer a restore must not get round."""
+    from huiquan_desk.services.filing import restore_problem  # filing reads the bin: import here
+
+    if (frozen := restore_problem(session, table.name, values)) is not None:
+        return [Problem(entity_label(table.name), frozen)]
     if table.name == "service_records" and values.get("activity_id") is not None and values.get("source") == "supplement":
         taken = session.scalar(select(table.c.id).where(
             table.c.activity_id == values["activity_id"], table.c.volunteer_id == values.get("volunteer_id"),

@@ -216,6 +216,16 @@ def get_profile(session: Session) -> CommunityProfile:
     return CommunityProfile(**{name: PROFILE_OPTIONS[name].read(rows.get(key)) for key, name in keys.items()})
 
 
+def _numbered_under_other_fonds(session: Session, fonds: str) -> int:
+    """How many numbered archive items carry a 全宗号 other than `fonds` (their 档号 would no longer match)."""
+    from sqlalchemy import func
+
+    from huiquan_desk.storage.models import ArchiveItem
+
+    return session.scalar(select(func.count()).select_from(ArchiveItem).where(
+        ArchiveItem.number.is_not(None), ArchiveItem.fonds != fonds)) or 0
+
+
 def save_profile(session: Session, profile: CommunityProfile) -> CommunityProfile:
     require_admin(session, "修改社区信息")
     cleaned = CommunityProfile(**{k: clean(v) for k, v in asdict(profile).items()})
@@ -225,6 +235,10 @@ def save_profile(session: Session, profile: CommunityProfile) -> CommunityProfil
     cleaned.fonds_code = halfwidth(cleaned.fonds_code).upper()
     if cleaned.fonds_code and not re.fullmatch(r"[0-9A-Z]{4}", cleaned.fonds_code):
         problems.append(Problem(PROFILE_LABELS["fonds_code"], "应为 4 位字母或数字（DA/T 22-2015），如 0194"))
+    numbered = _numbered_under_other_fonds(session, cleaned.fonds_code)
+    if numbered:
+        problems.append(Problem(PROFILE_LABELS["fonds_code"], f"已有 {numbered} 件档案按全宗号 "
+                                f"{get_setting(session, PROFILE_FONDS_CODE)} 编了档号，全宗号不能再改（改了一个全宗就有两种档号）"))
     problems += text_problems((PROFILE_LABELS[key], getattr(cleaned, key), limit) for key, limit in PROFILE_LIMITS.items())
     if problems:
         raise ValidationError(problems)

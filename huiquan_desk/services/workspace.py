@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from huiquan_desk.domain.errors import HuiquanError, StorageError
 from huiquan_desk.paths import DataDir
-from huiquan_desk.services import filing
+from huiquan_desk.services import destruction, filing
 from huiquan_desk.services.entities import audit_name
 from huiquan_desk.services.permissions import NOBODY, Role, check_admin, check_signed_in, check_write
 from huiquan_desk.storage import audit, guard, migrate
@@ -194,6 +194,7 @@ def open_workspace(data: DataDir, daily_backup: bool = True) -> Workspace:
     writers = make_sessionmaker(engine, writer=True)
     audit.install(writers, audit_name)
     filing.install(writers)  # filed records are frozen
+    destruction.install(writers)  # a finished destruction round is kept as it is
     ws = Workspace(data, engine, make_sessionmaker(engine), writers, FileStore(data.files))
     ws.log_handler = handler
     ws.read_only = read_only

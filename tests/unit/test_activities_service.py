@@ -10,6 +10,7 @@ from huiquan_desk.domain.errors import NotFoundError, ValidationError
 from huiquan_desk.services import activities as svc
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.activities import ActivityFilter
+from huiquan_desk.services.filing import file_records
 from huiquan_desk.storage.files import sha256_of
 from huiquan_desk.storage.models import Activity, Attachment
 from tests.helpers import category_id, draft, make_image
@@ -87,13 +88,16 @@ def test_update_replaces_fields_and_attachments(ws, tmp_path) -> None:
     assert [x.sha256 for x in detail.attachments] == [sha256_of(b)]
 
 
-def test_archived_cannot_be_deleted_or_unarchived(ws) -> None:
+def test_archived_cannot_be_created_deleted_or_unarchived(ws) -> None:
     with ws.write() as s:
-        new_id = svc.create_activity(s, draft(s, status=ActivityStatus.ARCHIVED), ws.files)
+        new_id = svc.create_activity(s, draft(s), ws.files)
+        file_records(s, ws.files, [new_id])  # filed: 已归档
     with pytest.raises(ValidationError), ws.write() as s:
         svc.delete_activities(s, [new_id])
     with pytest.raises(ValidationError), ws.write() as s:
         svc.update_activity(s, new_id, draft(s, status=ActivityStatus.DONE), ws.files)
+    with pytest.raises(ValidationError, match="新活动不能直接设为「已归档」"), ws.write() as s:
+        svc.create_activity(s, draft(s, status=ActivityStatus.ARCHIVED), ws.files)
     assert count(ws) == 1
 
 

@@ -83,7 +83,7 @@ def test_a_removed_item_leaves_a_recorded_gap_and_numbers_never_repeat(profiled)
     new = item(ws, "文件5", date(2026, 1, 9))
     with ws.write() as s:
         assert archives.fix_numbers(s, WS_D30) == [(new, 5)]  # after the highest, never into the gap
-        with pytest.raises(ValidationError, match="0002 已被使用"):
+        with pytest.raises(ValidationError, match="0002 是已登记的空号（重复归档"):
             archives.create_item(s, ItemDraft(title="补入", year=2026, retention="D30", number=2), ws.files)
 
 
@@ -102,6 +102,21 @@ def test_a_typed_number_never_moves_the_counter_back_or_twice(profiled) -> None:
     assert [c[-4:] for c, _t in codes(ws)] == ["0001", "0007", "0010", "0011"]
     with ws.read() as s:
         assert archives.series(s, 2026)[0].last_number == 11
+        # the numbers skipped by hand are not silently empty: listed as 缺号 until filled or explained
+        assert archives.missing_numbers(s, WS_D30) == [2, 3, 4, 5, 6, 8, 9]
+        assert archives.series(s, 2026)[0].gaps == 7
+        missing = [g for g in archives.list_gaps(s, 2026) if not g.recorded]
+        assert [g.code for g in missing][:2] == ["0194-WS·2026-D30-0002", "0194-WS·2026-D30-0003"]
+        assert missing[0].reason == archives.MISSING
+    with ws.write() as s:
+        archives.record_gap(s, WS_D30, 2, "原 0002 号文件在 2026 年 3 月移交街道，未留存")
+        with pytest.raises(ValidationError, match="不是缺号"):
+            archives.record_gap(s, WS_D30, 7, "已有文件")
+    with ws.write() as s, pytest.raises(ValidationError, match="0002 是已登记的空号（原 0002 号文件"):
+        archives.create_item(s, ItemDraft(title="补", year=2026, retention="D30", number=2), ws.files)
+    with ws.read() as s:
+        gaps = archives.list_gaps(s, 2026)
+        assert [(g.number, g.recorded) for g in gaps][:2] == [(2, True), (3, False)]
 
 
 def test_series_are_counted_apart_by_category_retention_and_org(profiled) -> None:
@@ -364,3 +379,60 @@ def test_a_decompression_bomb_is_refused_with_a_message(profiled, tmp_path) -> N
                              [NewArchiveFile(str(bomb))])
     with pytest.raises(ValidationError, match="图片尺寸大得异常"):
         log_activity(profiled, [NewAttachment(str(bomb))])
+
+
+def test_the_bin_cannot_put_rows_back_into_a_filed_campaign(profiled) -> None:
+    """Removed while the campaign was open, restored after it was filed: refused (the bin inserts past the guard)."""
+    ws = profiled
+    with ws.write() as s:
+        homes = [household(s, f"户主{n}", "5", "1", f"{n}01") for n in range(1, 4)]
+        cid = campaign_through(s, homes, 1, Stage.NOMINATE)
+        nomination = s.scalars(select(Nomination).where(Nomination.campaign_id == cid)).all()[-1].id
+        cs.remove_nomination(s, nomination)
+    with ws.read() as s:
+        bin_id = recycle_bin.list_bin(s)[0].id
+    with ws.write() as s:  # carried on to 表彰 (directly: the stages are tested with the campaigns)
+        for n in s.scalars(select(Nomination).where(Nomination.campaign_id == cid)):
+            n.decision, n.decided_on = "chosen", date(2026, 11, 20)
+        c = s.get(Campaign, cid)
+        c.stage, c.commended_on = Stage.COMMEND.value, date(2026, 12, 1)
+    with ws.write() as s:
+        filing.file_records(s, ws.files, campaign_ids=[cid])
+    with ws.write() as s, pytest.raises(ValidationError, match="所属的记录已归档"):
+        recycle_bin.restore_item(s, bin_id, ws.files)
+
+
+def test_the_fonds_code_is_fixed_once_items_are_numbered(profiled) -> None:
+    ws = profiled
+    item(ws, "会议记录", number=1)
+    with ws.write() as s, pytest.raises(ValidationError, match="已有 1 件档案按全宗号 0194 编了档号"):
+        save_profile(s, CommunityProfile(name="惠泉社区", fonds_code="0999", preparer="陈晓燕"))
+    with ws.write() as s:
+        save_profile(s, CommunityProfile(name="惠泉社区", fonds_code="0194", preparer="李四"))  # the rest may change
+
+
+def test_a_box_holds_one_unbroken_run_of_numbers(profiled) -> None:
+    ws = profiled
+    ids = [item(ws, f"文件{n}", date(2026, 1, n)) for n in range(1, 8)]
+    with ws.write() as s:
+        archives.fix_numbers(s, WS_D30)
+    with pytest.raises(ValidationError, match="其间的 0004「文件4」没有装盒"), ws.write() as s:
+        archive_boxes.new_box(s, [ids[2], ids[4], ids[6]])  # 0003, 0005, 0007
+    with ws.write() as s:
+        first = archive_boxes.new_box(s, ids[:3])  # 0001—0003
+        second = archive_boxes.new_box(s, ids[3:5])  # 0004—0005
+    with pytest.raises(ValidationError, match="第 1 盒装的是 0001—0003"), ws.write() as s:
+        archive_boxes.take_out(s, [ids[1]])  # would leave 0002 outside its box's run
+    with pytest.raises(ValidationError, match="连续的件号"), ws.write() as s:
+        archive_boxes.put_in_box(s, [ids[6]], first)  # 0007 into 0001—0003 over box 2
+    with ws.write() as s:
+        archive_boxes.take_out(s, [ids[4]])  # an end of a run may go
+        archive_boxes.put_in_box(s, [ids[4], ids[5]], second)
+    with ws.read() as s:
+        assert [b.range_text for b in archive_boxes.list_boxes(s, 2026)] == ["0001—0003", "0004—0006"]
+    with ws.write() as s:
+        archive_boxes.take_out(s, [ids[0]])
+        archive_boxes.pack(s, WS_D30)  # the loose ends on either side: a box each
+    with ws.read() as s:
+        assert [b.range_text for b in archive_boxes.list_boxes(s, 2026)] == [
+            "0002—0003", "0004—0006", "0001—0001", "0007—0007"]

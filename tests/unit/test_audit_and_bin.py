@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from huiquan_desk.domain.activity import ActivityStatus, AttachmentKind, NewAttachment, PhotoCaption
+from huiquan_desk.domain.activity import AttachmentKind, NewAttachment, PhotoCaption
 from huiquan_desk.domain.errors import NotFoundError, PermissionDenied, ValidationError
 from huiquan_desk.services import activities as asvc
 from huiquan_desk.services import audit_log, recycle_bin
@@ -22,6 +22,7 @@ from huiquan_desk.services import volunteers as vsvc
 from huiquan_desk.services.activity_import import import_activities
 from huiquan_desk.services.categories import add_category, delete_category
 from huiquan_desk.services.exporting import export_ledger
+from huiquan_desk.services.filing import file_records
 from huiquan_desk.services.ledgers import LedgerParams
 from huiquan_desk.services.settings import STAR_THRESHOLDS, set_setting
 from huiquan_desk.services.volunteer_import import import_volunteers
@@ -395,7 +396,8 @@ def test_restore_refused_with_a_clear_message_when_the_category_is_gone(ws, tmp_
 
 def test_archived_activities_never_reach_the_bin(ws) -> None:
     with ws.write() as s:
-        aid = asvc.create_activity(s, draft(s, status=ActivityStatus.ARCHIVED), ws.files)
+        aid = asvc.create_activity(s, draft(s), ws.files)
+        file_records(s, ws.files, [aid])  # filed: 已归档
     with pytest.raises(ValidationError, match="已归档"), ws.write() as s:
         asvc.delete_activities(s, [aid])
     assert bin_rows(ws) == [] and len(rows_of(ws, "activities")) == 1

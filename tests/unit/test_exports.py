@@ -355,6 +355,7 @@ def fill_print_community(workspace) -> None:  # type: ignore[no-untyped-def]
     补录 with a long reason, a certificate handled by them, households headed by them in a 文明家庭
     campaign (LONG_CONTENT as deeds) carried to 表彰; the audit trail comes by itself."""
     from huiquan_desk.domain.family import Stage
+    from huiquan_desk.services.archives import ItemDraft, create_item
     from huiquan_desk.services.certificates import IssuerInfo, issue_certificate
     from huiquan_desk.services.households import Member
     from huiquan_desk.services.service_hours import SupplementDraft, add_supplement, record_attendance
@@ -391,12 +392,31 @@ def fill_print_community(workspace) -> None:  # type: ignore[no-untyped-def]
         homes = [household(s, "欧阳娜娜", "20", "4", "401", phone="13812345678", remarks="惠泉小区20/4栋"),
                  household(s, "司马相如", "3", "2", "401", members=[Member("王堃", "子")])]
         campaign_through(s, homes, 1, Stage.COMMEND, deeds=[LONG_CONTENT])
+        # the 归档文件目录: an item numbered 0001
+        create_item(s, ItemDraft(title="文明家庭评选通知", year=2026, retention="D30", day=date(2026, 3, 5),
+                                 doc_number="惠居〔2026〕1号", author="惠泉社区居民委员会", pages=3, number=1),
+                    workspace.files)
+        # the 销毁清册: a 2010 D10 item destroyed and one kept, appraised by 欧阳娜娜 and 司马相如
+        from huiquan_desk.services import destruction
+
+        old = [create_item(s, ItemDraft(title=title, year=2010, retention="D10", pages=2, number=n), workspace.files)
+               for n, title in ((1, "2010年居民会议记录"), (2, "2010年停水通知"))]
+        round_id = destruction.start_round(s, 2020, ["欧阳娜娜（书记）"], ["司马相如"])
+        destruction.decide(s, round_id, old[0], "keep", LONG_CONTENT[:200], date.today().year + 5)
+        destruction.decide(s, round_id, old[1], "destroy")
+        destruction.finish_round(s, workspace.files, round_id, date(2026, 11, 20))
 
 
 def community_params(session, key: str) -> LedgerParams:  # type: ignore[no-untyped-def]
     """Everything of the print community: a campaign's ledgers print its campaign."""
     if "campaign_id" in LEDGERS[key].params:
         return LedgerParams(campaign_id=list_campaigns(session)[0].id)
+    if key == "archive-catalog":
+        return LedgerParams(year=2026)
+    if key == "destruction-list":
+        from huiquan_desk.services.destruction import list_rounds
+
+        return LedgerParams(round_id=list_rounds(session)[0].id)
     return LedgerParams()
 
 
