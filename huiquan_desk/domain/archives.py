@@ -126,6 +126,20 @@ class ArchivalCode:
                    match["org"] or "")
 
 
+def code_text(fonds: str, category: str, year: int, retention: str, number: int, org: str = "") -> str:
+    """An item's 档号 as text: `ArchivalCode`'s form, with ???? where the 全宗号 was never set (an
+    item numbered before the profile had one, or a row read from elsewhere), never an error."""
+    org_part = f"-{org}" if org else ""
+    return f"{fonds or '????'}-{category}·{year}-{retention}{org_part}-{number:04d}"
+
+
+def number_range(first: int | None, last: int | None) -> str:
+    """起止件号 as a box shows them: 0001—0012 (（空盒） without items)."""
+    if first is None or last is None:
+        return "（空盒）"
+    return f"{first:04d}—{last:04d}"
+
+
 def catalogue_date(day: date | None) -> str:
     """The 日期 column of 归档文件目录: 8 digits (20260315), blank when unknown."""
     return f"{day:%Y%m%d}" if day else ""

@@ -114,6 +114,7 @@ def start(explicit_data_dir: str | None = None):
         window.idle_lock.signed_in_changed.connect(lambda _s: window.apply_role())
         window.statusBar().showMessage(window.tr("已登录：{0}（{1}）").format(signed.operator, signed.role_label))
     _daily_backup_in_background(window, ws)
+    _fixity_check_when_due(window, ws)
     if ws.read_only:
         messages.show_error(window, HuiquanError(ws.read_only_message))
     from huiquan_desk.ui.first_run import show_at_start
@@ -160,6 +161,34 @@ def _daily_backup_in_background(window, ws) -> None:
         window.statusBar().showMessage(window.tr("今天的自动备份没有完成：{0}").format(error))
 
     window.daily_backup = Task(window, window.tr("正在自动备份…"), lambda progress: daily_backup(ws, progress),
+                               done, failed, ask_before_quit=False, quiet=True)
+
+
+def _fixity_check_when_due(window, ws) -> None:
+    """The archive's fixity check, at start-up when the setting says it is due (services.fixity),
+    off the GUI thread; its result goes to the status bar and the archive page."""
+    from huiquan_desk.services.fixity import check_archive, check_due
+    from huiquan_desk.ui.tasks import Task
+
+    window.fixity_check = window.fixity_report = None
+    if ws.read_only:
+        return
+    with ws.read() as session:
+        if not check_due(session):
+            return
+
+    def done(report) -> None:
+        window.fixity_report = report
+        if report.problems:
+            window.statusBar().showMessage(window.tr("档案检测发现 {0} 个问题，请到「档案」页查看。").format(len(report.problems)))
+        else:
+            window.statusBar().showMessage(window.tr("档案检测完成：{0} 个文件，没有发现问题。").format(report.files), 8000)
+
+    def failed(error: BaseException) -> None:
+        log.warning("fixity check failed: %s", error)
+        window.statusBar().showMessage(window.tr("定期档案检测没有完成：{0}").format(error))
+
+    window.fixity_check = Task(window, window.tr("正在检测档案文件…"), lambda progress: check_archive(ws, progress),
                                done, failed, ask_before_quit=False, quiet=True)
 
 

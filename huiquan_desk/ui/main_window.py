@@ -45,6 +45,12 @@ def _families_page(window: MainWindow) -> QWidget:
     return FamiliesPage(window.ws)
 
 
+def _archives_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.archives_page import ArchivesPage
+
+    return ArchivesPage(window.ws)
+
+
 def _audit_page(window: MainWindow) -> QWidget:
     from huiquan_desk.ui.audit_page import AuditPage
 
@@ -88,6 +94,7 @@ PAGES = (
     PageSpec("activities", QT_TRANSLATE_NOOP("MainWindow", "活动台账"), _activities_page),
     PageSpec("volunteers", QT_TRANSLATE_NOOP("MainWindow", "志愿服务"), _volunteers_page),
     PageSpec("families", QT_TRANSLATE_NOOP("MainWindow", "文明家庭"), _families_page),
+    PageSpec("archives", QT_TRANSLATE_NOOP("MainWindow", "档案"), _archives_page),
     PageSpec("audit", QT_TRANSLATE_NOOP("MainWindow", "操作日志"), _audit_page),
     PageSpec("recycle", QT_TRANSLATE_NOOP("MainWindow", "回收站"), _recycle_page),
     PageSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "设置"), _settings_page),

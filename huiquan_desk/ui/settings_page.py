@@ -1,4 +1,5 @@
-"""Settings: the community profile (名称, 街道/镇, 全宗号, 负责人, 填表人, 电话) and the category tree."""
+"""Settings: the community profile (名称, 街道/镇, 全宗号, 负责人, 填表人, 电话), the category tree, and the
+archive settings (门类代码表, 保管期限表, 检测周期)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,30 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from huiquan_desk.domain import archives as archive_rules
 from huiquan_desk.domain.errors import HuiquanError, ValidationError
 from huiquan_desk.services import categories as category_service
-from huiquan_desk.services.settings import PROFILE_LABELS, CommunityProfile, get_profile, save_profile
+from huiquan_desk.services.permissions import Role
+from huiquan_desk.services.settings import (
+    ARCHIVE_CATEGORY_CODES,
+    FIXITY_DAYS,
+    PROFILE_LABELS,
+    RETENTION_RULES,
+    CommunityProfile,
+    get_profile,
+    get_setting,
+    save_profile,
+    set_setting,
+)
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.messages import ask_text
@@ -82,7 +97,82 @@ class SettingsPage(QWidget):
         mark_writes(self.save_button)
         tree_layout.addLayout(buttons)
         layout.addWidget(tree_box, 1)
+        layout.addWidget(self._archive_box(), 1)
         self.load()
+
+    def _archive_box(self) -> QGroupBox:
+        """档案: the 门类代码表, the 保管期限表 filing proposes periods from, and how often the archived
+        files are checked (admins only, like every setting)."""
+        box = QGroupBox(self.tr("档案"))
+        box_layout = QVBoxLayout(box)
+        self.archive_form = FieldForm()
+        self.archive_form.setRowWrapPolicy(FieldForm.RowWrapPolicy.WrapAllRows)  # labels above: a narrow column
+        box_layout.addLayout(self.archive_form)
+        self.archive_codes = self.archive_form.add(ARCHIVE_CATEGORY_CODES.label, QPlainTextEdit())
+        self.archive_codes.setPlaceholderText(self.tr("每行一个：代码 名称，如 WS 文书"))
+        self.archive_codes.setFixedHeight(90)
+        self.archive_codes.setTabChangesFocus(True)
+        self.retention_rules = self.archive_form.add(RETENTION_RULES.label, QPlainTextEdit())
+        self.retention_rules.setPlaceholderText(self.tr("每行一条：类别 = 期限，如 传统节日 = D10"))
+        self.retention_rules.setMinimumHeight(120)
+        self.retention_rules.setTabChangesFocus(True)
+        self.fixity_days = self.archive_form.add(FIXITY_DAYS.label, QSpinBox())
+        self.fixity_days.setRange(0, 366)
+        self.fixity_days.setSuffix(self.tr(" 天"))
+        note = QLabel(self.tr("期限写 Y（永久）、D30（定期30年）或 D10（定期10年）；活动按所属类别（就近的上级类别）建议，"
+                              "评选按「评选表彰」，其余按「其他」。归档时可逐项改，改过的不再按此表变动。"))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5f6b76;")
+        box_layout.addWidget(note)
+        for error in self.archive_form.errors.values():  # a message naming a line fits the column
+            error.setWordWrap(True)
+        self.archive_button = QPushButton(self.tr("保存档案设置"))
+        self.archive_button.clicked.connect(self.save_archive_settings)
+        mark_writes(self.archive_button)
+        self.archive_saved = QLabel()
+        box_layout.addWidget(self.archive_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        box_layout.addWidget(self.archive_saved)
+        if self.ws.role != Role.ADMIN:
+            for widget in (self.archive_codes, self.retention_rules, self.fixity_days, self.archive_button):
+                widget.setEnabled(False)
+                widget.setToolTip(self.tr("只有管理员可以修改档案设置"))
+        return box
+
+    def load_archive_settings(self) -> None:
+        with self.ws.read() as session:
+            codes = get_setting(session, ARCHIVE_CATEGORY_CODES)
+            rules = get_setting(session, RETENTION_RULES)
+            days = get_setting(session, FIXITY_DAYS)
+        self.archive_codes.setPlainText("\n".join(f"{code} {name}" for code, name in codes.items()))
+        self.retention_rules.setPlainText(archive_rules.dump_retention_rules(rules))
+        self.fixity_days.setValue(days)
+
+    def save_archive_settings(self) -> bool:
+        self.archive_form.clear_errors()
+        self.archive_saved.clear()
+        values = {}
+        for option, edit, parse in ((ARCHIVE_CATEGORY_CODES, self.archive_codes, parse_category_codes),
+                                    (RETENTION_RULES, self.retention_rules, archive_rules.parse_retention_rules)):
+            try:
+                values[option.key] = parse(edit.toPlainText())
+            except ValueError as err:
+                self.archive_form.show_error(option.label, str(err))
+        if len(values) < 2:
+            return False
+        if not values[RETENTION_RULES.key]:
+            self.archive_form.show_error(RETENTION_RULES.label, self.tr("至少写一条，如 其他 = D10"))
+            return False
+        try:
+            with self.ws.write() as session:
+                set_setting(session, ARCHIVE_CATEGORY_CODES, values[ARCHIVE_CATEGORY_CODES.key])
+                set_setting(session, RETENTION_RULES, values[RETENTION_RULES.key])
+                set_setting(session, FIXITY_DAYS, self.fixity_days.value())
+        except HuiquanError as err:
+            messages.show_error(self, err)
+            return False
+        self.load_archive_settings()
+        self.archive_saved.setText(self.tr("已保存。"))
+        return True
 
     def load(self) -> None:
         with self.ws.read() as session:
@@ -91,6 +181,7 @@ class SettingsPage(QWidget):
         for key, edit in self.fields.items():
             edit.setText(getattr(profile, key))
         self._fill_tree(nodes)
+        self.load_archive_settings()
 
     def _fill_tree(self, nodes: list[category_service.CategoryNode]) -> None:
         self.tree.clear()
@@ -159,3 +250,23 @@ class SettingsPage(QWidget):
         name = self.tree.currentItem().text(0)
         if messages.confirm(self, self.tr("删除类别"), self.tr("确定删除类别「{0}」？").format(name), self.tr("删除")):
             self._category_write(lambda s: category_service.delete_category(s, category_id))
+
+
+def parse_category_codes(text: str) -> dict[str, str]:
+    """The 门类代码表 as typed, one a line: 「WS 文书」; ValueError naming the line for anything else.
+    WS (文书) must stay: filed records go there."""
+    codes: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        code, _sep, name = line.replace("=", " ").replace("＝", " ").replace("\u3000", " ").partition(" ")
+        code, name = code.strip().upper(), name.strip()
+        if not name or archive_rules.category_problem(code, {code: name}):
+            raise ValueError(f"第 {number} 行「{line[:30]}」应写成 代码 名称，代码为 2 个大写字母，如 WS 文书")
+        if code in codes:
+            raise ValueError(f"第 {number} 行：代码 {code} 重复")
+        codes[code] = name
+    if archive_rules.DEFAULT_CATEGORY not in codes:
+        raise ValueError(f"必须保留 {archive_rules.DEFAULT_CATEGORY} 文书：从活动和评选归档的文件归入文书")
+    return codes

@@ -250,7 +250,7 @@ def test_geometry_is_remembered(app, ws, qtbot) -> None:
 def test_status_bar_names_the_data_folder(window, ws) -> None:
     assert str(ws.data.root) in window.statusBar().currentMessage()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "活动台账", "志愿服务", "文明家庭", "操作日志", "回收站", "设置", "账号管理"]  # admin when no accounts are set up
+        "活动台账", "志愿服务", "文明家庭", "档案", "操作日志", "回收站", "设置", "账号管理"]  # admin when no accounts are set up
 
 
 def test_shortcuts_new_and_print(window, ws, qtbot, monkeypatch, tmp_path) -> None:
@@ -316,10 +316,14 @@ def test_cancel_asks_before_discarding_typed_work(window, ws, qtbot, shown) -> N
 
 
 def test_archived_activity_opens_read_only(window, ws, qtbot) -> None:
-    activity_id = add(ws, status=svc.ActivityStatus.ARCHIVED)
+    from huiquan_desk.services.filing import file_records
+
+    activity_id = add(ws)
+    with ws.write() as s:
+        file_records(s, ws.files, [activity_id])  # filed (not numbered yet: no 全宗号 in this profile)
     dialog = ActivityDialog(ws, activity_id, window)
     qtbot.addWidget(dialog)
     from PySide6.QtWidgets import QDialogButtonBox
 
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
-    assert "已归档" in dialog.windowTitle()
+    assert "已归档 未编号" in dialog.windowTitle()

@@ -93,3 +93,37 @@ def test_damaged_database_without_backup_is_left_alone(app, qtbot, tmp_path, sho
     assert start(str(data.root)) == 2
     assert "没有可用的备份" in str(shown.errors[0])
     assert data.database.read_bytes() == before
+
+
+def test_the_archive_check_runs_at_start_up_when_due_and_is_recorded(app, qtbot, tmp_path) -> None:
+    """An archive with files and no check yet: the window checks it in the background on opening,
+    records the check and says the result; a check already done today is not repeated."""
+    from huiquan_desk.services import archives
+    from huiquan_desk.services.fixity import last_check
+    from huiquan_desk.services.settings import CommunityProfile, save_profile
+    from tests.helpers import make_image, wait_task
+
+    data = DataDir(tmp_path / "d")
+    ws = open_workspace(data)
+    with ws.write() as s:
+        save_profile(s, CommunityProfile(name="惠泉社区", fonds_code="0194", preparer="陈晓燕"))
+        archives.create_item(s, archives.ItemDraft(title="计划", year=2026, retention="Y", number=1), ws.files,
+                             [archives.NewArchiveFile(str(make_image(tmp_path / "scan.jpg")))])
+    ws.close()
+    for opening in (1, 2):
+        started = start(str(data.root))
+        assert not isinstance(started, int)
+        _app, window, ws = started
+        qtbot.addWidget(window)
+        try:
+            if opening == 1:
+                wait_task(qtbot, window.fixity_check)
+                assert window.fixity_report.files == 1 and window.fixity_report.problems == []
+                with ws.read() as s:
+                    assert last_check(s) is not None and last_check(s).problems == 0
+            else:
+                assert window.fixity_check is None  # done today: not due again
+        finally:
+            window.close()
+            window.data_lock.release()
+            ws.close()
