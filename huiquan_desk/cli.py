@@ -7,6 +7,8 @@
     huiquan-desk export activities --format xlsx|pdf -o FILE [--from D] [--to D] [--category NAME]
     huiquan-desk export volunteers|service-hours --format xlsx|pdf -o FILE [--from D] [--to D]
     huiquan-desk export certificate --volunteer ID-OR-NUMBER -o FILE.pdf [--from D] [--to D]
+    huiquan-desk assess [--from D] [--to D]       self-assessment (测评自查): each item's grade, score and
+                                                  problems; exits 1 if any item is C#
     huiquan-desk campaigns                        civic family campaigns, one a line: id, kind, year, stage, title
     huiquan-desk export nominations|review --campaign ID --format xlsx|pdf -o FILE   推荐名单 / 评议结果
     huiquan-desk export families [--year 2026] --format xlsx|pdf -o FILE              文明家庭创建台账
@@ -198,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
         if key != "archive-photos":
             option, kwargs = LEDGER_OPTIONS["retention"]
             one.add_argument(option, dest="retention", **kwargs)
+    assess = sub.add_parser("assess", help="测评自查：按测评项目逐项评定档次、得分并列出问题（还没有测评项目时先生成默认项目）；"
+                                           "有 C# 档的项目时以状态 1 退出")
+    assess.add_argument("--from", dest="date_from", type=_date, metavar="日期", help="评定时段开始，默认本年 1 月 1 日")
+    assess.add_argument("--to", dest="date_to", type=_date, metavar="日期", help="评定时段结束，默认今天")
     sub.add_parser("campaigns", help="列出文明家庭等评选：编号、类型、年度、阶段、名称（编号用于 --campaign）")
 
     arc = sub.add_parser("archive", help="档案：归档、检测、到期鉴定、移交包核对")
@@ -547,6 +553,53 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
     return 0
 
 
+ASSESS_SHOWN = 10  # problems printed per item; the count says how many more
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from huiquan_desk.domain.errors import PermissionDenied
+    from huiquan_desk.services import assessment
+
+    today = date.today()
+    date_to = args.date_to or today
+    date_from = args.date_from or date(date_to.year, 1, 1)
+    ws = _open(args, daily_backup=False)
+    try:
+        with ws.read() as session:
+            empty = not assessment.list_items(session)
+        items = None
+        if empty:
+            try:
+                with ws.write() as session:
+                    added = assessment.seed_checklist(session)
+                print(f"还没有测评项目，已生成默认测评项目 {added} 项。")
+            except PermissionDenied:  # not signed in: judge by the default checklist without saving it
+                items = [assessment.ItemSpec(None, **d.__dict__) for d in assessment.default_checklist()]
+                print("还没有测评项目：按默认测评项目评定（未保存；登录后运行本命令会保存默认项目）。")
+        with ws.read() as session:
+            results = assessment.evaluate(session, date_from, date_to, today, items)
+    finally:
+        ws.close()
+    print(f"测评自查：{date_from.isoformat()} 至 {date_to.isoformat()}")
+    for r in results:
+        score = f"{r.score:g}/{r.item.points:g} 分" if r.score is not None else f"—/{r.item.points:g} 分"
+        print(f"{r.code}  {r.grade_text}  {score}  {r.item.project}·{r.item.indicator}")
+        for problem in r.problems[:ASSESS_SHOWN]:
+            print(f"    问题：{problem.text}")
+        if len(r.problems) > ASSESS_SHOWN:
+            print(f"    ……另有 {len(r.problems) - ASSESS_SHOWN} 个问题（共 {len(r.problems)} 个）")
+        if r.note:
+            print(f"    说明：{r.note}")
+    total, points = assessment.total_score(results)
+    failing = [r.code for r in results if r.grade == "C#"]
+    pending = sum(1 for r in results if r.grade is None)
+    print(f"合计：{total:g}/{points:g} 分" + (f"；待人工评定 {pending} 项" if pending else ""))
+    if failing:
+        print(f"C# 档项目：{'、'.join(failing)}")
+        return 1
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if args.what == "certificate":
         return cmd_certificate(args)
@@ -739,7 +792,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "import": cmd_import, "export": cmd_export,
             "backup": cmd_backup, "restore": cmd_restore, "user": cmd_user, "profile": cmd_profile,
-            "template": cmd_template, "campaigns": cmd_campaigns, "archive": cmd_archive}
+            "template": cmd_template, "campaigns": cmd_campaigns, "archive": cmd_archive,
+            "assess": cmd_assess}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import activity as activity_rules
 from huiquan_desk.domain import archives as archive_rules
+from huiquan_desk.domain import assessment as assessment_rules
 from huiquan_desk.domain import family as family_rules
 from huiquan_desk.domain import volunteer as volunteer_rules
 from huiquan_desk.services.settings import setting_label
@@ -169,6 +170,14 @@ ENTITIES: dict[str, Entity] = {e.table: e for e in (
                                              "keep_until": "续存至"},
            name=lambda v: f"{v.get('code', '')} {v.get('title', '')}", parent=("round_id", "destruction_rounds"),
            unit="件"),
+    Entity("checklist_items", "测评项目", dict(assessment_rules.ITEM_LABELS),
+           name=lambda v: f"{v.get('code', '')} {v.get('indicator', '')}".strip(), unit="项"),
+    Entity("manual_assessments", "人工评定", dict(assessment_rules.MANUAL_LABELS),
+           name=lambda v: f"{v.get('item_id:name', '')} {_date(v, 'period_from')}至{_date(v, 'period_to')} "
+                          f"评为 {v.get('grade', '')}".strip(),
+           parent=("item_id", "checklist_items"), refs=("item_id",)),
+    Entity("rectifications", "整改问题", dict(assessment_rules.RECTIFICATION_LABELS),
+           name=lambda v: str(v.get("problem") or "")[:60], refs=("item_id",)),
     Entity("teams", "队伍", {"name": "队伍名称", "description": "说明", "sort_order": "顺序"}),
     Entity("users", "账号", {"username": "登录名", "display_name": "姓名", "role": "角色", "password_hash": "密码",
                            "active": "启用", "failed_attempts": "连续输错次数", "locked_until": "锁定至",

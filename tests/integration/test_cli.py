@@ -158,3 +158,25 @@ def test_personal_exports_are_in_the_trail_and_writers_wait_for_the_lock(demo_di
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_assess_seeds_the_checklist_and_exits_1_on_a_c_sharp_item(tmp_path) -> None:
+    data = tmp_path / "empty"
+    result = cli("assess", "--from", "2026-01-01", "--to", "2026-09-30", data=data)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "已生成默认测评项目" in result.stdout and "C# 档项目" in result.stdout
+    assert "HJ-01  C#" in result.stdout and "问题：2026年第1季度" in result.stdout and "待人工评定" in result.stdout
+    one_quarter = cli("assess", "--from", "2026-01-01", "--to", "2026-03-31", data=data)
+    assert one_quarter.returncode == 0, one_quarter.stdout  # one problem an item: B or C, none C#
+    assert "已生成默认测评项目" not in one_quarter.stdout and "HJ-01  B" in one_quarter.stdout
+
+
+def test_assess_exits_0_when_no_item_is_c_sharp(demo_dir) -> None:
+    from datetime import date
+
+    today = date.today()
+    result = cli("assess", "--from", today.replace(day=1).isoformat(), "--to", today.isoformat(), data=demo_dir)
+    assert "HJ-02" in result.stdout, result.stdout + result.stderr
+    assert result.returncode == (1 if "C# 档项目" in result.stdout else 0)
+    bad = cli("assess", "--from", "2026-03-01", "--to", "2026-01-01", data=demo_dir)
+    assert bad.returncode == 2 and "评定时段" in bad.stderr

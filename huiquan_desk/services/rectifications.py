@@ -1,0 +1,214 @@
+"""Rectifications (整改台账): a problem found by 自查 / 暗访 / 督查 / 上级通报, the person responsible,
+the deadline, and its way to closure: 待整改 → 整改中 → 已整改 → 已验收, one step at a time; 验收
+needs who verified it and when; going back needs a reason (kept in the remarks). A
+self-assessment problem becomes a rectification in one step (`from_finding`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huiquan_desk.domain import assessment as rules
+from huiquan_desk.domain.assessment import Status
+from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
+from huiquan_desk.domain.text import clean, text_problems
+from huiquan_desk.services.permissions import require_writer
+from huiquan_desk.storage.models import ChecklistItem, Rectification
+
+L = rules.RECTIFICATION_LABELS
+
+
+@dataclass
+class RectificationDraft:
+    problem: str
+    found_on: date | None
+    source: str = rules.Source.SELF.value
+    item_id: int | None = None
+    deduction: float = 0.0
+    responsible: str = ""
+    deadline: date | None = None
+    remarks: str = ""
+
+
+@dataclass(frozen=True)
+class RectificationRow:
+    id: int
+    problem: str
+    source: str
+    found_on: date
+    item_id: int | None
+    item_code: str
+    deduction: float
+    responsible: str
+    deadline: date | None
+    status: str
+    verified_by: str
+    verified_on: date | None
+    remarks: str
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def source_label(self) -> str:
+        return rules.SOURCE_LABELS.get(self.source, self.source)
+
+    def is_overdue(self, today: date) -> bool:
+        return (self.deadline is not None and self.deadline < today
+                and self.status in [s.value for s in rules.OPEN_STATUSES])
+
+
+def _row(r: Rectification, code: str) -> RectificationRow:
+    return RectificationRow(r.id, r.problem, r.source, r.found_on, r.item_id, code, r.deduction, r.responsible,
+                            r.deadline, r.status, r.verified_by, r.verified_on, r.remarks)
+
+
+def _get(session: Session, rect_id: int) -> Rectification:
+    found = session.get(Rectification, rect_id)
+    if found is None:
+        raise NotFoundError("这条整改记录已不存在。")
+    return found
+
+
+def _checked(session: Session, draft: RectificationDraft) -> RectificationDraft:
+    d = RectificationDraft(clean(draft.problem), draft.found_on, clean(draft.source), draft.item_id, draft.deduction,
+                           clean(draft.responsible), draft.deadline, clean(draft.remarks))
+    problems = text_problems([(L["problem"], d.problem, 2000), (L["responsible"], d.responsible, 50),
+                              (L["remarks"], d.remarks, 4000)])
+    if not d.problem:
+        problems.append(Problem(L["problem"], "必须填写"))
+    if d.source not in rules.SOURCE_LABELS:
+        labels = {v: k for k, v in rules.SOURCE_LABELS.items()}
+        if d.source in labels:
+            d.source = labels[d.source]
+        else:
+            problems.append(Problem(L["source"], f"应为{'、'.join(rules.SOURCE_LABELS.values())}之一"))
+    if d.found_on is None:
+        problems.append(Problem(L["found_on"], "必须填写"))
+    if d.deadline is not None and d.found_on is not None and d.deadline < d.found_on:
+        problems.append(Problem(L["deadline"], "不能早于发现日期"))
+    try:
+        d.deduction = float(d.deduction or 0)
+    except (TypeError, ValueError):
+        d.deduction = -1.0
+    if not 0 <= d.deduction <= 100:
+        problems.append(Problem(L["deduction"], "应为 0 到 100 之间的分数"))
+    if d.item_id is not None and session.get(ChecklistItem, d.item_id) is None:
+        problems.append(Problem(L["item_id"], "这个测评项目已不存在"))
+    if problems:
+        raise ValidationError(problems)
+    return d
+
+
+def _apply(r: Rectification, d: RectificationDraft) -> None:
+    assert d.found_on is not None
+    r.problem, r.source, r.found_on, r.item_id = d.problem, d.source, d.found_on, d.item_id
+    r.deduction, r.responsible, r.deadline, r.remarks = round(d.deduction, 2), d.responsible, d.deadline, d.remarks
+
+
+def create_rectification(session: Session, draft: RectificationDraft) -> int:
+    require_writer(session, "登记整改问题")
+    r = Rectification(status=Status.PENDING.value, verified_by="")
+    _apply(r, _checked(session, draft))
+    session.add(r)
+    session.flush()
+    return r.id
+
+
+def update_rectification(session: Session, rect_id: int, draft: RectificationDraft) -> None:
+    """Change what the problem is, who and by when (the status moves only by `set_status`)."""
+    require_writer(session, "修改整改问题")
+    r = _get(session, rect_id)
+    _apply(r, _checked(session, draft))
+    session.flush()
+
+
+def from_finding(session: Session, item_id: int | None, problem: str, *, deduction: float = 0.0,
+                 responsible: str = "", deadline: date | None = None, found_on: date | None = None,
+                 fix: tuple[str, int] | None = None) -> int:
+    """A self-assessment problem (services.assessment.Finding of an ItemResult) as a rectification
+    in one step: source 自查, found today; the record that fixes it is named in the remarks."""
+    remarks = f"对应记录：{fix[0]} #{fix[1]}" if fix else ""
+    return create_rectification(session, RectificationDraft(
+        problem, found_on or date.today(), rules.Source.SELF.value, item_id, deduction, responsible, deadline, remarks))
+
+
+def set_status(session: Session, rect_id: int, status: str, *, reason: str = "", verified_by: str = "",
+               verified_on: date | None = None, on: date | None = None) -> None:
+    """Move a rectification to `status`: forward one step at a time; 已验收 needs 验收人 and 验收日期;
+    back to an earlier state needs a reason (appended to the remarks, dated `on`)."""
+    require_writer(session, "更新整改状态")
+    r = _get(session, rect_id)
+    try:
+        target = Status(status)
+    except ValueError:
+        labels = {v: k for k, v in rules.STATUS_LABELS.items()}
+        if status not in labels:
+            raise ValidationError.single(L["status"], f"应为{'、'.join(rules.STATUS_LABELS.values())}之一") from None
+        target = Status(labels[status])
+    current = Status(r.status)
+    order = rules.STATUS_ORDER
+    step = order.index(target) - order.index(current)
+    if step == 0:
+        return
+    if step > 1:
+        raise ValidationError.single(L["status"], f"要先到「{order[order.index(current) + 1].label}」，"
+                                                  f"不能从「{current.label}」直接到「{target.label}」")
+    if step < 0:
+        reason = clean(reason)
+        if not reason:
+            raise ValidationError.single("退回原因", f"从「{current.label}」退回「{target.label}」要写明原因")
+        line = f"{(on or date.today()).isoformat()} 由「{current.label}」退回「{target.label}」：{reason}"
+        r.remarks = f"{r.remarks}\n{line}".strip()
+        if current is Status.VERIFIED:
+            r.verified_by, r.verified_on = "", None
+    if target is Status.VERIFIED:
+        who = clean(verified_by)
+        problems = text_problems([(L["verified_by"], who, 50)])
+        if not who:
+            problems.append(Problem(L["verified_by"], "验收要填写验收人"))
+        if verified_on is None:
+            problems.append(Problem(L["verified_on"], "验收要填写验收日期"))
+        elif verified_on < r.found_on:
+            problems.append(Problem(L["verified_on"], "不能早于发现日期"))
+        if problems:
+            raise ValidationError(problems)
+        r.verified_by, r.verified_on = who, verified_on
+    r.status = target.value
+    session.flush()
+
+
+def get_rectification(session: Session, rect_id: int) -> RectificationRow:
+    r = _get(session, rect_id)
+    item = session.get(ChecklistItem, r.item_id) if r.item_id is not None else None
+    return _row(r, item.code if item else "")
+
+
+def list_rectifications(session: Session, *, status: str | None = None, source: str | None = None,
+                        item_id: int | None = None, overdue_on: date | None = None,
+                        text: str = "") -> list[RectificationRow]:
+    """Rectifications, newest found first, filtered by status, source, item, overdue as of a day, text."""
+    query = (select(Rectification, ChecklistItem.code).outerjoin(ChecklistItem, ChecklistItem.id == Rectification.item_id)
+             .order_by(Rectification.found_on.desc(), Rectification.id.desc()))
+    if status:
+        query = query.where(Rectification.status == status)
+    if source:
+        query = query.where(Rectification.source == source)
+    if item_id is not None:
+        query = query.where(Rectification.item_id == item_id)
+    if overdue_on is not None:
+        query = query.where(Rectification.deadline < overdue_on,
+                            Rectification.status.in_([s.value for s in rules.OPEN_STATUSES]))
+    if clean(text):
+        query = query.where(Rectification.problem.contains(clean(text)) | Rectification.responsible.contains(clean(text)))
+    return [_row(r, code or "") for r, code in session.execute(query)]
+
+
+def overdue(session: Session, today: date | None = None) -> list[RectificationRow]:
+    """Open rectifications (待整改 / 整改中) past their deadline, the oldest deadline first."""
+    rows = list_rectifications(session, overdue_on=today or date.today())
+    return sorted(rows, key=lambda r: (r.deadline or date.max, r.id))
