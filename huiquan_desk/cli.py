@@ -15,6 +15,8 @@
     huiquan-desk export households [--search TEXT] --format xlsx|pdf -o FILE          家庭花名册
     huiquan-desk export notice --campaign ID -o FILE.pdf    the 公示 of a campaign's result (公示 stage on)
     huiquan-desk export plaques --campaign ID -o FILE.pdf   荣誉证书, a page per household (表彰 stage on)
+    huiquan-desk export rectifications|checklist [--from D] [--to D] --format xlsx|pdf -o FILE   整改台账 / 测评自查表
+    huiquan-desk export supervision-order --id N -o FILE.pdf   督办单 of one rectification
     huiquan-desk backup [-o FOLDER-OR-FILE.zip] [--single-file]   snapshot + manifest; photos into the
                                                   folder's huiquan-store once each (or all inside one zip)
     huiquan-desk restore FILE.zip [--yes]         replace the data with a backup (asks first)
@@ -188,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
         one.add_argument("-o", "--output", type=Path, required=True, metavar="文件", help="保存到的文件（.pdf）")
         option, kwargs = LEDGER_OPTIONS["campaign_id"]
         one.add_argument(option, dest="campaign_id", required=True, **kwargs)
+    order = exp_sub.add_parser("supervision-order", help="督办单：一个整改问题一页（PDF，A4 纵向，带签字栏和盖章处）")
+    order.add_argument("--id", dest="rectification_id", type=int, required=True, metavar="编号",
+                       help="整改问题的编号（见整改台账）")
+    order.add_argument("-o", "--output", type=Path, required=True, metavar="文件", help="保存到的文件（.pdf）")
     pkg = exp_sub.add_parser("archive-package", help="档案移交包：按保管期限分文件夹、以档号命名的文件，归档文件目录 .xlsx，"
                                                      "SHA-256 校验清单（含照片和签到表：需要登录，记入操作日志）")
     pkg.add_argument("--year", type=_year, required=True, metavar="年度", help="年度，如 2025")
@@ -521,6 +527,15 @@ def cmd_family_print(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_supervision_order(args: argparse.Namespace) -> int:
+    from huiquan_desk.services.inspection_prints import export_supervision_order
+
+    ws = _open(args)
+    path = export_supervision_order(ws, args.rectification_id, args.output)
+    print(f"已导出督办单（整改问题 #{args.rectification_id}）到 {path}")
+    return 0
+
+
 def cmd_archive_print(args: argparse.Namespace) -> int:
     from huiquan_desk.services import archive_prints
 
@@ -607,6 +622,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return cmd_photos(args)
     if args.what in FAMILY_PRINTS:
         return cmd_family_print(args)
+    if args.what == "supervision-order":
+        return cmd_supervision_order(args)
     if args.what == "archive-package":
         return cmd_archive_package(args)
     if args.what in ARCHIVE_PRINTS:

@@ -27,6 +27,7 @@ from huiquan_desk.exports.family_ledgers import (
     nomination_ledger,
     review_ledger,
 )
+from huiquan_desk.exports.inspection_ledgers import checklist_ledger, rectification_ledger
 from huiquan_desk.exports.ledger import Ledger, Letterhead
 from huiquan_desk.exports.volunteer_ledgers import (
     certificate_register,
@@ -254,6 +255,35 @@ def _archive_catalog(session: Session, head: Letterhead, p: LedgerParams) -> Led
     return archive_catalogue(catalogue_series(session, p.year, p.retention), head, check_year(p.year))
 
 
+def _rectifications(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    """Every rectification found in the period, in the order found; overdue as of today."""
+    from huiquan_desk.services.rectifications import list_rectifications
+
+    _check_period(p)
+    rows = [r for r in list_rectifications(session)
+            if (p.date_from is None or r.found_on >= p.date_from) and (p.date_to is None or r.found_on <= p.date_to)]
+    rows.sort(key=lambda r: (r.found_on, r.id))
+    return rectification_ledger(rows, head, p.date_from, p.date_to, date.today())
+
+
+def _checklist(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    """The self-assessment of the period (default: this year up to today). An empty checklist is
+    judged by the default one without saving it: a print never writes (as `huiquan-desk assess`
+    does when not signed in)."""
+    from huiquan_desk.services import assessment
+
+    _check_period(p)
+    today = date.today()
+    date_to = p.date_to or today
+    date_from = p.date_from or date(date_to.year, 1, 1)
+    _check_period(LedgerParams(date_from=date_from, date_to=date_to))
+    items = None
+    if not assessment.list_items(session):
+        items = [assessment.ItemSpec(None, **d.__dict__) for d in assessment.default_checklist()]
+    results = assessment.evaluate(session, date_from, date_to, today, items)
+    return checklist_ledger(results, head, date_from, date_to)
+
+
 LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (
     LedgerEntry("activities", "活动台账", "活动", False, "activities",
                 ("date_from", "date_to", "category_id", "status", "text", "without_photos"), _activities),
@@ -272,6 +302,9 @@ LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (
     LedgerEntry("households", "家庭花名册", "家庭", True, "households", ("text",), _households),
     LedgerEntry("destruction-list", "销毁清册", "鉴定意见", False, "destruction_rounds", ("round_id",), _destruction_list),
     LedgerEntry("archive-catalog", "归档文件目录", "归档文件", False, "archive_items", ("year", "retention"), _archive_catalog),
+    LedgerEntry("rectifications", "整改台账", "整改问题", False, "rectifications", ("date_from", "date_to"),
+                _rectifications),
+    LedgerEntry("checklist", "测评自查表", "测评项目", False, "checklist_items", ("date_from", "date_to"), _checklist),
 )}
 
 

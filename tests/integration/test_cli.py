@@ -180,3 +180,17 @@ def test_assess_exits_0_when_no_item_is_c_sharp(demo_dir) -> None:
     assert result.returncode == (1 if "C# 档项目" in result.stdout else 0)
     bad = cli("assess", "--from", "2026-03-01", "--to", "2026-01-01", data=demo_dir)
     assert bad.returncode == 2 and "评定时段" in bad.stderr
+
+
+def test_export_rectifications_checklist_and_supervision_order(demo_dir, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    ledger = cli("export", "rectifications", "-o", str(tmp_path / "整改台账.xlsx"), data=demo_dir)
+    assert ledger.returncode == 0 and "已导出整改台账（2 条整改问题）" in ledger.stdout, ledger.stderr
+    sheet = cli("export", "checklist", "--from", "2026-01-01", "-o", str(tmp_path / "自查.pdf"), data=demo_dir)
+    assert sheet.returncode == 0 and "已导出测评自查表（15 条测评项目）" in sheet.stdout, sheet.stderr
+    order = cli("export", "supervision-order", "--id", "2", "-o", str(tmp_path / "督办单.pdf"), data=demo_dir)
+    assert order.returncode == 0 and "已导出督办单" in order.stdout, order.stderr
+    assert "督办单" in PdfReader(tmp_path / "督办单.pdf").pages[0].extract_text()
+    missing = cli("export", "supervision-order", "--id", "99", "-o", str(tmp_path / "x.pdf"), data=demo_dir)
+    assert missing.returncode != 0 and "不存在" in missing.stderr and not (tmp_path / "x.pdf").exists()

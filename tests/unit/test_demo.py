@@ -288,3 +288,27 @@ def test_last_year_is_filed_and_boxed_this_year_partly_filed(demo) -> None:
     assert unfiled_this and all(c.day is None or c.day >= date(TODAY.year, 7, 1) for c in unfiled_this)
     assert len(plan) == 1 and plan[0].shown_title.startswith("[") and plan[0].files == 2
     assert summary.archive_items == sum(g.items for g in last + this) and summary.archive_boxes == len(boxes)
+
+
+def test_inspection_checklist_grades_and_two_rectifications(demo) -> None:
+    from huiquan_desk.domain.assessment import Status
+    from huiquan_desk.services import assessment
+    from huiquan_desk.services.demo.inspection import last_month
+    from huiquan_desk.services.rectifications import list_rectifications, overdue
+
+    ws, summary, _calls = demo
+    start, end = last_month(TODAY)
+    with ws.read() as session:
+        items = assessment.list_items(session)
+        results = assessment.evaluate(session, start, end, TODAY)
+        rows = list_rectifications(session)
+        late = overdue(session, TODAY)
+    assert summary.checklist_items == len(items) == len(assessment.default_checklist())
+    by_hand = [r for r in results if not r.item.rule]
+    assert by_hand and summary.manual_grades == len(by_hand)
+    assert all(r.grade is not None and r.manual is not None for r in by_hand)  # last month graded by hand
+    assert summary.rectifications == len(rows) == 2 and summary.overdue_rectifications == len(late) == 1
+    verified = next(r for r in rows if r.status == Status.VERIFIED.value)
+    assert verified.found_on == TODAY - timedelta(weeks=6) and verified.verified_by and verified.verified_on
+    assert late[0].status == Status.IN_PROGRESS.value and late[0].deadline < TODAY and late[0].responsible
+    assert "2 个整改问题（逾期 1 个）" in summary.text()

@@ -405,6 +405,13 @@ def fill_print_community(workspace) -> None:  # type: ignore[no-untyped-def]
         destruction.decide(s, round_id, old[0], "keep", LONG_CONTENT[:200], date.today().year + 5)
         destruction.decide(s, round_id, old[1], "destroy")
         destruction.finish_round(s, workspace.files, round_id, date(2026, 11, 20))
+        # the 整改台账 and 测评自查表: the default checklist and a rectification of 欧阳娜娜's, long and overdue
+        from huiquan_desk.services.assessment import list_items, seed_checklist
+        from huiquan_desk.services.rectifications import RectificationDraft, create_rectification
+
+        seed_checklist(s)
+        create_rectification(s, RectificationDraft(LONG_CONTENT[:300], date(2026, 3, 2), "督查", list_items(s)[0].id, 2,
+                                                   "欧阳娜娜", date(2026, 3, 31), "已联系物业，正在整改。"))
 
 
 def community_params(session, key: str) -> LedgerParams:  # type: ignore[no-untyped-def]
@@ -413,6 +420,8 @@ def community_params(session, key: str) -> LedgerParams:  # type: ignore[no-unty
         return LedgerParams(campaign_id=list_campaigns(session)[0].id)
     if key == "archive-catalog":
         return LedgerParams(year=2026)
+    if key in ("rectifications", "checklist"):
+        return LedgerParams(date_from=date(2026, 1, 1), date_to=date(2026, 12, 31))
     if key == "destruction-list":
         from huiquan_desk.services.destruction import list_rounds
 

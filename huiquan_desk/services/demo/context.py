@@ -43,13 +43,19 @@ class DemoSummary:
     nomination_photos: int = 0
     archive_items: int = 0
     archive_boxes: int = 0
+    checklist_items: int = 0
+    manual_grades: int = 0
+    rectifications: int = 0
+    overdue_rectifications: int = 0
 
     def text(self) -> str:
         """What `huiquan-desk demo` says it made, one sentence."""
         return (f"演示数据已生成：{self.activities} 项活动，{self.photos} 张照片，{self.sign_ins} 份签到表；"
                 f"{self.volunteers} 名志愿者，{self.service_records} 条服务记录，{self.certificates} 份证明；"
                 f"{self.households} 户家庭，{self.campaigns} 项评选（推荐家庭 {self.nominations} 户次，"
-                f"事迹照片 {self.nomination_photos} 张）；{self.archive_items} 件归档文件，{self.archive_boxes} 个档案盒。")
+                f"事迹照片 {self.nomination_photos} 张）；{self.archive_items} 件归档文件，{self.archive_boxes} 个档案盒；"
+                f"{self.checklist_items} 个测评项目（人工评定 {self.manual_grades} 项），{self.rectifications} 个整改问题"
+                f"（逾期 {self.overdue_rectifications} 个）。")
 
 
 @dataclass
