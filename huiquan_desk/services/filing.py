@@ -292,28 +292,45 @@ def file_records(session: Session, store: FileStore, activity_ids: Sequence[int]
     finally:
         session.info.pop("filing", None)
     if number:
-        for group in sorted(groups):
-            fix_numbers(session, group)
+        number_series(session, groups, filed)
     return filed
+
+
+def number_series(session: Session, groups: set[rules.Group], new_ids: Sequence[int]) -> list[tuple[rules.Group, int]]:
+    """Fix the numbers of `groups`, each (series, numbers given): a series that waits with only the
+    new items (`new_ids`) is put in date order first; an order the user set by hand is kept."""
+    from huiquan_desk.services.archives import order_by_date
+
+    new = set(new_ids)
+    given = []
+    for group in sorted(groups):
+        waiting = set(session.scalars(select(ArchiveItem.id).where(
+            ArchiveItem.category == group.category, ArchiveItem.year == group.year,
+            ArchiveItem.retention == group.retention, ArchiveItem.org == group.org, ArchiveItem.number.is_(None))))
+        if waiting <= new:
+            order_by_date(session, group)
+        given.append((group, len(fix_numbers(session, group))))
+    return given
+
+
+def number_new(session: Session, new_ids: Sequence[int]) -> int:
+    """`number_series` for the series the new items went to; the count of numbers given."""
+    groups = {rules.Group(i.category, i.year, i.retention, i.org)
+              for i in session.scalars(select(ArchiveItem).where(ArchiveItem.id.in_(list(new_ids))))}
+    return sum(n for _group, n in number_series(session, groups, new_ids))
 
 
 def file_year(session: Session, store: FileStore, year: int) -> tuple[list[int], list[tuple[rules.Group, int]]]:
     """`huiquan-desk archive file --year`: file every unfiled record of `year` with the proposed
-    periods, order each touched series by date and fix its numbers. Returns (new item ids,
-    (series, numbers given))."""
-    from huiquan_desk.services.archives import order_by_date
-
+    periods and fix the numbers of every series of the year that waits (`number_series`). Returns
+    (new item ids, (series, numbers given))."""
     found = candidates(session, year)
     items = file_records(session, store, [c.id for c in found if c.kind == "activity"],
                          [c.id for c in found if c.kind == "campaign"])
-    groups = sorted({rules.Group(i.category, i.year, i.retention, i.org)
-                     for i in session.scalars(select(ArchiveItem).where(ArchiveItem.year == year,
-                                                                        ArchiveItem.number.is_(None)))})
-    numbered = []
-    for group in groups:
-        order_by_date(session, group)
-        numbered.append((group, len(fix_numbers(session, group))))
-    return items, numbered
+    groups = {rules.Group(i.category, i.year, i.retention, i.org)
+              for i in session.scalars(select(ArchiveItem).where(ArchiveItem.year == year,
+                                                                 ArchiveItem.number.is_(None)))}
+    return items, number_series(session, groups, items)
 
 
 def unfile_activity(session: Session, activity_id: int) -> None:

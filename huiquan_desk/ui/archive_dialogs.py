@@ -496,7 +496,7 @@ class FilingDialog(QDialog):
             self.filed = filing.file_records(session, self.ws.files, activity_ids, campaign_ids, retentions,
                                              photos_apart=self.photos_apart.isChecked())
             if number:
-                self.numbered = number_new_items(session, self.filed)
+                self.numbered = filing.number_new(session, self.filed)
 
         try:
             with self.ws.write() as session:
@@ -506,20 +506,6 @@ class FilingDialog(QDialog):
             return False
         self.accept()
         return True
-
-
-def number_new_items(session, new_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
-    """Fix the numbers of every series the new items went to: by date when the series waits with
-    only new items (an order the user set by hand is kept otherwise). Returns the numbers given."""
-    new = set(new_ids)
-    groups = {r.group for r in items.list_items(session) if r.id in new}
-    given = 0
-    for group in sorted(groups):
-        waiting = items.list_items(session, group.year, group.retention, group.category, group.org, numbered=False)
-        if {r.id for r in waiting} <= new:
-            items.order_by_date(session, group)
-        given += len(items.fix_numbers(session, group))
-    return given
 
 
 # --- boxes ------------------------------------------------------------------------------------------
