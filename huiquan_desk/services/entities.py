@@ -21,6 +21,7 @@ from huiquan_desk.domain import activity as activity_rules
 from huiquan_desk.domain import archives as archive_rules
 from huiquan_desk.domain import assessment as assessment_rules
 from huiquan_desk.domain import family as family_rules
+from huiquan_desk.domain import plan as plan_rules
 from huiquan_desk.domain import volunteer as volunteer_rules
 from huiquan_desk.services.settings import setting_label
 from huiquan_desk.storage.models import Base
@@ -178,6 +179,17 @@ ENTITIES: dict[str, Entity] = {e.table: e for e in (
            parent=("item_id", "checklist_items"), refs=("item_id",)),
     Entity("rectifications", "整改问题", dict(assessment_rules.RECTIFICATION_LABELS),
            name=lambda v: str(v.get("problem") or "")[:60], refs=("item_id",)),
+    Entity("rectification_photos", "整改照片", {
+        "rectification_id": "所属整改问题", "stage": "整改前/后", "sha256": "文件校验值(SHA-256)", "suffix": "文件类型",
+        "original_name": "原文件名", "size": "文件大小(字节)", "sort_order": "顺序", "caption": "照片说明",
+        "taken_at": "拍摄时间"},
+        name=_first("caption", "original_name"), unit="张", parent=("rectification_id", "rectifications")),
+    Entity("plans", "年度计划", dict(plan_rules.PLAN_LABELS), unit="份"),
+    Entity("plan_phases", "计划阶段", dict(plan_rules.PHASE_LABELS), parent=("plan_id", "plans"), unit="个"),
+    Entity("plan_sections", "计划板块", dict(plan_rules.SECTION_LABELS), parent=("plan_id", "plans"), unit="个"),
+    Entity("plan_tasks", "计划任务", dict(plan_rules.TASK_LABELS), parent=("section_id", "plan_sections"), unit="项"),
+    Entity("plan_task_links", "任务关联记录", dict(plan_rules.LINK_LABELS), name=lambda v: f"任务 {v.get('task_id', '')}",
+           parent=("task_id", "plan_tasks")),
     Entity("teams", "队伍", {"name": "队伍名称", "description": "说明", "sort_order": "顺序"}),
     Entity("users", "账号", {"username": "登录名", "display_name": "姓名", "role": "角色", "password_hash": "密码",
                            "active": "启用", "failed_attempts": "连续输错次数", "locked_until": "锁定至",

@@ -38,7 +38,7 @@ from huiquan_desk.images import ORIENTATION, on_white
 CHUNK = 1 << 20
 # The tables whose rows name stored files (sha256 + suffix), and how a message calls one of them:
 # whatever walks files/ (backups, the recycle bin's clean-up, checks) keeps what any of them names.
-FILE_TABLES = {"attachments": "照片和签到表", "archive_files": "档案文件"}
+FILE_TABLES = {"attachments": "照片和签到表", "archive_files": "档案文件", "rectification_photos": "整改照片"}
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 SUFFIX_RE = re.compile(r"^(\.[^/\\:\x00-\x1f]{1,15})?$")  # ".jpg"; no separators, no control characters
 RENDERED_SUFFIXES = frozenset({".heic", ".heif"})  # originals shown and printed through a JPEG rendition

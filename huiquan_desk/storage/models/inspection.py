@@ -10,9 +10,20 @@ notice), shown through domain.assessment's labels."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiquan_desk.storage.models.base import Base, TimestampMixin
@@ -71,3 +82,20 @@ class Rectification(TimestampMixin, Base):
     verified_by: Mapped[str] = mapped_column(String(50), default="")  # 验收人
     verified_on: Mapped[date | None] = mapped_column(Date)  # 验收日期
     remarks: Mapped[str] = mapped_column(Text, default="")
+
+
+class RectificationPhoto(TimestampMixin, Base):
+    """A photo of a rectification, before (整改前) or after (整改后), stored in files/ by SHA-256."""
+
+    __tablename__ = "rectification_photos"
+    __table_args__ = (CheckConstraint("stage IN ('before', 'after')", name="stage_known"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rectification_id: Mapped[int] = mapped_column(ForeignKey("rectifications.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(8))  # before / after
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    suffix: Mapped[str] = mapped_column(String(16), default="")
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime)
