@@ -370,6 +370,38 @@ class ActivitiesPage(QWidget):
     def select_id(self, activity_id: int) -> None:
         self._restore_selection([activity_id])
 
+    def show_filter(self, date_from: date, date_to: date, *, category_id: int | None = None,
+                    status: activity_service.ActivityStatus | None = None, without_photos: bool = False,
+                    text: str = "") -> None:
+        """Show the activities of this filter (a dashboard tile's list, a jump to a record): the
+        filter row is set as a whole and the table refreshed once."""
+        widgets = (self.date_from, self.date_to, self.category, self.status, self.without_photos, self.search)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.date_from.setDate(to_qdate(date_from))
+            self.date_to.setDate(to_qdate(date_to))
+            self.category.setCurrentIndex(max(0, self.category.findData(category_id)))
+            self.status.setCurrentIndex(max(0, self.status.findData(status.value if status else None)))
+            self.without_photos.setChecked(without_photos)
+            self.search.setText(text)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self.include_planned.setEnabled(status is None)
+        self.apply_filter()
+
+    def show_record(self, table: str, record_id: int) -> bool:
+        """Select this activity (MainWindow.show_record); when the filters hide it, show its month."""
+        if table != "activities":
+            return False
+        if self.model.row_of(record_id) < 0:
+            with self.ws.read() as session:
+                day = activity_service.get_activity(session, record_id, self.ws.files).row.start.date()
+            self.show_filter(date(day.year, day.month, 1), date(day.year, 12, 31))
+        self.select_id(record_id)
+        return self.model.row_of(record_id) >= 0
+
     def _restore_selection(self, ids: list[int]) -> None:
         """Select these activities again (one selection change, however many rows)."""
         selection = QItemSelection()

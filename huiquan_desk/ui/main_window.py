@@ -101,6 +101,13 @@ PAGES = (
     PageSpec("users", QT_TRANSLATE_NOOP("MainWindow", "账号管理"), _users_page, frozenset({Role.ADMIN})),
 )
 
+# Which page opens a record of a table (a self-assessment problem, a dashboard tile, a plan task's
+# link): the page's `show_record(table, id)` selects it.
+RECORD_PAGES = {"activities": "activities", "volunteers": "volunteers", "service_records": "volunteers",
+                "campaigns": "families", "nominations": "families", "households": "families",
+                "archive_items": "archives", "plan_tasks": "plan", "checklist_items": "assessment",
+                "rectifications": "rectifications"}
+
 
 class MainWindow(QMainWindow):
     def __init__(self, ws: Workspace | None = None):
@@ -180,6 +187,16 @@ class MainWindow(QMainWindow):
                     getattr(widget, name)()
                     break
         self.pages.setCurrentWidget(widget)
+
+    def show_record(self, table: str, record_id: int) -> bool:
+        """Open the page that keeps records of `table` (RECORD_PAGES) with this record selected; the
+        page does it through its own `show_record(table, id)`. False when no page of this role keeps it."""
+        key = RECORD_PAGES.get(table)
+        if key is None or key not in self.page_keys():
+            return False
+        widget = self.go(key)
+        shower = getattr(widget, "show_record", None)
+        return bool(shower(table, record_id)) if shower is not None else False
 
     @property
     def activities(self):
