@@ -257,6 +257,9 @@ class MainWindow(QMainWindow):
         self.backup_action = action(data, self.tr("备份与恢复…"), self.open_backups)
         data.addSeparator()
         action(data, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
+        inspection = bar.addMenu(self.tr("迎检"))
+        self.pack_action = action(inspection, self.tr("导出迎检资料包…"), self._inspection_pack)
+        self.report_action = action(inspection, self.tr("镇文明办报表（月报 / 年度数据附表）…"), self._town_report)
         # imported here, not at the top: the window paints before the data layer loads
         from huiquan_desk.ui import help as help_ui
 
@@ -267,6 +270,16 @@ class MainWindow(QMainWindow):
         assist.addSeparator()
         self.about_action = action(assist, self.tr("关于惠泉台账…"), lambda: help_ui.open_about(self))
         self.apply_role()
+
+    def _inspection_pack(self) -> None:
+        from huiquan_desk.ui.pack_dialog import open_pack_dialog
+
+        open_pack_dialog(self)
+
+    def _town_report(self) -> None:
+        from huiquan_desk.ui.town_report_dialog import open_town_report_dialog
+
+        open_town_report_dialog(self)
 
     def _new(self) -> None:
         self.go("activities").new_activity()
