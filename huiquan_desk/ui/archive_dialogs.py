@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from huiquan_desk.domain import archives as rules
 from huiquan_desk.domain.activity import PhotoCaption
-from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.domain.errors import ValidationError
 from huiquan_desk.services import archive_boxes as boxes
 from huiquan_desk.services import archives as items
 from huiquan_desk.services import filing
@@ -44,6 +44,7 @@ from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.activity_dialog import CaptionDialog
 from huiquan_desk.ui.after_export import open_location
+from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.widgets import (
     FieldForm,
     ThumbnailList,
@@ -416,6 +417,7 @@ class FilingDialog(QDialog):
         self.ws, self.year = ws, year
         self.filed: list[int] = []
         self.numbered = 0
+        self.task: Task | None = None  # the filing running in the background
         self.setWindowTitle(self.tr("{0}年度：从活动和评选归档").format(year))
         with ws.read() as session:
             self.candidates = filing.candidates(session, year)
@@ -490,22 +492,31 @@ class FilingDialog(QDialog):
         activity_ids = [c.id for c, _r in chosen if c.kind == "activity"]
         campaign_ids = [c.id for c, _r in chosen if c.kind == "campaign"]
         retentions = {(c.kind, c.id): r for c, r in chosen if r != c.retention}
-        number = self.number.isChecked()
-
-        def write(session) -> None:  # type: ignore[no-untyped-def]
-            self.filed = filing.file_records(session, self.ws.files, activity_ids, campaign_ids, retentions,
-                                             photos_apart=self.photos_apart.isChecked())
-            if number:
-                self.numbered = filing.number_new(session, self.filed)
-
-        try:
-            with self.ws.write() as session:
-                write(session)
-        except HuiquanError as err:  # nothing was saved (one transaction)
-            messages.show_error(self, err)
+        number, apart = self.number.isChecked(), self.photos_apart.isChecked()
+        if self.task is not None:  # already filing
             return False
-        self.accept()
+
+        def work(_progress) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
+            with self.ws.write() as session:  # one transaction: all of it or nothing
+                filed = filing.file_records(session, self.ws.files, activity_ids, campaign_ids, retentions,
+                                            photos_apart=apart)
+                return filed, filing.number_new(session, filed) if number else 0
+
+        # a year's records with their photos take about a second: off the GUI thread
+        self.buttons.setEnabled(False)
+        self.task = Task(self, self.tr("正在归档 {0} 项……").format(len(chosen)), work,
+                         on_done=self._filed, on_error=self._not_filed)
         return True
+
+    def _filed(self, result: tuple[list[int], int]) -> None:
+        self.task = None
+        self.filed, self.numbered = result
+        self.accept()
+
+    def _not_filed(self, err: BaseException) -> None:  # nothing was saved (one transaction)
+        self.task = None
+        self.buttons.setEnabled(True)
+        messages.show_error(self, err)
 
 
 # --- boxes ------------------------------------------------------------------------------------------

@@ -6,13 +6,15 @@ button is on a 1280×720 screen, and a 查看 account cannot change anything."""
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPointF, QRect, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QDialog
 
 from huiquan_desk.domain.activity import NewAttachment, PhotoCaption
 from huiquan_desk.domain.errors import ValidationError
@@ -78,7 +80,13 @@ def file_all(page, monkeypatch, number: bool = False, apart: bool = False, reten
                 combo.setCurrentIndex(combo.findData(retention[candidate.title]))
         dialog.number.setChecked(number)
         dialog.photos_apart.setChecked(apart)
-        return dialog.save()
+        if not dialog.save():
+            return False
+        deadline = time.monotonic() + 30
+        while dialog.task is not None and time.monotonic() < deadline:  # filing runs in the background
+            QTest.qWait(10)
+        assert dialog.task is None, "filing did not finish"
+        return dialog.result() == QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(archives_page, "run_dialog", run)
     page.file_records()
@@ -113,6 +121,19 @@ def test_the_year_is_filed_in_one_step(page, ws, monkeypatch) -> None:  # type: 
     assert codes(page)[0] == "未编号"
     assert "都已归档" in page.reminder.text()
     assert "已归档 5 件" in page.status.text()
+
+
+@pytest.mark.expect_errors
+def test_filing_runs_in_the_background_and_a_refusal_keeps_the_dialog(page, ws, qtbot, shown) -> None:  # type: ignore[no-untyped-def]
+    dialog = FilingDialog(ws, LAST, page)
+    qtbot.addWidget(dialog)
+    with ws.write() as s:  # someone files one of them meanwhile (another window, the command line)
+        filing.file_records(s, ws.files, [dialog.candidates[0].id])
+    assert dialog.save() and not dialog.buttons.isEnabled()  # started: 归档 cannot be pressed twice
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=30000)
+    assert shown.errors and dialog.result() != QDialog.DialogCode.Accepted and dialog.buttons.isEnabled()
+    with ws.read() as s:  # one transaction: none of the others was filed either
+        assert len(items.list_items(s, LAST)) == 1
 
 
 def test_filing_with_photos_apart_and_numbers_fixed(page, ws, monkeypatch) -> None:  # type: ignore[no-untyped-def]
