@@ -39,6 +39,7 @@ from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.text import clean, savable
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.categories import subtree_ids
+from huiquan_desk.services.plan_links import links_of
 from huiquan_desk.storage.engine import spaced
 from huiquan_desk.storage.files import FileStore, enable_heif
 from huiquan_desk.storage.models import Activity, Attachment, CampaignActivity, Category, ServiceRecord, now
@@ -503,5 +504,6 @@ def delete_activities(session: Session, activity_ids: Sequence[int]) -> int:
                                      "如确属误录，请先在「志愿服务登记」中取消这些志愿者")
     for activity in activities:
         links = list(session.scalars(select(CampaignActivity).where(CampaignActivity.activity_id == activity.id)))
-        recycle_bin.move_to_bin(session, activity, [*activity.attachments, *links])
+        plan_links = links_of(session, "activities", activity.id)  # its plan tasks' links go and come back with it
+        recycle_bin.move_to_bin(session, activity, [*activity.attachments, *links, *plan_links])
     return len(activities)

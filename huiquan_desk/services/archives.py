@@ -25,6 +25,7 @@ from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.text import clean, text_problems
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.permissions import require_writer
+from huiquan_desk.services.plan_links import links_of
 from huiquan_desk.services.settings import ARCHIVE_CATEGORY_CODES, get_profile, get_setting
 from huiquan_desk.storage.files import FileStore
 from huiquan_desk.storage.models import (
@@ -596,7 +597,8 @@ def remove_item(session: Session, item_id: int, reason: str = "") -> str:
         session.add(NumberGap(category=item.category, year=item.year, retention=item.retention, org=item.org,
                               number=item.number, code=what, title=item.title, reason=reason[:1000]))
     activity_id = item.activity_id
-    recycle_bin.move_to_bin(session, item, list(item.files), label=f"{what} {item.title}" if item.number else what)
+    recycle_bin.move_to_bin(session, item, [*item.files, *links_of(session, "archive_items", item_id)],
+                            label=f"{what} {item.title}" if item.number else what)
     session.flush()
     if activity_id is not None:
         from huiquan_desk.services.filing import unfile_activity

@@ -36,6 +36,7 @@ from huiquan_desk.services.activities import (
 )
 from huiquan_desk.services.households import HouseholdRow, list_households
 from huiquan_desk.services.permissions import require_writer
+from huiquan_desk.services.plan_links import links_of
 from huiquan_desk.services.settings import (
     FAMILY_KINDS,
     NOTICE_DAYS,
@@ -346,6 +347,7 @@ def delete_campaign(session: Session, campaign_id: int) -> int:
         (CampaignActivity, CampaignActivity.campaign_id == campaign_id),
     ):
         children += list(session.scalars(select(model).where(condition).order_by(model.id)))
+    children += links_of(session, "campaigns", campaign_id)  # its plan tasks' links
     return recycle_bin.move_to_bin(session, campaign, children)
 
 

@@ -284,6 +284,13 @@ def _checklist(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
     return checklist_ledger(results, head, date_from, date_to)
 
 
+def _responsibilities(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
+    """The 责任分解表 of the year's plan (default: this year), progress as of today."""
+    from huiquan_desk.services.plan_prints import responsibilities
+
+    return responsibilities(session, head, _check_year(p.year))
+
+
 LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (
     LedgerEntry("activities", "活动台账", "活动", False, "activities",
                 ("date_from", "date_to", "category_id", "status", "text", "without_photos"), _activities),
@@ -305,6 +312,7 @@ LEDGERS: dict[str, LedgerEntry] = {e.key: e for e in (
     LedgerEntry("rectifications", "整改台账", "整改问题", False, "rectifications", ("date_from", "date_to"),
                 _rectifications),
     LedgerEntry("checklist", "测评自查表", "测评项目", False, "checklist_items", ("date_from", "date_to"), _checklist),
+    LedgerEntry("responsibilities", "责任分解表", "工作任务", False, "plan_tasks", ("year",), _responsibilities),
 )}
 
 

@@ -412,6 +412,10 @@ def fill_print_community(workspace) -> None:  # type: ignore[no-untyped-def]
         seed_checklist(s)
         create_rectification(s, RectificationDraft(LONG_CONTENT[:300], date(2026, 3, 2), "督查", list_items(s)[0].id, 2,
                                                    "欧阳娜娜", date(2026, 3, 31), "已联系物业，正在整改。"))
+        # the 责任分解表: the 2026 plan from the template, its 责任 columns held by 欧阳娜娜 and 司马相如
+        from huiquan_desk.services.plans import create_plan
+
+        create_plan(s, 2026, names={"社区书记": "欧阳娜娜", "社区主任": "欧阳娜娜", "宣传委员": "司马相如"})
 
 
 def community_params(session, key: str) -> LedgerParams:  # type: ignore[no-untyped-def]
@@ -419,6 +423,8 @@ def community_params(session, key: str) -> LedgerParams:  # type: ignore[no-unty
     if "campaign_id" in LEDGERS[key].params:
         return LedgerParams(campaign_id=list_campaigns(session)[0].id)
     if key == "archive-catalog":
+        return LedgerParams(year=2026)
+    if key == "responsibilities":
         return LedgerParams(year=2026)
     if key in ("rectifications", "checklist"):
         return LedgerParams(date_from=date(2026, 1, 1), date_to=date(2026, 12, 31))

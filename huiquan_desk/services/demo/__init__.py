@@ -6,10 +6,11 @@ same services the UI uses. It refuses a folder that already holds activities, so
 mix invented records into real ones.
 
 The work is split into steps that take a `DemoContext`, a module per area (people, households and
-civic family campaigns, activities with their pictures, volunteers, archives, inspection readiness); a later area adds a
-module with its step, one entry in `DEMO_STEPS` and a count in `DemoSummary`. An area draws from its own
-RNG (`ctx.fork`), and a step that needs activities (a campaign's meetings) plans them into
-`ctx.activities` for `fill_activities`, which creates them in date order with the year's.
+civic family campaigns, activities with their pictures, volunteers, archives, inspection readiness,
+the annual plan); a later area adds a module with its step, one entry in `DEMO_STEPS` and a count in
+`DemoSummary`. An area draws from its own RNG (`ctx.fork`), and a step that needs activities (a
+campaign's meetings) plans them into `ctx.activities` for `fill_activities`, which creates them in
+date order with the year's.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from huiquan_desk.services.demo.context import DEMO_COMMUNITY, DemoActivity, Dem
 from huiquan_desk.services.demo.families import fill_families, plan_timelines  # noqa: F401
 from huiquan_desk.services.demo.inspection import fill_inspection
 from huiquan_desk.services.demo.people import STAFF, demo_profile, fill_profile, resident_name  # noqa: F401
+from huiquan_desk.services.demo.plan import fill_plan
 from huiquan_desk.services.demo.volunteers import fill_volunteers
 from huiquan_desk.services.settings import get_profile
 from huiquan_desk.services.workspace import Workspace
@@ -47,7 +49,7 @@ from huiquan_desk.storage.files import FileStore
 DemoStep = Callable[[DemoContext], None]
 # The steps, in order; a new area adds its module's step here.
 DEMO_STEPS: tuple[DemoStep, ...] = (fill_profile, fill_families, fill_activities, fill_volunteers, fill_archives,
-                                  fill_inspection)
+                                  fill_inspection, fill_plan)
 
 
 def refuse_if_not_empty(session: Session) -> None:
