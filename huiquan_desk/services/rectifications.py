@@ -1,22 +1,25 @@
 """Rectifications (整改台账): a problem found by 自查 / 暗访 / 督查 / 上级通报, the person responsible,
 the deadline, and its way to closure: 待整改 → 整改中 → 已整改 → 已验收, one step at a time; 验收
 needs who verified it and when; going back needs a reason (kept in the remarks). A
-self-assessment problem becomes a rectification in one step (`from_finding`)."""
+self-assessment problem becomes a rectification in one step (`from_finding`). A rectification
+entered by mistake goes to the recycle bin with its photos (`delete_rectification`); a verified one
+stays (it is the record of the closure). Its before/after photos: services.rectification_photos."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import assessment as rules
 from huiquan_desk.domain.assessment import Status
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.text import clean, text_problems
+from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.permissions import require_writer
-from huiquan_desk.storage.models import ChecklistItem, Rectification
+from huiquan_desk.storage.models import ChecklistItem, Rectification, RectificationPhoto
 
 L = rules.RECTIFICATION_LABELS
 
@@ -190,8 +193,9 @@ def get_rectification(session: Session, rect_id: int) -> RectificationRow:
 
 def list_rectifications(session: Session, *, status: str | None = None, source: str | None = None,
                         item_id: int | None = None, overdue_on: date | None = None,
-                        text: str = "") -> list[RectificationRow]:
-    """Rectifications, newest found first, filtered by status, source, item, overdue as of a day, text."""
+                        text: str = "", year: int | None = None) -> list[RectificationRow]:
+    """Rectifications, newest found first, filtered by status, source, item, overdue as of a day,
+    text (in the problem or the responsible person) and the year found."""
     query = (select(Rectification, ChecklistItem.code).outerjoin(ChecklistItem, ChecklistItem.id == Rectification.item_id)
              .order_by(Rectification.found_on.desc(), Rectification.id.desc()))
     if status:
@@ -203,6 +207,8 @@ def list_rectifications(session: Session, *, status: str | None = None, source: 
     if overdue_on is not None:
         query = query.where(Rectification.deadline < overdue_on,
                             Rectification.status.in_([s.value for s in rules.OPEN_STATUSES]))
+    if year is not None:
+        query = query.where(extract("year", Rectification.found_on) == year)
     if clean(text):
         query = query.where(Rectification.problem.contains(clean(text)) | Rectification.responsible.contains(clean(text)))
     return [_row(r, code or "") for r, code in session.execute(query)]
@@ -212,3 +218,30 @@ def overdue(session: Session, today: date | None = None) -> list[RectificationRo
     """Open rectifications (待整改 / 整改中) past their deadline, the oldest deadline first."""
     rows = list_rectifications(session, overdue_on=today or date.today())
     return sorted(rows, key=lambda r: (r.deadline or date.max, r.id))
+
+
+def overdue_count(session: Session, today: date | None = None) -> int:
+    """How many open rectifications are past their deadline (the navigation and the home page say it)."""
+    return session.scalar(select(func.count()).select_from(Rectification).where(
+        Rectification.deadline < (today or date.today()),
+        Rectification.status.in_([s.value for s in rules.OPEN_STATUSES]))) or 0
+
+
+def years_found(session: Session) -> list[int]:
+    """The years rectifications were found in, newest first (the page's year filter)."""
+    found = session.scalars(select(extract("year", Rectification.found_on)).distinct())
+    return sorted((int(y) for y in found if y is not None), reverse=True)
+
+
+def delete_rectification(session: Session, rect_id: int) -> int:
+    """Move a rectification entered by mistake to the recycle bin with its photos (restorable
+    together); returns the bin id. A verified one (已验收) is refused: it is the record of the
+    closure an inspection asks for; step it back first (with a reason) if it really was a mistake."""
+    require_writer(session, "删除整改问题")
+    r = _get(session, rect_id)
+    if r.status == Status.VERIFIED.value:
+        raise ValidationError.single(L["status"], "已验收的整改问题是整改闭环的记录，不能删除；"
+                                                  "如确属误录，请先退回「已整改」并写明原因，再删除")
+    photos = list(session.scalars(select(RectificationPhoto).where(RectificationPhoto.rectification_id == rect_id)
+                                  .order_by(RectificationPhoto.id)))
+    return recycle_bin.move_to_bin(session, r, photos)

@@ -36,7 +36,7 @@ from huiquan_desk.services.audit_log import show_value
 from huiquan_desk.services.entities import ENTITIES, bin_label, bin_name, entity_label, field_label, names_of
 from huiquan_desk.storage import audit
 from huiquan_desk.storage.files import FILE_TABLES, FileStore, name_problem, rendition_beside, rendition_of
-from huiquan_desk.storage.models import ArchiveFile, Attachment, Base, RecycledItem, now
+from huiquan_desk.storage.models import Base, RecycledItem, now
 
 log = logging.getLogger("huiquan_desk")
 
@@ -243,6 +243,11 @@ def _check_rules(session: Session, table: Table, values: dict[str, Any]) -> list
 
     if (frozen := restore_problem(session, table.name, values)) is not None:
         return [Problem(entity_label(table.name), frozen)]
+    if table.name == "rectification_photos":
+        from huiquan_desk.services import rectification_photos
+
+        if (verified := rectification_photos.restore_problem(session, values)) is not None:
+            return [Problem(entity_label(table.name), verified)]
     if table.name == "service_records" and values.get("activity_id") is not None and values.get("source") == "supplement":
         taken = session.scalar(select(table.c.id).where(
             table.c.activity_id == values["activity_id"], table.c.volunteer_id == values.get("volunteer_id"),
@@ -393,8 +398,9 @@ def _file_names(payload: dict[str, Any]) -> set[str]:
 
 
 def _referenced_files(session: Session) -> set[str]:
-    names = {f"{sha}{suffix or ''}" for model in (Attachment, ArchiveFile)
-             for sha, suffix in session.execute(select(model.sha256, model.suffix))}
+    tables = [Base.metadata.tables[name] for name in FILE_TABLES]  # every table naming stored files
+    names = {f"{sha}{suffix or ''}" for table in tables
+             for sha, suffix in session.execute(select(table.c.sha256, table.c.suffix))}
     for payload_text in session.scalars(select(RecycledItem.payload)):
         names |= _file_names(json.loads(payload_text))
     return names

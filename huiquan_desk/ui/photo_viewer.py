@@ -14,6 +14,7 @@ from huiquan_desk.domain.errors import HuiquanError
 from huiquan_desk.services.activities import ActivityRow, AttachmentInfo
 from huiquan_desk.services.photo_record import attachment_file_name, preview_jpeg, save_original
 from huiquan_desk.ui import messages
+from huiquan_desk.ui.widgets import fit_window
 
 FOLDER_KEY = "photos/save_folder"  # QSettings: the folder 另存为 last saved into
 PREVIEW_SIDE = 2560  # a picture Qt cannot decode (HEIC) is shown at most this large
@@ -58,7 +59,7 @@ class PhotoViewer(QDialog):
                  activity: ActivityRow | None = None):
         super().__init__(parent)
         self.photos, self.index, self.activity = photos, index, activity
-        self.resize(1000, 760)
+        fit_window(self, 1000, 760)  # no larger than the screen (a 1280×720 office screen)
         layout = QVBoxLayout(self)
         self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.image.setMinimumSize(400, 300)

@@ -134,6 +134,11 @@ def test_supervision_order(inspected, tmp_path) -> None:
     for label in ("督办事项", "来源", "发现日期", "测评项目", "责任人", "整改时限", "整改要求", "督办单位", "督办日期",
                   "督办人", "（盖章）", "惠泉社区居民委员会", "XJ-02 宣传教育·公益广告"):
         assert label in flat, label
+    assert "【已逾期 5 天】" in flat and f"{cn_date(TODAY - timedelta(days=5))}（已逾期 5 天）" in flat
+    assert "请立即整改，并书面说明逾期原因和完成日期" in flat and "应在时限前说明" not in flat
+    on_time = export_supervision_order(ws, late, tmp_path / "当时的督办单.pdf", today=TODAY - timedelta(days=20))
+    early = PdfReader(on_time).pages[0].extract_text().replace("\n", "")
+    assert "逾期" not in early and f"请于{cn_date(TODAY - timedelta(days=5))}前完成整改" in early
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(out), str(tmp_path / "order")], check=True)
         assert (tmp_path / "order-1.png").stat().st_size > 1000
