@@ -37,6 +37,12 @@ def _import_households(session: Session, path: Path, progress: Progress | None =
     return import_households(session, path, progress)
 
 
+def _import_checklist(session: Session, path: Path, progress: Progress | None = None) -> ImportReport:
+    from huiquan_desk.services.checklist_io import import_checklist
+
+    return import_checklist(session, path, progress)
+
+
 def _activities_template(session: Session, path: Path) -> Path:
     from huiquan_desk.services.activity_import import save_template
     from huiquan_desk.services.categories import list_categories
@@ -56,6 +62,12 @@ def _households_template(_session: Session, path: Path) -> Path:
     return save_household_template(path)
 
 
+def _checklist_template(session: Session, path: Path) -> Path:
+    from huiquan_desk.services.checklist_io import save_checklist_template
+
+    return save_checklist_template(session, path)
+
+
 @dataclass(frozen=True)
 class ImportEntry:
     key: str  # huiquan-desk import <key> / template <key>
@@ -73,6 +85,7 @@ IMPORTS: dict[str, ImportEntry] = {e.key: e for e in (
     ImportEntry("activities", "活动台账", "项活动", _import_activities, _activities_template),
     ImportEntry("volunteers", "志愿者花名册", "名志愿者", _import_volunteers, _volunteers_template),
     ImportEntry("households", "家庭花名册", "户家庭", _import_households, _households_template),
+    ImportEntry("checklist", "测评项目", "项测评项目", _import_checklist, _checklist_template),
 )}
 
 

@@ -384,6 +384,32 @@ class ArchivesPage(QWidget):
         self.status.setText(self.tr("{0}：{1} 件，已编号 {2} 件，{3} 件等待固定件号。").format(
             group.label if group else self.tr("{0}年度").format(self.year), len(rows), numbered, len(rows) - numbered))
 
+    def show_record(self, table: str, record_id: int) -> bool:
+        """Select this archive item, in its year with every series shown (MainWindow.show_record);
+        a fixity check is the line at the top of the page."""
+        if table == "fixity_checks":
+            return self.fixity.isVisible()
+        if table != "archive_items":
+            return False
+        try:
+            with self.ws.read() as session:
+                year = items.get_item(session, record_id, self.ws.files).row.year
+        except HuiquanError:
+            return False
+        self.tabs.setCurrentIndex(0)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.year = year
+        self.series_view.clearSelection()  # reload() then keeps row 0: the whole year
+        self.series_view.setCurrentIndex(self.series.index(-1, -1))
+        self.reload()
+        row = next((i for i, r in enumerate(self.items.rows) if r.id == record_id), -1)
+        if row >= 0:
+            self.items_view.selectRow(row)
+            self.items_view.scrollTo(self.items.index(row, 0))
+        return row >= 0
+
     # --- helpers ----------------------------------------------------------------------------------
     def selected_items(self) -> list[items.ItemRow]:
         rows = sorted({i.row() for i in self.items_view.selectionModel().selectedRows()})

@@ -464,6 +464,34 @@ class FamiliesPage(QWidget):
         self.households_summary.setText(self.tr("共 {0} 户").format(total) if shown == total
                                         else self.tr("找到 {0} 户（共 {1} 户）").format(shown, total))
 
+    def show_record(self, table: str, record_id: int) -> bool:
+        """Select this campaign, nomination (in its campaign) or household (MainWindow.show_record)."""
+        if table == "households":
+            self.tabs.setCurrentIndex(1)
+            self.household_search.clear()
+            self.reload_households()
+            row = next((i for i, h in enumerate(self.households.rows) if h.id == record_id), -1)
+            if row >= 0:
+                self.households_view.selectRow(row)
+            return row >= 0
+        if table not in ("campaigns", "nominations"):
+            return False
+        campaign_id: int | None = record_id
+        if table == "nominations":
+            with self.ws.read() as session:
+                campaign_id = next((c.id for c in cs.list_campaigns(session)
+                                    if any(n.id == record_id for n in cs.get_campaign(session, c.id).nominations)), None)
+        self.tabs.setCurrentIndex(0)
+        self.reload_campaigns(select=campaign_id)
+        if campaign_id is None or self._campaign_id() != campaign_id:
+            return False
+        if table == "nominations":
+            self.parts.setCurrentIndex(0)
+            row = next((i for i, n in enumerate(self.nominations.rows) if n.id == record_id), -1)
+            if row >= 0:
+                self.nominations_view.selectRow(row)
+        return True
+
     # --- campaign actions -------------------------------------------------------------------------
     def _require_campaign(self) -> cs.CampaignDetail | None:
         if self.detail is None:

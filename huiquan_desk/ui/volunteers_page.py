@@ -40,7 +40,7 @@ from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.service_dialogs import CertificateDialog, SupplementDialog
 from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.volunteer_dialog import VolunteerDialog
-from huiquan_desk.ui.widgets import EmptyHint, date_edit, from_qdate, mark_writes
+from huiquan_desk.ui.widgets import EmptyHint, date_edit, from_qdate, mark_writes, to_qdate
 
 L = rules.FIELD_LABELS
 # The buttons on this page that change data (disabled for a 查看 account).
@@ -318,6 +318,22 @@ class VolunteersPage(QWidget):
             self.tr("共 {0} 人次，{1} 小时（其中补录 {2} 小时）；逾期录入 {3} 条").format(
                 len(rows), rules.hours_text(total), rules.hours_text(supplement), late))
 
+    def show_services(self, date_from: date, date_to: date, team_id: int | None = None) -> None:
+        """The 服务记录 tab for this period and team (None: all teams): a home-page tile's list."""
+        widgets = (self.service_from, self.service_to, self.service_team)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.service_from.setDate(to_qdate(date_from))
+            self.service_to.setDate(to_qdate(date_to))
+            self.service_team.setCurrentIndex(max(0, self.service_team.findData(team_id)))
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self._stale.discard(1)
+        self.tabs.setCurrentIndex(1)
+        self.reload_services()
+
     def reload_stats(self) -> None:
         with self.ws.read() as session:
             self.stats.set_rows(service_hours.monthly_stats(session, self.stats_year.value()))
@@ -345,6 +361,36 @@ class VolunteersPage(QWidget):
     def _changed(self) -> None:
         self.reload()
         self.changed.emit()
+
+    def show_record(self, table: str, record_id: int) -> bool:
+        """Select this volunteer, or this service record in its year (MainWindow.show_record)."""
+        if table == "volunteers":
+            self.tabs.setCurrentIndex(0)
+            self.search.clear()
+            self.team_filter.setCurrentIndex(0)
+            self.reload_registry()
+            view, model = self.registry_view, self.registry
+        elif table == "service_records":
+            with self.ws.read() as session:
+                found = [r for r in service_hours.service_rows(session) if r.id == record_id]
+            if not found:
+                return False
+            day = found[0].service_date
+            self.tabs.setCurrentIndex(1)
+            for edit, value in ((self.service_from, date(day.year, 1, 1)), (self.service_to, date(day.year, 12, 31))):
+                edit.blockSignals(True)
+                edit.setDate(to_qdate(value))
+                edit.blockSignals(False)
+            self.service_team.setCurrentIndex(0)
+            self.reload_services()
+            view, model = self.services_view, self.services
+        else:
+            return False
+        row = next((i for i, r in enumerate(model.rows) if r.id == record_id), -1)
+        if row >= 0:
+            view.selectRow(row)
+            view.scrollTo(model.index(row, 0))
+        return row >= 0
 
     # --- registry actions -----------------------------------------------------------------------
     def selected_volunteer(self) -> volunteers.VolunteerRow | None:
