@@ -138,7 +138,7 @@ class CaptionDialog(QDialog):
 
 class ActivityDialog(QDialog):
     def __init__(self, ws: Workspace, activity_id: int | None = None, parent: QWidget | None = None,
-                 initial_files: list[str] | None = None):
+                 initial_files: list[str] | None = None, preset: ActivityDraft | None = None):
         super().__init__(parent)
         self.ws = ws
         self.activity_id = activity_id
@@ -150,6 +150,8 @@ class ActivityDialog(QDialog):
         fit_window(self, 860, 800)  # a smaller screen: the form scrolls, 保存 / 取消 stay in view
         if activity_id is not None:
             self._load(activity_id)
+        elif preset is not None:  # a new activity with some fields filled in (a festival from the home page)
+            self._preset(preset)
         self._clean = self._snapshot()
         if initial_files:
             self.add_files(initial_files, AttachmentKind.PHOTO)
@@ -291,6 +293,15 @@ class ActivityDialog(QDialog):
         for info in detail.attachments:
             self._append(_Item(info.kind, info.path, info.caption, attachment_id=info.id))
 
+    def _preset(self, d: ActivityDraft) -> None:
+        self.title.setText(d.title)
+        if d.category_id is not None:
+            self.category.setCurrentIndex(max(0, self.category.findData(d.category_id)))
+        if d.start is not None:
+            self.start.setDateTime(to_qdatetime(d.start))
+            self.end.setDateTime(to_qdatetime(d.end or d.start + timedelta(hours=2)))
+        self.status.setCurrentIndex(max(0, self.status.findData(ActivityStatus(d.status).value)))
+
     def draft(self) -> ActivityDraft:
         return ActivityDraft(
             title=self.title.text(),
@@ -411,6 +422,6 @@ class ActivityDialog(QDialog):
 
     @classmethod
     def ask(cls, ws: Workspace, activity_id: int | None = None, parent: QWidget | None = None,
-            initial_files: list[str] | None = None) -> int | None:
-        dialog = cls(ws, activity_id, parent, initial_files)
+            initial_files: list[str] | None = None, preset: ActivityDraft | None = None) -> int | None:
+        dialog = cls(ws, activity_id, parent, initial_files, preset)
         return dialog.saved_id if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
 from huiquan_desk.services.permissions import Role
@@ -25,6 +25,12 @@ WRITE_ROLES = (Role.ADMIN, Role.EDITOR)
 # keeps its buttons, summary and status line on screen (tests/ui/test_screens.py).
 PREFERRED = QSize(1360, 820)
 MINIMUM = QSize(1000, 640)
+
+
+def _home_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.home_page import HomePage
+
+    return HomePage(window.ws, window)
 
 
 def _activities_page(window: MainWindow) -> QWidget:
@@ -43,6 +49,26 @@ def _families_page(window: MainWindow) -> QWidget:
     from huiquan_desk.ui.families_page import FamiliesPage
 
     return FamiliesPage(window.ws)
+
+
+def _rectifications_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.rectifications_page import RectificationsPage
+
+    page = RectificationsPage(window.ws)
+    page.overdue_changed.connect(window.show_overdue)
+    return page
+
+
+def _assessment_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.assessment_page import AssessmentPage
+
+    return AssessmentPage(window.ws, window.show_record)
+
+
+def _plan_page(window: MainWindow) -> QWidget:
+    from huiquan_desk.ui.plan_page import PlanPage
+
+    return PlanPage(window.ws)
 
 
 def _archives_page(window: MainWindow) -> QWidget:
@@ -91,9 +117,13 @@ class PageSpec:
 
 # The main window's pages, in navigation order: one entry each, looked up by key, never by row.
 PAGES = (
+    PageSpec("home", QT_TRANSLATE_NOOP("MainWindow", "首页"), _home_page),
     PageSpec("activities", QT_TRANSLATE_NOOP("MainWindow", "活动台账"), _activities_page),
     PageSpec("volunteers", QT_TRANSLATE_NOOP("MainWindow", "志愿服务"), _volunteers_page),
     PageSpec("families", QT_TRANSLATE_NOOP("MainWindow", "文明家庭"), _families_page),
+    PageSpec("plan", QT_TRANSLATE_NOOP("MainWindow", "年度计划"), _plan_page),
+    PageSpec("assessment", QT_TRANSLATE_NOOP("MainWindow", "测评自查"), _assessment_page),
+    PageSpec("rectifications", QT_TRANSLATE_NOOP("MainWindow", "整改台账"), _rectifications_page),
     PageSpec("archives", QT_TRANSLATE_NOOP("MainWindow", "档案"), _archives_page),
     PageSpec("audit", QT_TRANSLATE_NOOP("MainWindow", "操作日志"), _audit_page),
     PageSpec("recycle", QT_TRANSLATE_NOOP("MainWindow", "回收站"), _recycle_page),
@@ -105,8 +135,8 @@ PAGES = (
 # link): the page's `show_record(table, id)` selects it.
 RECORD_PAGES = {"activities": "activities", "volunteers": "volunteers", "service_records": "volunteers",
                 "campaigns": "families", "nominations": "families", "households": "families",
-                "archive_items": "archives", "plan_tasks": "plan", "checklist_items": "assessment",
-                "rectifications": "rectifications"}
+                "archive_items": "archives", "fixity_checks": "archives", "plan_tasks": "plan",
+                "checklist_items": "assessment", "rectifications": "rectifications"}
 
 
 class MainWindow(QMainWindow):
@@ -135,7 +165,7 @@ class MainWindow(QMainWindow):
 
     # --- pages ------------------------------------------------------------------------------
     def attach(self, ws: Workspace) -> None:
-        """Open the data: build the navigation for this role and show the activity page."""
+        """Open the data: build the navigation for this role and show the first page (首页)."""
         self.ws = ws
         self._pages = [page for page in PAGES if page.roles is None or ws.role in page.roles]
         self._built: dict[str, QWidget] = {}
@@ -143,6 +173,7 @@ class MainWindow(QMainWindow):
         for page in self._pages:
             self.nav.addItem(self.tr(page.label))
         self.nav.currentRowChanged.connect(self._show_row)
+        self.show_overdue()
         self.nav.setCurrentRow(0)
         self._menus()
         self.update_title()
@@ -175,9 +206,26 @@ class MainWindow(QMainWindow):
         row = self.nav.currentRow()
         return self._pages[row].key if 0 <= row < len(self._pages) else None
 
+    def show_overdue(self, count: int | None = None) -> None:
+        """The navigation's 整改台账 says how many rectifications are past their deadline, in red
+        (「整改台账」 over 「2 项逾期」); `count` from the page that just counted, else counted here."""
+        if self.ws is None or "rectifications" not in self.page_keys():
+            return
+        if count is None:
+            from huiquan_desk.services.rectifications import overdue_count
+
+            with self.ws.read() as session:
+                count = overdue_count(session)
+        item = self.nav.item(self.page_keys().index("rectifications"))
+        label = self.tr("整改台账")
+        item.setText(self.tr("{0}\n{1} 项逾期").format(label, count) if count else label)  # narrow navigation: 2 lines
+        item.setForeground(QColor("#ff8f80") if count else self.nav.palette().text())  # red that reads on the dark blue
+        item.setToolTip(self.tr("{0} 个整改问题已超过整改时限仍未整改完成").format(count) if count else "")
+
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
+        self.show_overdue()  # the day may have turned, another page may have closed one
         key = self._pages[row].key
         fresh = key not in self._built
         widget = self.page(key)

@@ -250,7 +250,8 @@ def test_geometry_is_remembered(app, ws, qtbot) -> None:
 def test_status_bar_names_the_data_folder(window, ws) -> None:
     assert str(ws.data.root) in window.statusBar().currentMessage()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "活动台账", "志愿服务", "文明家庭", "档案", "操作日志", "回收站", "设置", "账号管理"]  # admin when no accounts are set up
+        "首页", "活动台账", "志愿服务", "文明家庭", "年度计划", "测评自查", "整改台账", "档案", "操作日志", "回收站", "设置",
+        "账号管理"]  # admin when no accounts are set up
 
 
 def test_shortcuts_new_and_print(window, ws, qtbot, monkeypatch, tmp_path) -> None:

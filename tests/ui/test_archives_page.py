@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPointF, QRect, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
 
 from huiquan_desk.domain.activity import NewAttachment, PhotoCaption
 from huiquan_desk.domain.errors import ValidationError
@@ -84,7 +83,8 @@ def file_all(page, monkeypatch, number: bool = False, apart: bool = False, reten
             return False
         deadline = time.monotonic() + 30
         while dialog.task is not None and time.monotonic() < deadline:  # filing runs in the background
-            QTest.qWait(10)
+            QApplication.processEvents()
+            time.sleep(0.01)  # not QTest.qWait: it keeps the GIL, starving the filing (and every other) worker
         assert dialog.task is None, "filing did not finish"
         return dialog.result() == QDialog.DialogCode.Accepted
 

@@ -100,7 +100,7 @@ def test_the_guide_opens_at_start_for_a_new_data_folder(opened, tmp_path) -> Non
     assert isinstance(guide, FirstRunGuide) and guide.isVisible() and guide.parent() is window
     assert guide.windowModality() == Qt.WindowModality.WindowModal  # over the window, opened without blocking
     assert guide.step == FirstRunGuide.PROFILE and guide.next_button.text() == "保存并继续"
-    assert window.current_key == "activities"  # no longer the settings page
+    assert window.current_key == "home"  # the window's first page (no longer the settings page)
     screen = guide.screen().availableGeometry()
     assert screen.contains(guide.geometry())
 

@@ -232,7 +232,7 @@ def test_new_activity_dialog_scrolls_and_keeps_its_buttons(window, ws, app, qtbo
 
 
 def test_activity_table_shows_photos_status_and_participants_without_scrolling(window, app) -> None:
-    page = window.activities
+    page = window.go("activities")
     window.resize(QSize(1280 - widgets.FRAME.width(), ROOM.height()))
     app.processEvents()
     table = page.table
@@ -285,7 +285,7 @@ CHILD = textwrap.dedent("""
     window = MainWindow(ws)
     window.show()
     app.processEvents()
-    page = window.activities
+    page = window.go("activities")
     app.processEvents()
     dialog = ActivityDialog(ws, None, window)
     dialog.show()
