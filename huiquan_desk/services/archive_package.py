@@ -174,7 +174,7 @@ def _readme(info: PackageInfo) -> str:
 
 
 # --- writing ----------------------------------------------------------------------------------------
-class _Sink:
+class PackageSink:
     """Where the package's files go: a folder, or a zip being written."""
 
     def __init__(self, root: Path | None = None, archive: zipfile.ZipFile | None = None):
@@ -214,7 +214,7 @@ class _Sink:
             self.entries.append(_Entry(path, hashlib.sha256(data).hexdigest(), len(data)))
 
 
-def _fill(sink: _Sink, plan: _Plan, store: FileStore, catalogue: Callable[[Path], object], operator: str,
+def _fill(sink: PackageSink, plan: _Plan, store: FileStore, catalogue: Callable[[Path], object], operator: str,
           progress: Progress | None) -> None:
     total = len(plan.copies) + 1
     for index, (path, sha, suffix, label) in enumerate(plan.copies, start=1):
@@ -291,7 +291,7 @@ def export_package(ws: Workspace, year: int, out: Path, progress: Progress | Non
         if _is_zip(out):
             with atomic_output(out) as staged:
                 with zipfile.ZipFile(staged, "w", allowZip64=True) as archive:
-                    _fill(_Sink(archive=archive), plan, ws.files, catalogue, ws.operator, progress)
+                    _fill(PackageSink(archive=archive), plan, ws.files, catalogue, ws.operator, progress)
                 log(plan.info)
             return plan.info
         try:
@@ -300,7 +300,7 @@ def export_package(ws: Workspace, year: int, out: Path, progress: Progress | Non
         except OSError as err:
             raise StorageError(f"无法写入 {out.parent}：{err.strerror}。请换一个文件夹。") from err
         try:
-            _fill(_Sink(root=staged_dir), plan, ws.files, catalogue, ws.operator, progress)
+            _fill(PackageSink(root=staged_dir), plan, ws.files, catalogue, ws.operator, progress)
             log(plan.info)
             for folder in (staged_dir, *(p for p in staged_dir.rglob("*") if p.is_dir())):
                 folder.chmod(0o777 & ~UMASK)  # mkdtemp made it private; the package is for handing over
@@ -323,7 +323,7 @@ ZIP_ERRORS = (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, zl
 MAX_MANIFEST = 64 << 20  # a manifest of 100 000 files is about 20 MB; more is not one of ours
 
 
-class _Reader:
+class PackageReader:
     """The files of a package: a folder or a zip. Only regular files count; a symlink or a device
     in a folder (its content would come from elsewhere) and a name twice in a zip are noted in
     `odd`, never followed or read."""
@@ -382,7 +382,7 @@ class _Reader:
         return digest.hexdigest(), size
 
 
-def _safe(name: object) -> bool:
+def safe_member(name: object) -> bool:
     """A manifest path is relative, forward slashes only, without `..`: it never points outside."""
     if not isinstance(name, str) or not name or "\\" in name or name.startswith("/") or ":" in name:
         return False
@@ -395,7 +395,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise ValidationError.single("移交包", f"找不到 {path}")
     try:
-        reader = _Reader(path)
+        reader = PackageReader(path)
     except (OSError, zipfile.BadZipFile) as err:
         raise ValidationError.single("移交包", f"{path.name} 无法打开：{err}") from None
     try:
@@ -421,14 +421,14 @@ def verify_package(path: Path, progress: Progress | None = None) -> list[str]:
     except ValidationError as err:
         return [p.message for p in err.problems]
     problems: list[str] = []
-    reader = _Reader(path)
+    reader = PackageReader(path)
     try:
         present = reader.names()
         problems += reader.odd
         listed: dict[str, dict[str, Any]] = {}
         for entry in manifest["files"]:
             name = entry.get("path") if isinstance(entry, dict) else None
-            if not _safe(name):
+            if not safe_member(name):
                 problems.append(f"清单中的路径「{str(name)[:80]}」不合法")
                 continue
             if str(name) in listed:
