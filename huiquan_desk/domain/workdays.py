@@ -40,11 +40,27 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
+@cache
+def _running_count(year: int) -> tuple[int, ...]:
+    """Working days of `year` up to and including each day: [n] is the count through day n of the
+    year (1-based; [0] = 0). A year is counted once, then every question about it is a subtraction."""
+    counts, day, total = [0], date(year, 1, 1), 0
+    while day.year == year:
+        total += is_workday(day)
+        counts.append(total)
+        day += timedelta(days=1)
+    return tuple(counts)
+
+
+def _through(day: date) -> int:
+    return _running_count(day.year)[day.timetuple().tm_yday]
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (0 if end <= start)."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if is_workday(day):
-            count += 1
-    return count
+    if end <= start:
+        return 0
+    if start.year == end.year:
+        return _through(end) - _through(start)
+    years = sum(_running_count(year)[-1] for year in range(start.year + 1, end.year))
+    return _running_count(start.year)[-1] - _through(start) + years + _through(end)

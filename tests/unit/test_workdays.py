@@ -83,3 +83,13 @@ def test_add_working_days_lands_on_a_workday_exactly_n_working_days_later(start:
     if n:
         assert is_workday(end) and end > start
         assert working_days_between(start, end - timedelta(days=1)) == n - 1
+
+
+def test_counting_across_years_agrees_with_walking_day_by_day() -> None:
+    def walked(start: date, end: date) -> int:
+        return sum(1 for n in range(1, (end - start).days + 1) if is_workday(start + timedelta(days=n)))
+
+    for start, end in [(date(2025, 12, 20), date(2026, 1, 10)), (date(2023, 12, 31), date(2026, 1, 1)),
+                       (date(2026, 5, 1), date(2026, 5, 1)), (date(2026, 5, 9), date(2026, 5, 1)),
+                       (date(2030, 12, 30), date(2031, 1, 2))]:  # 2030+: Monday–Friday fallback
+        assert working_days_between(start, end) == walked(start, end), (start, end)
