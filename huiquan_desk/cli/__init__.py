@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 
 from huiquan_desk.cli import accounts, archive, data, exports, reading
@@ -64,14 +65,21 @@ def main(argv: list[str] | None = None) -> int:
         from huiquan_desk.ui.app import run
 
         return run(args.data_dir)
+    stopped: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:  # `kill` or a session ending: stop as Ctrl-C does, so a
+        stopped.append(signum)                        # half-written file is removed and nothing half-saved
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         return COMMANDS[args.command](args)
     except HuiquanError as err:
         print(f"{err.title}：\n{err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\n已取消。", file=sys.stderr)
-        return 130
+        print("\n已中止。" if stopped else "\n已取消。", file=sys.stderr)
+        return 128 + stopped[0] if stopped else 130
     except Exception as err:  # a bug: one line for the user, the traceback for the log file
         log = logging.getLogger("huiquan_desk")
         if log.handlers:  # the data folder's log file, once a workspace was opened

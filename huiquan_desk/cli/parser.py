@@ -19,15 +19,48 @@ from huiquan_desk.cli.options import (
 )
 from huiquan_desk.paths import DATA_DIR_ENV
 
+# argparse's own words (usage, errors, help headings) in Chinese. argparse looks its messages up through
+# gettext (`argparse._` / `argparse.ngettext`); the program ships no .mo files, so this table is the
+# catalogue, installed by `build_parser`. Messages not listed (programming errors in the parser
+# itself) stay as they are.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：参数有误：%(message)s\n（huiquan-desk --help 或 huiquan-desk 命令 --help 查看用法）\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "the following arguments are required: %s": "缺少必须给出的参数：%s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "「%(value)s」不是可选的值（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "「%(value)s」不是有效的值",
+    "expected one argument": "后面要跟一个值",
+    "expected at least one argument": "后面至少要跟一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "one of the arguments %s is required": "%s 必须给出其中一个",
+    "not allowed with argument %s": "不能和 %s 同时使用",
+    "ambiguous option: %(option)s could match %(matches)s": "参数 %(option)s 不明确，可能是：%(matches)s",
+    "ignored explicit argument %r": "多余的值 %r",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示这段帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "expected %s argument": "后面要跟 %s 个值",
+    "expected %s arguments": "后面要跟 %s 个值",
+}
+
+
+def _speak_chinese() -> None:
+    argparse._ = lambda message: ARGPARSE_ZH.get(message, message)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: ARGPARSE_ZH.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
+
 
 def build_parser() -> argparse.ArgumentParser:
     from huiquan_desk.services.imports import IMPORTS
     from huiquan_desk.services.ledgers import LEDGERS
     from huiquan_desk.services.permissions import Role
 
+    _speak_chinese()
     parser = argparse.ArgumentParser(prog="huiquan-desk", description="惠泉台账：社区文明创建工作台账")
-    parser.add_argument("--data-dir", help=f"数据文件夹（默认读取环境变量 {DATA_DIR_ENV}，再用系统的用户数据目录）")
-    parser.add_argument("--user", help=f"登录的用户名（设置了账号以后，修改数据、备份和导出个人信息都要登录；"
+    parser.add_argument("--data-dir", metavar="文件夹", help=f"数据文件夹（默认读取环境变量 {DATA_DIR_ENV}，再用系统的用户数据目录）")
+    parser.add_argument("--user", metavar="用户名", help=f"登录的用户名（设置了账号以后，修改数据、备份和导出个人信息都要登录；"
                                        f"密码在终端输入，没有终端时读环境变量 {PASSWORD_ENV}）")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command")

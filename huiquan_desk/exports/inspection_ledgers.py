@@ -43,7 +43,8 @@ def status_text(row: Any, today: date) -> str:
 
 def rectification_columns(today: date) -> list[Column]:
     return [
-        Column(R["problem"], lambda r: r.problem, 32),
+        Column("编号", lambda r: r.id, 6, "center"),  # what 督办单 (export supervision-order --id) and the window name it by
+        Column(R["problem"], lambda r: r.problem, 30),
         Column("来源", lambda r: r.source_label, 8, "center"),
         Column(R["found_on"], lambda r: iso_date(r.found_on), 11.5, "center"),
         Column(R["item_id"], lambda r: r.item_code, 9, "center"),

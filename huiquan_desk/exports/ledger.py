@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -140,6 +143,25 @@ def _discard(tmp: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+# A temporary file beside an export that has not changed for this long was left by a run that was
+# killed (power cut, kill -9): nothing writes it any more. A run still writing touches it all along.
+STALE_SECONDS = 15 * 60
+
+
+def clear_stale(folder: Path, pattern: str) -> None:
+    """Remove what killed runs left in `folder` matching `pattern` (hidden .part files, scratch
+    folders), once nothing has touched them for STALE_SECONDS. Never fails an export."""
+    now = time.time()
+    for leftover in folder.glob(pattern):
+        with suppress(OSError):
+            if now - leftover.lstat().st_mtime < STALE_SECONDS:
+                continue
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink()
+
+
 @contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it into place only if the block succeeds.
@@ -150,6 +172,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        clear_stale(path.parent, f".{glob.escape(path.stem)}-*{glob.escape(path.suffix)}.part")
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix + ".part")
     except OSError as err:
         raise StorageError(f"无法写入 {path.parent}：{err.strerror}。请换一个文件夹。") from err

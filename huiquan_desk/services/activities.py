@@ -299,6 +299,20 @@ def count_activities(session: Session, flt: ActivityFilter | None = None) -> int
     return session.scalar(_filtered(session, select(func.count(Activity.id)), flt or ActivityFilter())) or 0
 
 
+def held_without_photos_filter(date_from: date | None, date_to: date | None, **kwargs: Any) -> ActivityFilter:
+    """The one rule for 「没有照片的活动」: held (已开展 or 已归档 — a filed activity took place too)
+    with no photo. The home page, the town report and the activity page's count all use it."""
+    return ActivityFilter(date_from=date_from, date_to=date_to, without_photos=True, exclude_planned=True, **kwargs)
+
+
+def held_without_photos(session: Session, date_from: date | None, date_to: date | None) -> dict[int, int]:
+    """How many held activities have no photo from `date_from` to `date_to` (inclusive), per
+    category id (categories without any left out); `sum(...values())` is the total."""
+    query = select(Activity.category_id, func.count()).group_by(Activity.category_id)
+    rows = session.execute(_filtered(session, query, held_without_photos_filter(date_from, date_to)))
+    return {category_id: count for category_id, count in rows}
+
+
 def get_activity(session: Session, activity_id: int, store: FileStore) -> ActivityDetail:
     rows = fetch_rows(session, [activity_id])
     if not rows:

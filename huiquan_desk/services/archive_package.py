@@ -325,8 +325,9 @@ MAX_MANIFEST = 64 << 20  # a manifest of 100 000 files is about 20 MB; more is n
 
 class PackageReader:
     """The files of a package: a folder or a zip. Only regular files count; a symlink or a device
-    in a folder (its content would come from elsewhere) and a name twice in a zip are noted in
-    `odd`, never followed or read."""
+    in a folder (its content would come from elsewhere), a zip entry whose Unix mode is not a
+    regular file (a symlink `unzip` would create; folder entries aside) and a name twice in a zip
+    are noted in `odd`, never followed or read."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -339,7 +340,13 @@ class PackageReader:
 
     def names(self) -> set[str]:
         if self.archive is not None:
-            names = [n for n in self.archive.namelist() if not n.endswith("/")]
+            names = []
+            for info in self.archive.infolist():
+                kind = stat.S_IFMT(info.external_attr >> 16)  # 0: no Unix mode (a Windows zip)
+                if kind not in (0, stat.S_IFDIR if info.filename.endswith("/") else stat.S_IFREG):
+                    self.odd.append(f"不是普通文件（链接或设备，不予读取）：{info.filename[:80]}")
+                elif not info.filename.endswith("/"):
+                    names.append(info.filename)
             self.odd += [f"同名文件出现了不止一次：{n}" for n in sorted({n for n in names if names.count(n) > 1})]
             return set(names)
         found = set()
@@ -403,7 +410,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
     except (KeyError, FileNotFoundError):
         raise ValidationError.single("移交包", f"{path.name} 里没有 {MANIFEST}，不是惠泉台账导出的档案移交包") from None
     except (*ZIP_ERRORS, ValueError, RecursionError) as err:
-        raise ValidationError.single("移交包", f"{MANIFEST} 无法读取：{type(err).__name__}") from None
+        raise ValidationError.single("移交包", f"{MANIFEST} 无法读取：{unreadable(err)}") from None
     finally:
         reader.close()
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), list) \
@@ -452,7 +459,7 @@ def verify_package(path: Path, progress: Progress | None = None) -> list[str]:
                 try:
                     sha, size = reader.hash(name)
                 except ZIP_ERRORS as err:
-                    problems.append(f"文件无法读取：{name}（{type(err).__name__}）")
+                    problems.append(f"文件无法读取：{name}（{unreadable(err)}）")
                 else:
                     if sha != entry.get("sha256") or size != entry.get("size"):
                         problems.append(f"文件已被改动（校验值不符）：{name}")
@@ -461,21 +468,43 @@ def verify_package(path: Path, progress: Progress | None = None) -> list[str]:
         for name in sorted(present - set(listed) - {MANIFEST, MANIFEST_TXT}):
             if PurePosixPath(name).name not in IGNORED:
                 problems.append(f"多出的文件（清单中没有）：{name}")
-        if MANIFEST_TXT not in present:
-            problems.append(f"缺少文件：{MANIFEST_TXT}")
-        else:
-            lines = {}
-            try:
-                text = reader.read(MANIFEST_TXT).decode("utf-8", "replace")
-            except (*ZIP_ERRORS, ValueError) as err:
-                text = ""
-                problems.append(f"{MANIFEST_TXT} 无法读取（{type(err).__name__}）")
-            for line in text.splitlines():
-                sha, _, name = line.partition("  ")
-                if name:
-                    lines[name] = sha
-            if lines != {name: e.get("sha256") for name, e in listed.items()}:
-                problems.append(f"{MANIFEST_TXT} 与 {MANIFEST} 不一致")
+        problems += txt_problems(reader, present, listed)
     finally:
         reader.close()
     return problems
+
+
+def unreadable(err: BaseException) -> str:
+    """Why a member or a manifest could not be read, in words (never a Python exception's name)."""
+    if isinstance(err, RecursionError):
+        return "结构嵌套过深，不像是本软件写的清单"
+    if isinstance(err, (ValueError, UnicodeError)):
+        return "内容格式不对"
+    if isinstance(err, zipfile.BadZipFile):
+        return "压缩数据已损坏"
+    if isinstance(err, NotImplementedError):
+        return "使用了不支持的压缩或加密方式"
+    if isinstance(err, OSError):
+        return err.strerror or "读取出错"
+    return "压缩数据已损坏"  # zlib.error, EOFError: a truncated or damaged member
+
+
+def txt_problems(reader: PackageReader, present: set[str], listed: dict[str, dict[str, Any]]) -> list[str]:
+    """What is wrong with manifest-sha256.txt: absent, unreadable, or not naming exactly the files
+    of manifest.json with their SHA-256 (shared with the inspection pack's check)."""
+    if MANIFEST_TXT not in present:
+        return [f"缺少文件：{MANIFEST_TXT}"]
+    try:
+        text = reader.read(MANIFEST_TXT).decode("utf-8", "replace")
+    except (*ZIP_ERRORS, ValueError) as err:
+        return [f"{MANIFEST_TXT} 无法读取（{unreadable(err)}）"]
+    lines: dict[str, str] = {}
+    for line in text.splitlines():
+        sha, _, name = line.partition("  ")
+        if name in lines:
+            return [f"{MANIFEST_TXT} 把「{name}」列了两次"]
+        if name:
+            lines[name] = sha
+    if lines != {name: e.get("sha256") for name, e in listed.items()}:
+        return [f"{MANIFEST_TXT} 与 {MANIFEST} 不一致"]
+    return []

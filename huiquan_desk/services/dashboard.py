@@ -5,12 +5,12 @@ group, never a loop over activity rows, so 100,000 activities stay fast):
 
 - activities per top-level category and month of the year: held (已开展 and 已归档, the
   activities that took place) and planned (计划中) apart;
-- held activities without a photo (已开展, no photo: the same rule and the same count as the
-  activity page's 「只看没有照片的」 with status 已开展), this month and this year;
+- held activities without a photo (已开展 or 已归档, no photo: services.activities.held_without_photos,
+  the rule the town report counts by too), this month and this year;
 - volunteer hours by team (the volunteer's team; 未分队 for those without), this month and year;
 - overdue rectifications (services.rectifications.overdue);
-- unfiled materials per year (services.filing's rule: activities 已开展 and campaigns commended,
-  not filed), each year with its due date (June 30 of the next year) and whether it has passed;
+- unfiled materials per year (services.filing.unfiled_counts: activities 已开展 and campaigns
+  commended, not filed), each year with its due date (June 30 of the next year) and whether it has passed;
 - the next traditional festivals (domain.festivals) and, for each, the 传统节日 activities planned
   or held for it.
 
@@ -45,7 +45,7 @@ from huiquan_desk.services import activities as activity_service
 from huiquan_desk.services import assessment, filing, rectifications
 from huiquan_desk.services.categories import FESTIVAL_CATEGORY, list_categories
 from huiquan_desk.services.service_hours import NO_TEAM
-from huiquan_desk.storage.models import Activity, ArchiveItem, Campaign, ServiceRecord, Team, Volunteer
+from huiquan_desk.storage.models import Activity, ServiceRecord, Team, Volunteer
 
 HELD = (ActivityStatus.DONE.value, ActivityStatus.ARCHIVED.value)  # activities that took place
 NEXT_FESTIVALS = 3  # how many coming festivals the page lists
@@ -175,7 +175,7 @@ class Dashboard:
     held_year: int
     planned_month: int  # 计划中 dated this month
     planned_ahead: int  # 计划中 from today to the end of the year
-    without_photos_month: int  # 已开展 without a photo
+    without_photos_month: int  # held (已开展, 已归档) without a photo
     without_photos_year: int
     hours: list[TeamHours]  # teams with hours this year, in team order
     overdue: list[OverdueRectification]  # the first OVERDUE_SHOWN, oldest deadline first
@@ -279,9 +279,8 @@ def _count(session: Session, since: date, before: date, statuses: tuple[str, ...
 
 
 def _without_photos(session: Session, since: date, until: date) -> int:
-    """已开展 without a photo, from `since` to `until` (inclusive): the activity page's own count."""
-    return activity_service.count_activities(session, activity_service.ActivityFilter(
-        date_from=since, date_to=until, status=ActivityStatus.DONE, without_photos=True))
+    """Held without a photo, from `since` to `until` (inclusive): services.activities' one rule."""
+    return sum(activity_service.held_without_photos(session, since, until).values())
 
 
 def _team_hours(session: Session, today: date) -> list[TeamHours]:
@@ -299,20 +298,9 @@ def _team_hours(session: Session, today: date) -> list[TeamHours]:
 
 
 def _unfiled(session: Session, year: int) -> list[UnfiledYear]:
-    """services.filing.candidates' rule, counted per year with SQL."""
-    _first, end = _year_bounds(year)
-    filed_activity = select(ArchiveItem.id).where(ArchiveItem.activity_id == Activity.id).exists()
-    activity_year = cast(func.strftime("%Y", Activity.start_at), Integer)
-    acts: dict[int, int] = dict(session.execute(
-        select(activity_year, func.count()).where(Activity.status == ActivityStatus.DONE.value, Activity.start_at < end,
-                                                  ~filed_activity).group_by(activity_year)).all())
-    filed_campaign = select(ArchiveItem.id).where(ArchiveItem.campaign_id == Campaign.id).exists()
-    camps: dict[int, int] = dict(session.execute(
-        select(Campaign.year, func.count()).where(Campaign.stage.in_([s.value for s in filing.FILED_STAGES]),
-                                                  Campaign.year <= year, ~filed_campaign)
-        .group_by(Campaign.year)).all())
-    years = sorted({int(y) for y in acts} | {int(y) for y in camps})
-    return [UnfiledYear(y, acts.get(y, 0), camps.get(y, 0), filing.due_date(y)) for y in years]
+    """Years up to `year` with anything unfiled: services.filing.unfiled_counts, with the due dates."""
+    return [UnfiledYear(y, acts, camps, filing.due_date(y))
+            for y, (acts, camps) in filing.unfiled_counts(session, None, year).items()]
 
 
 def _named(title: str) -> set[str]:

@@ -91,10 +91,16 @@ def render(ledger: Ledger, path: Path, fmt: str, progress: Progress | None = Non
     raise ValidationError.single("格式", f"只支持 {' / '.join(FORMATS)}")
 
 
-def format_from_path(path: Path, fmt: str | None = None) -> str:
-    fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
+def format_from_path(path: Path, fmt: str | None = None, what: str = "台账") -> str:
+    """xlsx / pdf: as asked, else from the file name's extension. A name ending in the other format
+    (--format pdf -o 月报.xlsx) is refused: the file would not open in what its name promises."""
+    suffix = Path(path).suffix.lstrip(".").lower()
+    fmt = (fmt or suffix).lower()
     if fmt not in FORMATS:
-        raise ValidationError.single("格式", f"只支持 {' / '.join(FORMATS)}（文件名以 .xlsx 或 .pdf 结尾）")
+        raise ValidationError.single("格式", f"{what}只能导出为 PDF 或 Excel（文件名以 .pdf 或 .xlsx 结尾，或用 --format 指定）")
+    if suffix in FORMATS and suffix != fmt:
+        raise ValidationError.single("格式", f"要导出的是 {fmt.upper()}，文件名却以 .{suffix} 结尾，这样的文件打不开："
+                                     f"请把文件名改为 .{fmt} 结尾，或改用 --format {suffix}")
     return fmt
 
 

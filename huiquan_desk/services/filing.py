@@ -6,7 +6,9 @@ photos; a campaign's nominations, reviewers, scores, votes, objections and activ
 code path tries. A correction is a new item that links the one it corrects.
 
 Reminders: 文书 of a year are due by the end of June of the next year (《城市社区档案管理办法》);
-`unfiled` says what of a year is still waiting.
+`unfiled` says what of a year is still waiting, `unfiled_counts` how much per year (the one rule of
+「未归档」: 已开展 activities and commended campaigns not in any archive item — the home page, the
+town report and the archive page all count by it).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, event, inspect, select, update
+from sqlalchemy import Integer, cast, delete, event, exists, func, inspect, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from huiquan_desk.domain import archives as rules
@@ -164,27 +166,34 @@ def _paths(session: Session) -> dict[int, list[str]]:
     return paths
 
 
+def _unfiled_activity() -> tuple[Any, ...]:
+    """The one rule of what waits to be filed, for activities: 已开展 and in no archive item."""
+    return Activity.status == ActivityStatus.DONE.value, ~exists().where(ArchiveItem.activity_id == Activity.id)
+
+
+def _unfiled_campaign() -> tuple[Any, ...]:
+    """… and for campaigns: commended (表彰 or later) and in no archive item."""
+    return (Campaign.stage.in_([s.value for s in FILED_STAGES]),
+            ~exists().where(ArchiveItem.campaign_id == Campaign.id))
+
+
+def _activity_span(first: int | None, last: int) -> tuple[Any, ...]:
+    end = Activity.start_at < datetime(last + 1, 1, 1)
+    return (end,) if first is None else (Activity.start_at >= datetime(first, 1, 1), end)
+
+
 def candidates(session: Session, year: int) -> list[Candidate]:
     """The activities (已开展) and campaigns (表彰 or later) of `year` not yet filed, by date."""
     rule_table = get_setting(session, RETENTION_RULES)
     paths = _paths(session)
-    filed_acts = set(session.scalars(select(ArchiveItem.activity_id).where(ArchiveItem.activity_id.is_not(None))))
-    filed_camps = set(session.scalars(select(ArchiveItem.campaign_id).where(ArchiveItem.campaign_id.is_not(None))))
     out = []
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    for a in session.scalars(select(Activity).where(Activity.start_at >= start, Activity.start_at < end,
-                                                     Activity.status == ActivityStatus.DONE.value)
+    for a in session.scalars(select(Activity).where(*_activity_span(year, year), *_unfiled_activity())
                              .order_by(Activity.start_at, Activity.id)):
-        if a.id in filed_acts:
-            continue
         path = paths.get(a.category_id, [])
         photos = sum(1 for f in a.attachments if f.kind == "photo")
         out.append(Candidate("activity", a.id, a.title, a.start_at.date(), "/".join(path),
                              rules.proposed_retention(rule_table, path), photos, len(a.attachments) - photos))
-    for c in session.scalars(select(Campaign).where(Campaign.year == year, Campaign.stage.in_([s.value for s in FILED_STAGES]))
-                             .order_by(Campaign.id)):
-        if c.id in filed_camps:
-            continue
+    for c in session.scalars(select(Campaign).where(Campaign.year == year, *_unfiled_campaign()).order_by(Campaign.id)):
         photos = len(list(session.scalars(select(Attachment.id).join(Nomination, Nomination.id == Attachment.nomination_id)
                                           .where(Nomination.campaign_id == c.id))))
         out.append(Candidate("campaign", c.id, c.title, c.commended_on, f"评选（{STAGE_LABELS[Stage(c.stage)]}）",
@@ -199,6 +208,18 @@ def due_date(year: int) -> date:
 def unfiled(session: Session, year: int) -> list[Candidate]:
     """What of `year` is still unfiled (the archive page's reminder for last year)."""
     return candidates(session, year)
+
+
+def unfiled_counts(session: Session, first: int | None, last: int) -> dict[int, tuple[int, int]]:
+    """(activities, campaigns) still unfiled per year from `first` (None: the earliest) to `last`,
+    by `candidates`' rule counted with SQL (the home page, the town report); years with nothing
+    unfiled are left out."""
+    activity_year = cast(func.strftime("%Y", Activity.start_at), Integer)
+    acts = dict(session.execute(select(activity_year, func.count()).where(
+        *_activity_span(first, last), *_unfiled_activity()).group_by(activity_year)).all())
+    camps = dict(session.execute(select(Campaign.year, func.count()).where(
+        Campaign.year >= (first or 0), Campaign.year <= last, *_unfiled_campaign()).group_by(Campaign.year)).all())
+    return {int(y): (acts.get(y, 0), camps.get(y, 0)) for y in sorted({*acts, *camps})}
 
 
 # --- filing ----------------------------------------------------------------------------------------

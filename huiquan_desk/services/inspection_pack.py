@@ -33,19 +33,21 @@ folder (the intermediate PDFs and workbooks in a hidden temporary folder there t
 into place at the end: a failure or Cancelled from `progress` leaves nothing behind.
 
 `verify_pack(path)` re-hashes every member against manifest.json and reports what is missing,
-changed or added, refusing crafted archives (names that climb out of the folder, sizes that do
-not match the manifest, members a zip claims are larger than any compression allows) without
+changed or added, refusing crafted archives (a manifest without the cover, index and 说明 or with
+nothing else, names that climb out of the folder, symlink entries, sizes that do not match the
+manifest, members a zip claims are larger than any compression allows) without
 unpacking anything; the zip reading is services.archive_package's hardened reader. The photos'
 location is taken out by exports.photo_location.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -55,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain.errors import NotFoundError, Progress, ValidationError
+from huiquan_desk.exports.ledger import clear_stale
 from huiquan_desk.exports.pack_documents import (
     IndexLine,
     PackFacts,
@@ -72,6 +75,8 @@ from huiquan_desk.services.archive_package import (
     PackageReader,
     PackageSink,
     safe_member,
+    txt_problems,
+    unreadable,
 )
 from huiquan_desk.services.family_prints import PRINTS
 from huiquan_desk.services.ledgers import LedgerParams, letterhead
@@ -91,6 +96,7 @@ ENTITY = "activities"  # what the audit entry names: the activities, their photo
 COVER = "00_封面.pdf"
 INDEX = "01_目录.pdf"
 README = "说明.txt"
+FRONT = {COVER: "封面", INDEX: "目录", README: "说明"}  # a pack without them (or with no files at all) is not one
 PHOTOS = "09_照片"
 RECTIFICATION_PHOTOS = "07_整改台账/整改照片"
 # reportlab writes every page object uncompressed as `/Type /Page` (the tree nodes are /Pages).
@@ -424,6 +430,13 @@ def _write_pack(build: _Build, date_from: date, date_to: date, made_by: str) -> 
     _front_matter(build, date_from, date_to, made_by)
 
 
+def document_count(paths: Iterable[str]) -> int:
+    """The ledgers and documents (PDF and Excel files) among a pack's members, as the cover counts
+    them: not the cover and the index, not 说明.txt, not the photos or their captions."""
+    return sum(1 for p in paths if p.lower().endswith((".pdf", ".xlsx")) and p not in (COVER, INDEX)
+               and not p.startswith((PHOTOS + "/", RECTIFICATION_PHOTOS + "/")))
+
+
 def _front_matter(build: _Build, date_from: date, date_to: date, made_by: str) -> None:
     """说明.txt, then the cover and the index, which list everything before them and themselves."""
     report = build.report
@@ -442,7 +455,7 @@ def _front_matter(build: _Build, date_from: date, date_to: date, made_by: str) -
     ])
     build.add_bytes(readme.encode("utf-8-sig"), README, "说明")
     contents = [f"活动 {report.activities} 项", f"照片 {report.photos} 张（附说明）",
-                f"台账和文书 {sum(1 for m in report.members if not m.path.startswith(PHOTOS + '/'))} 份"]
+                f"台账和文书 {document_count(m.path for m in report.members)} 份（PDF、Excel 各计一份，不含封面和目录）"]
     facts = PackFacts(head.community, head.unit, head.fonds_code, date_from, date_to, date.today(), made_by,
                       tuple(contents), tuple(report.left_out))
     cover_out = build.scratch / "cover.pdf"
@@ -489,6 +502,7 @@ def export_pack(ws: Workspace, date_from: date | None, date_to: date | None, pat
     report = PackReport(path, date_from, date_to)
 
     def write(session: Session, staged: Path) -> int:
+        clear_stale(staged.parent, f".{glob.escape(path.stem)}-*.tmp")  # scratch folders of killed runs
         made_by = ws.operator if ws.signed_in else (get_profile(session).preparer or "")
         with tempfile.TemporaryDirectory(dir=staged.parent, prefix=f".{path.stem}-", suffix=".tmp") as scratch, \
                 zipfile.ZipFile(staged, "w", allowZip64=True) as archive:
@@ -527,7 +541,7 @@ def verify_pack(path: Path, progress: Progress | None = None) -> PackCheck:
     try:
         reader = PackageReader(path)
     except ZIP_ERRORS as err:
-        check.problems.append(f"{path.name} 无法打开（{type(err).__name__}），不是完整的 zip 文件")
+        check.problems.append(f"{path.name} 无法打开（{unreadable(err)}），不是完整的 zip 文件")
         return check
     try:
         try:
@@ -536,7 +550,7 @@ def verify_pack(path: Path, progress: Progress | None = None) -> PackCheck:
             check.problems.append(f"{path.name} 里没有 {MANIFEST}，不是惠泉台账导出的{TITLE}")
             return check
         except (*ZIP_ERRORS, ValueError, RecursionError) as err:
-            check.problems.append(f"{MANIFEST} 无法读取（{type(err).__name__}）")
+            check.problems.append(f"{MANIFEST} 无法读取（{unreadable(err)}）")
             return check
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), list):
             check.problems.append(f"{MANIFEST} 不是惠泉台账{TITLE}的清单")
@@ -553,6 +567,9 @@ def verify_pack(path: Path, progress: Progress | None = None) -> PackCheck:
             if str(name) in listed:
                 check.problems.append(f"清单中同一文件列了不止一次：{name}")
             listed[str(name)] = entry
+        if not set(listed) - set(FRONT):
+            check.problems.append("清单中除封面、目录和说明外没有任何文件")
+        check.problems += [f"清单缺少{what}：{name}" for name, what in FRONT.items() if name not in listed]
         for number, (name, entry) in enumerate(listed.items(), start=1):
             if name not in present:
                 check.missing.append(name)
@@ -566,7 +583,7 @@ def verify_pack(path: Path, progress: Progress | None = None) -> PackCheck:
                     try:
                         sha, size = reader.hash(name)
                     except ZIP_ERRORS as err:
-                        check.problems.append(f"文件无法读取：{name}（{type(err).__name__}）")
+                        check.problems.append(f"文件无法读取：{name}（{unreadable(err)}）")
                     else:
                         if sha != entry.get("sha256") or size != entry.get("size"):
                             check.changed.append(name)
@@ -580,27 +597,10 @@ def verify_pack(path: Path, progress: Progress | None = None) -> PackCheck:
                 check.extra.append(name)
             else:
                 check.problems.append(f"资料包中有不合法的文件名（可能试图写到资料包以外）：{name[:80]}")
-        check.problems += _txt_problems(reader, present, listed)
+        check.problems += txt_problems(reader, present, listed)
     finally:
         reader.close()
     return check
-
-
-def _txt_problems(reader: PackageReader, present: set[str], listed: dict[str, dict[str, Any]]) -> list[str]:
-    if MANIFEST_TXT not in present:
-        return [f"缺少文件：{MANIFEST_TXT}"]
-    try:
-        text = reader.read(MANIFEST_TXT).decode("utf-8", "replace")
-    except (*ZIP_ERRORS, ValueError) as err:
-        return [f"{MANIFEST_TXT} 无法读取（{type(err).__name__}）"]
-    lines = {}
-    for line in text.splitlines():
-        sha, _, name = line.partition("  ")
-        if name:
-            lines[name] = sha
-    if lines != {name: e.get("sha256") for name, e in listed.items()}:
-        return [f"{MANIFEST_TXT} 与 {MANIFEST} 不一致"]
-    return []
 
 
 def pack_summary(check: PackCheck) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from huiquan_desk.domain.assessment import Status
 from huiquan_desk.domain.errors import ValidationError
 from huiquan_desk.exports.supervision_order import Order, write_supervision_order
 from huiquan_desk.services.assessment import get_item
@@ -39,6 +40,9 @@ def supervision_order_of(session: Session, rectification_id: int,
                          today: date | None = None) -> tuple[RectificationRow, Order]:
     """The rectification and what its 督办单 says besides (the committee, the date, the item)."""
     row = get_rectification(session, rectification_id)
+    if row.status == Status.VERIFIED.value:  # a 督办单 urges a rectification: a closed one needs none
+        raise ValidationError.single("督办单", f"第 {row.id} 号问题「{row.problem[:30]}」已于 {row.verified_on:%Y-%m-%d} "
+                                     f"验收，不再督办；要查它，请看整改台账")
     item = ""
     if row.item_id is not None:
         spec = get_item(session, row.item_id)

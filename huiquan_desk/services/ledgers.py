@@ -155,10 +155,10 @@ def _roster(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
 
 
 def _service_hours(session: Session, head: Letterhead, p: LedgerParams) -> Ledger:
-    from huiquan_desk.services.service_hours import service_rows
+    from huiquan_desk.services.service_hours import NO_TEAM, NO_TEAM_ID, service_rows
 
     _check_period(p)
-    team = _team_name(session, p.team_id)
+    team = NO_TEAM if p.team_id == NO_TEAM_ID else _team_name(session, p.team_id)
     rows = service_rows(session, p.date_from, p.date_to, team_id=p.team_id)
     return service_ledger(rows, head, p.date_from, p.date_to, team)
 

@@ -1,6 +1,7 @@
 """Rectifications (整改台账): a problem found by 自查 / 暗访 / 督查 / 上级通报, the person responsible,
 the deadline, and its way to closure: 待整改 → 整改中 → 已整改 → 已验收, one step at a time; 验收
-needs who verified it and when; going back needs a reason (kept in the remarks). A
+needs who verified it and when; going back needs a reason (kept in the remarks). A verified one is
+frozen: what it says (problem, responsible, deadline, remarks) changes only after stepping it back. A
 self-assessment problem becomes a rectification in one step (`from_finding`). A rectification
 entered by mistake goes to the recycle bin with its photos (`delete_rectification`); a verified one
 stays (it is the record of the closure). Its before/after photos: services.rectification_photos."""
@@ -19,9 +20,17 @@ from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.text import clean, text_problems
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.permissions import require_writer
-from huiquan_desk.storage.models import ChecklistItem, Rectification, RectificationPhoto
+from huiquan_desk.storage.models import Base, ChecklistItem, Rectification, RectificationPhoto
 
 L = rules.RECTIFICATION_LABELS
+REASON = "退回原因"
+REASON_MAX = 500  # one 退回原因
+REMARKS_MAX = 4000  # the remarks, the 退回 history included
+# A 退回 must always be possible (a verified record cannot be edited to make room), so when its line
+# would push the remarks past REMARKS_MAX the oldest text gives way to this note; the audit trail
+# keeps every earlier value of the remarks in full (操作日志).
+TRIMMED = "……（更早的备注已移出，完整记录见操作日志）"
+FROZEN = "已验收的整改问题是整改闭环的记录，不能再修改；如确需修改，请先把它退回「已整改」并写明原因"
 
 
 @dataclass
@@ -81,7 +90,7 @@ def _checked(session: Session, draft: RectificationDraft) -> RectificationDraft:
     d = RectificationDraft(clean(draft.problem), draft.found_on, clean(draft.source), draft.item_id, draft.deduction,
                            clean(draft.responsible), draft.deadline, clean(draft.remarks))
     problems = text_problems([(L["problem"], d.problem, 2000), (L["responsible"], d.responsible, 50),
-                              (L["remarks"], d.remarks, 4000)])
+                              (L["remarks"], d.remarks, REMARKS_MAX)])
     if not d.problem:
         problems.append(Problem(L["problem"], "必须填写"))
     if d.source not in rules.SOURCE_LABELS:
@@ -123,11 +132,38 @@ def create_rectification(session: Session, draft: RectificationDraft) -> int:
 
 
 def update_rectification(session: Session, rect_id: int, draft: RectificationDraft) -> None:
-    """Change what the problem is, who and by when (the status moves only by `set_status`)."""
+    """Change what the problem is, who and by when (the status moves only by `set_status`). A verified
+    one is refused (FROZEN); the day found can never be after the day it was verified."""
     require_writer(session, "修改整改问题")
     r = _get(session, rect_id)
-    _apply(r, _checked(session, draft))
+    if r.status == Status.VERIFIED.value:
+        raise ValidationError.single(L["status"], FROZEN)
+    d = _checked(session, draft)
+    if r.verified_on is not None and d.found_on is not None and d.found_on > r.verified_on:
+        raise ValidationError.single(L["found_on"], f"不能晚于验收日期（{r.verified_on:%Y-%m-%d}）")
+    _apply(r, d)
     session.flush()
+
+
+def with_history(remarks: str, line: str) -> str:
+    """`remarks` with `line` added at the end, within REMARKS_MAX: the oldest text gives way
+    (whole lines where it can) to the TRIMMED note."""
+    combined = f"{remarks}\n{line}".strip()
+    if len(combined) <= REMARKS_MAX:
+        return combined
+    tail = combined[len(combined) - (REMARKS_MAX - len(TRIMMED) - 1):]
+    cut = tail.find("\n")
+    if cut >= 0:  # the new line (at most ~530 characters) is whole in the tail, so the cut is before it
+        tail = tail[cut + 1:]
+    return f"{TRIMMED}\n{tail}"
+
+
+def _record_text(session: Session, table: str, record_id: int) -> str:
+    """活动「重阳节敬老活动」 — how the remarks name the record a finding points to (services.entities)."""
+    from huiquan_desk.services.entities import entity_label, names_of
+
+    name = names_of(session, Base.metadata.tables[table], [record_id]).get(record_id) if table in Base.metadata.tables else None
+    return f"{entity_label(table)}「{name}」" if name else f"{entity_label(table)}（编号 {record_id}，已不存在）"
 
 
 def from_finding(session: Session, item_id: int | None, problem: str, *, deduction: float = 0.0,
@@ -135,7 +171,7 @@ def from_finding(session: Session, item_id: int | None, problem: str, *, deducti
                  fix: tuple[str, int] | None = None) -> int:
     """A self-assessment problem (services.assessment.Finding of an ItemResult) as a rectification
     in one step: source 自查, found today; the record that fixes it is named in the remarks."""
-    remarks = f"对应记录：{fix[0]} #{fix[1]}" if fix else ""
+    remarks = f"对应记录：{_record_text(session, *fix)}" if fix else ""
     return create_rectification(session, RectificationDraft(
         problem, found_on or date.today(), rules.Source.SELF.value, item_id, deduction, responsible, deadline, remarks))
 
@@ -143,7 +179,8 @@ def from_finding(session: Session, item_id: int | None, problem: str, *, deducti
 def set_status(session: Session, rect_id: int, status: str, *, reason: str = "", verified_by: str = "",
                verified_on: date | None = None, on: date | None = None) -> None:
     """Move a rectification to `status`: forward one step at a time; 已验收 needs 验收人 and 验收日期;
-    back to an earlier state needs a reason (appended to the remarks, dated `on`)."""
+    back to an earlier state needs a reason of at most REASON_MAX characters (appended to the remarks,
+    dated `on`, by `with_history`)."""
     require_writer(session, "更新整改状态")
     r = _get(session, rect_id)
     try:
@@ -164,9 +201,11 @@ def set_status(session: Session, rect_id: int, status: str, *, reason: str = "",
     if step < 0:
         reason = clean(reason)
         if not reason:
-            raise ValidationError.single("退回原因", f"从「{current.label}」退回「{target.label}」要写明原因")
+            raise ValidationError.single(REASON, f"从「{current.label}」退回「{target.label}」要写明原因")
+        if problems := text_problems([(REASON, reason, REASON_MAX)]):
+            raise ValidationError(problems)
         line = f"{(on or date.today()).isoformat()} 由「{current.label}」退回「{target.label}」：{reason}"
-        r.remarks = f"{r.remarks}\n{line}".strip()
+        r.remarks = with_history(r.remarks, line)
         if current is Status.VERIFIED:
             r.verified_by, r.verified_on = "", None
     if target is Status.VERIFIED:

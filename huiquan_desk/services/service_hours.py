@@ -19,6 +19,8 @@ from huiquan_desk.storage.models import Activity, ServiceRecord, Team, Volunteer
 
 MAX_MINUTES = 24 * 60
 L = rules.SERVICE_LABELS
+NO_TEAM = "未分队"
+NO_TEAM_ID = 0  # a team filter's 未分队: the volunteers without a team (no team has id 0)
 
 
 def default_minutes(start: datetime, end: datetime) -> int:
@@ -234,6 +236,8 @@ class ServiceRow:
 
 def service_rows(session: Session, start: date | None = None, end: date | None = None,
                  volunteer_id: int | None = None, team_id: int | None = None) -> list[ServiceRow]:
+    """Service records of a period, a volunteer, a team (NO_TEAM_ID: of volunteers without a team;
+    None: every team), by day, activity and volunteer number."""
     r = ServiceRecord
     query = (select(r.id, r.service_date, r.title, r.place, r.volunteer_id, Volunteer.name, Volunteer.number,
                     func.coalesce(Team.name, ""), r.minutes, r.content, r.source, r.reason, r.entered_by, r.entered_at,
@@ -246,7 +250,9 @@ def service_rows(session: Session, start: date | None = None, end: date | None =
         query = query.where(ServiceRecord.service_date <= end)
     if volunteer_id is not None:
         query = query.where(ServiceRecord.volunteer_id == volunteer_id)
-    if team_id is not None:
+    if team_id == NO_TEAM_ID:
+        query = query.where(Volunteer.team_id.is_(None))
+    elif team_id is not None:
         query = query.where(Volunteer.team_id == team_id)
     query = query.order_by(ServiceRecord.service_date, ServiceRecord.title, Volunteer.number)
     sources = {s.value: s for s in ServiceSource}
@@ -270,7 +276,6 @@ class MonthlyStat:
 
 
 TOTAL = "合计"
-NO_TEAM = "未分队"
 
 
 def monthly_stats(session: Session, year: int) -> list[MonthlyStat]:

@@ -41,7 +41,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import Integer, case, cast, exists, func, select
+from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import assessment as grading
@@ -51,6 +51,7 @@ from huiquan_desk.domain.errors import Progress, ValidationError
 from huiquan_desk.domain.family import STAGE_LABELS, Decision, Stage
 from huiquan_desk.exports.ledger import Letterhead
 from huiquan_desk.services import assessment, filing, fixity
+from huiquan_desk.services.activities import held_without_photos
 from huiquan_desk.services.categories import list_categories
 from huiquan_desk.services.ledgers import letterhead
 from huiquan_desk.services.rectifications import RectificationRow, list_rectifications
@@ -78,7 +79,6 @@ COUNTED = (ActivityStatus.DONE.value, ActivityStatus.ARCHIVED.value)  # activiti
 COMMENDED = (Stage.COMMEND.value, Stage.PUBLICIZE.value)
 OPEN = tuple(s.value for s in grading.OPEN_STATUSES)
 ENTITY = "campaigns"  # what the audit entry of a report names: the residents in it are the commended households
-FORMATS = ("pdf", "xlsx")
 
 
 # --- the period ------------------------------------------------------------------------------------
@@ -374,16 +374,15 @@ def _activities(session: Session, period: ReportPeriod, last: date) -> ActivityS
         top[node.id] = node.name if node.parent_id is None else top.get(node.parent_id, node.name)
         path[node.id] = node.path
     names = [node.name for node in nodes if node.parent_id is None]
-    photo = exists().where(Attachment.activity_id == Activity.id, Attachment.kind == AttachmentKind.PHOTO.value)
     month = _month_of(Activity.start_at)
     rows = session.execute(
-        select(Activity.category_id, month, func.count(), func.coalesce(func.sum(Activity.participants), 0),
-               func.sum(case((~photo, 1), else_=0)))
+        select(Activity.category_id, month, func.count(), func.coalesce(func.sum(Activity.participants), 0))
         .where(Activity.status.in_(COUNTED), _span(period.first, last))
         .group_by(Activity.category_id, month)).all()
     per_cat: dict[str, list[int]] = {name: [0, 0, 0] for name in names}
     per_month: dict[int, dict[str, int]] = {}
-    for category_id, m, count, participants, bare in rows:
+    bare = held_without_photos(session, period.first, last)  # the home page's rule and count
+    for category_id, m, count, participants in rows:
         name = top.get(category_id, "（未分类）")
         if name not in per_cat:
             per_cat[name] = [0, 0, 0]
@@ -391,7 +390,7 @@ def _activities(session: Session, period: ReportPeriod, last: date) -> ActivityS
         totals = per_cat[name]
         totals[0] += count
         totals[1] += participants or 0
-        totals[2] += bare or 0
+        totals[2] += bare.pop(category_id, 0)
         cell = per_month.setdefault(int(m), {})
         cell[name] = cell.get(name, 0) + count
     by_category = [CategoryLine(name, *per_cat[name]) for name in names]
@@ -468,13 +467,7 @@ def _archive_year(session: Session, year: int) -> ArchiveYear:
         select(func.count(), func.count(ArchiveItem.number), func.count(ArchiveItem.box_id),
                func.coalesce(func.sum(ArchiveItem.pages), 0)).where(ArchiveItem.year == year)).one()
     boxes = session.scalar(select(func.count()).select_from(ArchiveBox).where(ArchiveBox.year == year)) or 0
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    acts = session.scalar(select(func.count()).select_from(Activity).where(
-        Activity.status == ActivityStatus.DONE.value, _span(first, last),
-        ~exists().where(ArchiveItem.activity_id == Activity.id))) or 0
-    camps = session.scalar(select(func.count()).select_from(Campaign).where(
-        Campaign.year == year, Campaign.stage.in_([s.value for s in filing.FILED_STAGES]),
-        ~exists().where(ArchiveItem.campaign_id == Campaign.id))) or 0
+    acts, camps = filing.unfiled_counts(session, year, year).get(year, (0, 0))
     return ArchiveYear(year, items, numbered, boxed, boxes, pages, acts, camps, filing.due_date(year))
 
 
@@ -528,11 +521,10 @@ def gather_report(session: Session, period: ReportPeriod, today: date | None = N
 
 # --- writing ---------------------------------------------------------------------------------------
 def report_format(path: Path, fmt: str | None) -> str:
-    """pdf / xlsx: as given, else from the file's extension."""
-    fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise ValidationError.single("格式", "报表只能导出为 PDF 或 Excel（文件名以 .pdf 或 .xlsx 结尾，或用 --format 指定）")
-    return fmt
+    """pdf / xlsx: as given, else from the file's extension (services.exporting's one rule)."""
+    from huiquan_desk.services.exporting import format_from_path
+
+    return format_from_path(path, fmt, "报表")
 
 
 def file_name(period: ReportPeriod, fmt: str) -> str:

@@ -243,12 +243,14 @@ class ActivitiesPage(QWidget):
     # --- filtering ----------------------------------------------------------------------------
     def current_filter(self) -> ActivityFilter:
         status = self.status.currentData()
+        without_photos = self.without_photos.isChecked()
         return ActivityFilter(
             date_from=from_qdate(self.date_from.date()),
             date_to=from_qdate(self.date_to.date()),
             category_id=self.category.currentData(),
             status=activity_service.ActivityStatus(status) if status else None,
-            without_photos=self.without_photos.isChecked(),
+            without_photos=without_photos,
+            exclude_planned=without_photos and not status,  # a plan has no photos yet: not a gap
             text=self.search.text(),
         )
 
@@ -293,9 +295,10 @@ class ActivitiesPage(QWidget):
             return
         sentences = [self.tr("共 {0} 项活动。").format(self.model.rowCount())]
         if gaps and self.model.filter.without_photos:  # ticked already: say what to do with them
-            sentences.append(self.tr("其中 {0} 项已开展但还没有照片：选中一项，把照片拖到右侧即可补上。").format(gaps))
+            sentences.append(self.tr("其中 {0} 项已开展（含已归档）但没有照片：选中一项，把照片拖到右侧即可补上"
+                                     "（已归档的请在「档案」录入更正件）。").format(gaps))
         elif gaps:
-            sentences.append(self.tr("其中 {0} 项已开展但还没有照片，勾选「只看没有照片的」可查看。").format(gaps))
+            sentences.append(self.tr("其中 {0} 项已开展（含已归档）但没有照片，勾选「只看没有照片的」可查看。").format(gaps))
         self.summary.setText("".join(sentences))
 
     def _empty_text(self) -> str:
@@ -316,8 +319,8 @@ class ActivitiesPage(QWidget):
         model = self.model
         flt, generation, sort, descending = model.filter, model.generation, model.sort_key, model.descending
         need_ids = not model.complete
-        gap_filter = ActivityFilter(date_from=flt.date_from, date_to=flt.date_to, category_id=flt.category_id,
-                                    status=activity_service.ActivityStatus.DONE, without_photos=True, text=flt.text)
+        gap_filter = activity_service.held_without_photos_filter(flt.date_from, flt.date_to, category_id=flt.category_id,
+                                                                 text=flt.text)
         ws = self.ws
 
         def work(_progress: object) -> tuple[int, ActivityFilter, list[int] | None, int]:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from huiquan_desk.domain import archives as rules
 from huiquan_desk.domain.activity import PhotoCaption
-from huiquan_desk.domain.errors import ValidationError
+from huiquan_desk.domain.errors import Cancelled, ValidationError
 from huiquan_desk.services import archive_boxes as boxes
 from huiquan_desk.services import archives as items
 from huiquan_desk.services import filing
@@ -44,7 +44,7 @@ from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.activity_dialog import CaptionDialog
 from huiquan_desk.ui.after_export import open_location
-from huiquan_desk.ui.tasks import Task
+from huiquan_desk.ui.tasks import Task, hold_close
 from huiquan_desk.ui.widgets import (
     FieldForm,
     ThumbnailList,
@@ -408,7 +408,9 @@ class ItemDialog(QDialog):
 # --- filing -----------------------------------------------------------------------------------------
 class FilingDialog(QDialog):
     """The year's activities (已开展) and campaigns (表彰后) not yet filed, each with the period the
-    rule table proposes; 归档 files the checked ones in one transaction."""
+    rule table proposes; 归档 files the checked ones in one transaction, in the background. Closed
+    meanwhile (Esc, 取消, the window's close button), it cancels the filing and goes once nothing
+    is filed; a filing already past its last step ends done and is reported as such."""
 
     COLUMNS = ("", "日期", "题名", "类别", "照片", "签到表", "保管期限")
 
@@ -489,24 +491,44 @@ class FilingDialog(QDialog):
         if not chosen:
             messages.show_error(self, ValidationError.single("归档", "请至少勾选一项"))
             return False
-        activity_ids = [c.id for c, _r in chosen if c.kind == "activity"]
-        campaign_ids = [c.id for c, _r in chosen if c.kind == "campaign"]
+        # activities first, then campaigns (as file_records takes them)
+        records = sorted(((c.kind, c.id) for c, _r in chosen), key=lambda record: record[0] != "activity")
         retentions = {(c.kind, c.id): r for c, r in chosen if r != c.retention}
         number, apart = self.number.isChecked(), self.photos_apart.isChecked()
         if self.task is not None:  # already filing
             return False
+        ws = self.ws
+        steps = len(records) + (1 if number else 0)
 
-        def work(_progress) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
-            with self.ws.write() as session:  # one transaction: all of it or nothing
-                filed = filing.file_records(session, self.ws.files, activity_ids, campaign_ids, retentions,
-                                            photos_apart=apart)
-                return filed, filing.number_new(session, filed) if number else 0
+        def work(progress) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
+            # One transaction: all of it or nothing. A record at a time, so that 取消 (or closing the
+            # dialog) is noticed between them and rolls everything back; past the last progress call
+            # only the commit is left, and the filing ends done.
+            with ws.write() as session:
+                filed: list[int] = []
+                for done, (kind, record_id) in enumerate(records):
+                    progress(done, steps)
+                    filed += filing.file_records(session, ws.files, [record_id] if kind == "activity" else [],
+                                                 [record_id] if kind == "campaign" else [], retentions,
+                                                 photos_apart=apart)
+                numbered = 0
+                if number:
+                    progress(len(records), steps)
+                    numbered = filing.number_new(session, filed)
+                progress(steps, steps)
+                return filed, numbered
 
         # a year's records with their photos take about a second: off the GUI thread
-        self.buttons.setEnabled(False)
+        self.buttons.button(self.buttons.StandardButton.Save).setEnabled(False)  # 取消 stays: it cancels
         self.task = Task(self, self.tr("正在归档 {0} 项……").format(len(chosen)), work,
                          on_done=self._filed, on_error=self._not_filed)
         return True
+
+    def reject(self) -> None:
+        """Esc / 取消 / the window's close button while filing cancels it (nothing is filed) and
+        closes once it has stopped; a filing already past its last step ends done (ui.tasks.hold_close)."""
+        if not hold_close(self, self.task, self.count.setText):
+            super().reject()
 
     def _filed(self, result: tuple[list[int], int]) -> None:
         self.task = None
@@ -515,7 +537,11 @@ class FilingDialog(QDialog):
 
     def _not_filed(self, err: BaseException) -> None:  # nothing was saved (one transaction)
         self.task = None
-        self.buttons.setEnabled(True)
+        self.buttons.button(self.buttons.StandardButton.Save).setEnabled(True)
+        if isinstance(err, Cancelled):  # 取消 in the progress dialog; or closing, which closes it next
+            self.count.setText(str(err))
+            return
+        self._count()
         messages.show_error(self, err)
 
 

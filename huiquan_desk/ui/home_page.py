@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from huiquan_desk.domain.activity import ActivityDraft, ActivityStatus
 from huiquan_desk.domain.errors import HuiquanError
 from huiquan_desk.domain.volunteer import hours_text
-from huiquan_desk.services import dashboard
+from huiquan_desk.services import dashboard, service_hours
 from huiquan_desk.services.dashboard import Dashboard, FestivalPlan, Grades
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui.charts import (
@@ -276,7 +276,7 @@ class HomePage(QWidget):
         planned = self.tr(" · 本月计划 {0} 项").format(d.planned_month) if d.planned_month else ""
         t["month"].show_value(str(d.held_month), self.tr("{0}月已开展\n本年 {1} 项{2}").format(d.month, d.held_year, planned),
                               PLAIN if d.held_month else WARN)
-        t["photos"].show_value(str(d.without_photos_year), self.tr("本年已开展、没有照片\n其中本月 {0} 项")
+        t["photos"].show_value(str(d.without_photos_year), self.tr("本年已开展（含已归档）、没有照片\n其中本月 {0} 项")
                                .format(d.without_photos_month) if d.without_photos_year else self.tr("本年已开展的活动都有照片"),
                                BAD if d.without_photos_year else GOOD)
         if d.overdue_count:
@@ -410,8 +410,7 @@ class HomePage(QWidget):
 
     def open_without_photos(self) -> None:
         year = self._today().year
-        self._activities().show_filter(date(year, 1, 1), date(year, 12, 31), status=ActivityStatus.DONE,
-                                       without_photos=True)
+        self._activities().show_filter(date(year, 1, 1), date(year, 12, 31), without_photos=True)  # 已开展 and 已归档
 
     def open_rectifications(self) -> None:
         window = self._window()
@@ -419,7 +418,10 @@ class HomePage(QWidget):
         if d is not None and d.overdue_count == 1 and window.show_record("rectifications", d.overdue[0].id):
             return
         page = self._go("rectifications")
-        page.overdue_only.setChecked(d is not None and d.overdue_count > 0)  # the ledger's 只看逾期
+        if d is not None and d.overdue_count > 0:
+            page.show_overdue()  # every overdue one, whatever filters were left set on the page
+        else:
+            page.overdue_only.setChecked(False)
 
     def open_assessment(self) -> None:
         self._go("assessment")
@@ -444,8 +446,9 @@ class HomePage(QWidget):
         d = self.data
         if d is None or index >= len(d.hours):
             return
+        team = d.hours[index].team_id  # None: the 未分队 bar
         page = self._go("volunteers")
-        page.show_services(date(d.year, 1, 1), d.today, d.hours[index].team_id)
+        page.show_services(date(d.year, 1, 1), d.today, service_hours.NO_TEAM_ID if team is None else team)
 
     def open_festival(self, plan: FestivalPlan | None) -> None:
         """The festival's 传统节日 activities of its window, or a new activity for it when none is planned."""

@@ -4,9 +4,10 @@
 The dialog asks for the period — 本年 (1 January to today, the default), 上一年, or 自定义 from–to —
 then where to save the zip (`ask_pack_path`, a save dialog starting in the last export folder;
 tests replace it). The pack is built off the GUI thread (ui.tasks.Task: the progress dialog after
-half a second, 取消 leaves no file), with its audit entry; at the end the after-export bar under the
-form says what went in (and what was left out, or which photo files were missing) with 打开 /
-打开所在文件夹. 「核对资料包…」 re-hashes a pack against its manifest in the background and says
+half a second, 取消 leaves no file), with its audit entry; closing the dialog meanwhile cancels
+it first (ui.tasks.hold_close: the dialog goes once the work has stopped). At the end the
+after-export bar under the form says what went in (and what was left out, or which photo files
+were missing) with 打开 / 打开所在文件夹. 「核对资料包…」 re-hashes a pack against its manifest in the background and says
 what is missing, changed or added. A period that ends before it starts is refused naming 时间范围,
 before any file dialog. `PackDialog.ask` opens it without blocking; tests drive `export`.
 """
@@ -38,7 +39,7 @@ from huiquan_desk.services.settings import get_profile
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.after_export import AfterExportBar
-from huiquan_desk.ui.tasks import Task
+from huiquan_desk.ui.tasks import Task, hold_close
 from huiquan_desk.ui.widgets import date_edit, fit_window, from_qdate, to_qdate
 
 FOLDER_KEY = "export/folder"  # the folder every save dialog starts in (ui.export_actions)
@@ -194,6 +195,12 @@ class PackDialog(QDialog):
     def busy(self) -> bool:
         return self.task is not None and self.task.running
 
+    def reject(self) -> None:
+        """关闭 / Esc / the window's close button while a pack is built or checked cancels it (no
+        zip, no audit entry) and closes once it has stopped (ui.tasks.hold_close)."""
+        if not hold_close(self, self.task, self.hint.setText):
+            super().reject()
+
     def export(self) -> Task | None:
         """Ask where to save the pack of the chosen period, then build it in the background."""
         if self.busy():
@@ -269,6 +276,7 @@ class PackDialog(QDialog):
     def _idle(self) -> None:
         self.export_button.setEnabled(True)
         self.verify_button.setEnabled(True)
+        self._changed()  # the period's hint again, in place of 「正在取消…」
 
 
 def open_pack_dialog(window: QWidget) -> PackDialog:

@@ -36,7 +36,7 @@ from huiquan_desk.ui.photo_viewer import PhotoViewer
 from huiquan_desk.ui.widgets import FieldForm, date_edit, fit_window, from_qdate, save_cancel, to_qdate
 
 L = rules.RECTIFICATION_LABELS
-REASON = "退回原因"
+REASON = rs.REASON
 DEFAULT_DAYS = 15  # a new problem's deadline: found on + 15 days, changed as the 督查 says
 
 
@@ -218,8 +218,12 @@ class StepBackDialog(QDialog):
 
     def _accept(self) -> None:
         self.form.clear_errors()
-        if not self.reason.toPlainText().strip():
+        reason = self.reason.toPlainText().strip()
+        if not reason:
             self.form.show_error(REASON, self.tr("退回要写明原因"))
+            return
+        if len(reason) > rs.REASON_MAX:
+            self.form.show_error(REASON, self.tr("不能超过 {0} 个字（现在是 {1} 个字）").format(rs.REASON_MAX, len(reason)))
             return
         self.accept()
 

@@ -258,7 +258,8 @@ class RectificationsPage(QWidget):
     def _filter_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         bar.addWidget(self._button(self.tr("登记问题"), self.new, writes=True, primary=True))
-        bar.addWidget(self._button(self.tr("修改…"), self.edit, writes=True))
+        self.edit_button = self._button(self.tr("修改…"), self.edit, writes=True)
+        bar.addWidget(self.edit_button)
         bar.addWidget(self._button(self.tr("删除"), self.delete, writes=True))
         bar.addSpacing(12)
         self.status_filter = QComboBox()
@@ -411,6 +412,12 @@ class RectificationsPage(QWidget):
         self.after.show_photos([p for p in photos if p.stage == rp.AFTER], row)
         for button in (self.next_button, self.back_button, self.order_button):
             button.setVisible(row is not None)
+        frozen = row is not None and row.status == Status.VERIFIED.value
+        self.edit_button.setEnabled(self.writable and not frozen)
+        self.edit_button.setToolTip(self.frozen_text() if frozen else "" if self.writable
+                                    else self.tr("当前账号只能查看和打印"))
+        self.order_button.setEnabled(not frozen)  # a 督办单 urges; a verified problem needs none
+        self.order_button.setToolTip(self.tr("已验收的问题不再督办") if frozen else "")
         if row is None:
             self.title.setText(self.tr("选中一个问题，查看它的整改进度和整改前后照片"))
             self.info.clear()
@@ -449,6 +456,9 @@ class RectificationsPage(QWidget):
                                      else self.tr("推进到「{0}」").format(target.label))
         self.back_button.setEnabled(row.status != Status.PENDING.value and self.writable)
 
+    def frozen_text(self) -> str:
+        return self.tr("已验收：整改闭环的记录不能再修改；要修改请先「退回…」到「已整改」并写明原因")
+
     @staticmethod
     def _next_status(row: RectificationRow) -> Status | None:
         order = rules.STATUS_ORDER
@@ -464,18 +474,26 @@ class RectificationsPage(QWidget):
                 rs.get_rectification(session, record_id)
             except HuiquanError:
                 return False
-        for combo in (self.status_filter, self.source_filter, self.year_filter):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.overdue_only.blockSignals(True)
-        self.overdue_only.setChecked(False)
-        self.overdue_only.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        self._set_filters(overdue=False)
         self.reload(select=record_id)
         return self.current is not None and self.current.id == record_id
+
+    def show_overdue(self) -> None:
+        """Every overdue one and only those (the home page's 逾期整改): the other filters cleared."""
+        self._set_filters(overdue=True)
+        self.reload()
+
+    def _set_filters(self, overdue: bool) -> None:
+        """All statuses, sources and years, no search text; 只看逾期 as asked (no reload)."""
+        for widget in (self.status_filter, self.source_filter, self.year_filter, self.overdue_only, self.search):
+            widget.blockSignals(True)
+        for combo in (self.status_filter, self.source_filter, self.year_filter):
+            combo.setCurrentIndex(0)
+        self.overdue_only.setChecked(overdue)
+        self.search.clear()
+        self._search_timer.stop()
+        for widget in (self.status_filter, self.source_filter, self.year_filter, self.overdue_only, self.search):
+            widget.blockSignals(False)
 
     # --- actions ----------------------------------------------------------------------------------
     def write(self, action, message: str, select: int | None = None) -> bool:  # type: ignore[no-untyped-def]
@@ -504,7 +522,12 @@ class RectificationsPage(QWidget):
             self.changed.emit()
 
     def edit(self) -> None:
-        if (row := self._require()) is not None and RectificationDialog.ask(self.ws, row.id, self) is not None:
+        if (row := self._require()) is None:
+            return
+        if row.status == Status.VERIFIED.value:  # a double-click on a verified one
+            self._say(self.frozen_text())
+            return
+        if RectificationDialog.ask(self.ws, row.id, self) is not None:
             self._say(self.tr("已保存。"))
             self.reload(row.id)
             self.changed.emit()

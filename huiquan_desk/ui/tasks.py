@@ -3,6 +3,10 @@
 The work function gets a `progress(done, total)` callable; after the user presses 取消 the
 next call raises `Cancelled`, which the work lets propagate so its transaction rolls back.
 Results come back to the GUI thread through a queued signal; worker code never touches a widget.
+A task lives as long as the widget it was started for (its parent): when that widget is deleted
+first, nobody is left to tell, so the work is cancelled and the task leaves RUNNING at once.
+`hold_close` is what a dialog's reject() does while its task runs (Esc, 取消/关闭, the window's
+close button): it cancels the task and closes the dialog only once the work has stopped.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+import weakref
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
 from huiquan_desk.domain.errors import Cancelled, HuiquanError
 
@@ -103,6 +109,11 @@ class Task(QObject):
         self._timer.timeout.connect(self._show_dialog)
         if not quiet:  # quiet work (the daily backup) never pops up a progress dialog
             self._timer.start(SHOW_AFTER_MS)
+        self.close_held = False  # a dialog waits for this task to stop before it closes (hold_close)
+        # Deleted with its parent while the work still runs (the results would go nowhere): cancel
+        # it and forget it, so quitting later does not ask about work nobody sees. A plain function
+        # holding the task weakly: no reference cycle keeps a finished task alive.
+        self.destroyed.connect(partial(_receiver_gone, weakref.ref(self)))
         QThreadPool.globalInstance().start(_Job(work, self._signals, self.cancel_event))
 
     def cancel(self) -> None:
@@ -145,3 +156,30 @@ class Task(QObject):
     def _on_failed(self, error: object) -> None:
         self._close()
         self.failed.emit(error)
+
+
+def _receiver_gone(ref: weakref.ref[Task], *_destroyed: object) -> None:
+    """The widget the task was started for is gone before the work ended: stop the work (its
+    transaction rolls back at the next progress call) and take it out of RUNNING."""
+    task = ref()
+    if task is not None and task.running:
+        task.cancel_event.set()
+        task.running = False
+        RUNNING.discard(task)
+
+
+def hold_close(dialog: QDialog, task: Task | None, say: Callable[[str], None]) -> bool:
+    """For a dialog's reject() (Esc, 取消/关闭, the window's close button): True while `task` runs,
+    and the dialog must stay — gone, its work would end unseen (a file, an audit entry, records
+    filed). The task is cancelled (the work's next progress call raises Cancelled and its
+    transaction rolls back), `say` shows 「正在取消…」, and the dialog is rejected once the task
+    has ended cancelled. Work already past its last progress call ends done, and the dialog shows
+    that result as it would have (and an error likewise). False when nothing runs: close."""
+    if task is None or not task.running:
+        return False
+    if not task.close_held:
+        task.close_held = True
+        task.failed.connect(lambda error: dialog.reject() if isinstance(error, Cancelled) else None)
+    task.cancel()
+    say(dialog.tr("正在取消…"))
+    return True

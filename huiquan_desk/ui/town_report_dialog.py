@@ -4,9 +4,11 @@ civilization office, as PDF (with charts) or Excel (the numbers behind them).
 The dialog asks which report (a month, last month by default; or a year, last month's year by
 default), which format, then where to save it (ui.export_actions.ask_save_path); the report is
 gathered and written off the GUI thread (ui.tasks.Task, services.town_reports.export_town_report,
-with its audit entry), and the after-export bar under the form opens the file, its folder or
-prints it. A period that has not begun is refused in one sentence naming 月份 / 年度, before any
-file dialog. `TownReportDialog.ask` opens it without blocking (tests drive it through `export`).
+with its audit entry; closing the dialog meanwhile cancels it first and the dialog goes once the
+work has stopped, ui.tasks.hold_close), and the after-export bar under the form opens the file,
+its folder or prints it. A period that has not begun is refused in one sentence naming 月份 /
+年度, before any file dialog. `TownReportDialog.ask` opens it without blocking (tests drive it
+through `export`).
 """
 
 from __future__ import annotations
@@ -30,13 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from huiquan_desk.domain.dates import EARLIEST_YEAR
-from huiquan_desk.domain.errors import HuiquanError
+from huiquan_desk.domain.errors import Cancelled, HuiquanError
 from huiquan_desk.services import town_reports
 from huiquan_desk.services.town_reports import ReportPeriod, TownReport
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import export_actions, messages
 from huiquan_desk.ui.after_export import AfterExportBar
-from huiquan_desk.ui.tasks import Task
+from huiquan_desk.ui.tasks import Task, hold_close
 from huiquan_desk.ui.widgets import fit_window
 
 
@@ -165,9 +167,18 @@ class TownReportDialog(QDialog):
             return None
 
     # -- exporting ------------------------------------------------------------------------------
+    def busy(self) -> bool:
+        return self.task is not None and self.task.running
+
+    def reject(self) -> None:
+        """关闭 / Esc / the window's close button while a report is written cancels it (no file, no
+        audit entry) and closes once it has stopped (ui.tasks.hold_close)."""
+        if not hold_close(self, self.task, self.hint.setText):
+            super().reject()
+
     def export(self) -> Task | None:
         """Ask where to save the chosen report, then write it in the background."""
-        if self.task is not None and self.task.running:
+        if self.busy():
             return None
         try:
             period = self.period()
@@ -187,15 +198,20 @@ class TownReportDialog(QDialog):
         def done(report: TownReport) -> None:
             self.report = report
             self.after.show_file(path, self.tr("已导出{0}").format(report.title))
-            self.export_button.setEnabled(True)
+            self._idle()
 
         def failed(error: BaseException) -> None:
-            self.export_button.setEnabled(True)
-            messages.show_error(self, error)
+            self._idle()
+            if not isinstance(error, Cancelled):  # 取消 leaves no file: nothing to say
+                messages.show_error(self, error)
 
         self.export_button.setEnabled(False)
         self.task = Task(self, self.tr("正在导出{0}（{1}）…").format(period.name, period.label), work, done, failed)
         return self.task
+
+    def _idle(self) -> None:
+        self.export_button.setEnabled(True)
+        self._kind_changed()  # the report's hint again, in place of 「正在取消…」
 
 
 def open_town_report_dialog(window: QWidget) -> TownReportDialog:

@@ -165,6 +165,7 @@ class VolunteersPage(QWidget):
         self.service_from = date_edit(date(today.year, 1, 1))
         self.service_to = date_edit(date(today.year, 12, 31))
         self.service_team = _team_combo(self.ws, self.tr("全部队伍"))
+        self.service_team.addItem(service_hours.NO_TEAM, service_hours.NO_TEAM_ID)  # volunteers without a team
         for widget in (self.service_from, self.service_to):
             widget.dateChanged.connect(self.reload_services)
         self.service_team.currentIndexChanged.connect(self.reload_services)
@@ -319,7 +320,8 @@ class VolunteersPage(QWidget):
                 len(rows), rules.hours_text(total), rules.hours_text(supplement), late))
 
     def show_services(self, date_from: date, date_to: date, team_id: int | None = None) -> None:
-        """The 服务记录 tab for this period and team (None: all teams): a home-page tile's list."""
+        """The 服务记录 tab for this period and team (None: all teams; service_hours.NO_TEAM_ID: the
+        volunteers without a team): a home-page tile's or bar's list."""
         widgets = (self.service_from, self.service_to, self.service_team)
         for widget in widgets:
             widget.blockSignals(True)
@@ -355,6 +357,8 @@ class VolunteersPage(QWidget):
                 combo.removeItem(1)
             for team in self.teams.rows:
                 combo.addItem(team.name, team.id)
+            if combo is getattr(self, "service_team", None):
+                combo.addItem(service_hours.NO_TEAM, service_hours.NO_TEAM_ID)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 

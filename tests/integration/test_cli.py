@@ -1,8 +1,10 @@
 """The command line, run as a user would run it: a real process on a real data folder."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -194,3 +196,34 @@ def test_export_rectifications_checklist_and_supervision_order(demo_dir, tmp_pat
     assert "督办单" in PdfReader(tmp_path / "督办单.pdf").pages[0].extract_text()
     missing = cli("export", "supervision-order", "--id", "99", "-o", str(tmp_path / "x.pdf"), data=demo_dir)
     assert missing.returncode != 0 and "不存在" in missing.stderr and not (tmp_path / "x.pdf").exists()
+
+
+def test_argument_mistakes_are_explained_in_chinese(tmp_path) -> None:
+    cases = [(("export", "supervision-order", "-o", "x.pdf"), "缺少必须给出的参数：--id"),
+             (("export", "activities", "--format", "doc", "-o", "x"), "「doc」不是可选的值"),
+             (("export", "report", "--month", "2026-10", "--year", "2026", "-o", "x.pdf"), "不能和 --month 同时使用"),
+             (("--bogus",), "不认识的参数：--bogus")]
+    for args, said in cases:
+        result = cli(*args, data=tmp_path / "data")
+        assert result.returncode == 2 and said in result.stderr, (args, result.stderr)
+        assert "用法：huiquan-desk" in result.stderr and "usage:" not in result.stderr and "error:" not in result.stderr
+    mismatch = cli("export", "activities", "--format", "pdf", "-o", str(tmp_path / "台账.xlsx"), data=tmp_path / "data")
+    assert mismatch.returncode == 2 and "文件名却以 .xlsx 结尾" in mismatch.stderr and not (tmp_path / "台账.xlsx").exists()
+
+
+def test_a_terminated_export_leaves_no_half_file(demo_dir, tmp_path) -> None:
+    """`kill` (SIGTERM) stops a command as Ctrl-C does: the half-written pack is removed."""
+    out = tmp_path / "out"
+    out.mkdir()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen([sys.executable, "-m", "huiquan_desk", "--data-dir", str(demo_dir), "export", "pack",
+                             "-o", str(out / "迎检资料包.zip")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 60
+    while not any(out.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # until it has started writing
+    assert proc.poll() is None, "the pack was finished before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    _stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM and "已中止" in stderr
+    assert list(out.iterdir()) == []

@@ -90,7 +90,7 @@ def test_filters_and_no_photo_gaps(window, ws, qtbot, tmp_path) -> None:
     page = window.activities
     page.refresh()
     assert sorted(titles(page)) == ["有照片的活动", "没有照片的普法活动"]  # this year by default
-    qtbot.waitUntil(lambda: "1 项已开展但还没有照片" in page.summary.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "1 项已开展（含已归档）但没有照片" in page.summary.text(), timeout=3000)
     page.without_photos.setChecked(True)
     assert titles(page) == ["没有照片的普法活动"]
     page.without_photos.setChecked(False)

@@ -6,13 +6,15 @@ button is on a 1280×720 screen, and a 查看 account cannot change anything."""
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPointF, QRect, QSettings, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPointF, QRect, QSettings, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
 
 from huiquan_desk.domain.activity import NewAttachment, PhotoCaption
@@ -29,7 +31,7 @@ from huiquan_desk.services.settings import (
     save_profile,
 )
 from huiquan_desk.services.workspace import open_workspace
-from huiquan_desk.ui import archives_page, widgets
+from huiquan_desk.ui import archives_page, tasks, widgets
 from huiquan_desk.ui.archive_dialogs import BoxDialog, FilingDialog, ItemDialog
 from huiquan_desk.ui.main_window import MainWindow
 from tests.helpers import log_activity, make_image
@@ -129,11 +131,86 @@ def test_filing_runs_in_the_background_and_a_refusal_keeps_the_dialog(page, ws, 
     qtbot.addWidget(dialog)
     with ws.write() as s:  # someone files one of them meanwhile (another window, the command line)
         filing.file_records(s, ws.files, [dialog.candidates[0].id])
-    assert dialog.save() and not dialog.buttons.isEnabled()  # started: 归档 cannot be pressed twice
+    file_button = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    assert dialog.save() and not file_button.isEnabled()  # started: 归档 cannot be pressed twice
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Cancel).isEnabled()  # 取消 cancels it
     qtbot.waitUntil(lambda: dialog.task is None, timeout=30000)
-    assert shown.errors and dialog.result() != QDialog.DialogCode.Accepted and dialog.buttons.isEnabled()
+    assert shown.errors and dialog.result() != QDialog.DialogCode.Accepted and file_button.isEnabled()
     with ws.read() as s:  # one transaction: none of the others was filed either
         assert len(items.list_items(s, LAST)) == 1
+
+
+def settle(dialog) -> None:  # type: ignore[no-untyped-def]
+    """Until the dialog's filing has ended (the file_all loop: the worker is not starved of the GIL)."""
+    deadline = time.monotonic() + 30
+    while dialog.task is not None and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    assert dialog.task is None, "filing did not finish"
+    QApplication.processEvents()
+
+
+def test_closing_the_filing_dialog_cancels_it_and_files_nothing(page, ws, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Esc, the window's close button, 取消: while filing, each cancels it and the dialog stays
+    (「正在取消…」) until it has stopped; then it closes, nothing filed, the page as it was."""
+    reached, gate = threading.Event(), threading.Event()
+    real = filing.file_records
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        reached.set()  # the first record is being filed in the (uncommitted) transaction
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(filing, "file_records", held)
+    closed: list[int] = []
+    started: list[tasks.Task] = []
+
+    def run(dialog):  # type: ignore[no-untyped-def]
+        dialog.finished.connect(closed.append)
+        dialog.show()  # shown, not exec'd
+        try:
+            assert dialog.save() and reached.wait(30)
+            started.append(dialog.task)
+            QTest.keyClick(dialog, Qt.Key.Key_Escape)
+            assert not dialog.close()  # the window's close button is refused too
+            dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+            assert dialog.isVisible() and closed == [] and dialog.count.text() == "正在取消…"
+        finally:
+            gate.set()
+        settle(dialog)
+        assert closed == [QDialog.DialogCode.Rejected.value] and not dialog.isVisible()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(archives_page, "run_dialog", run)
+    before = page.status.text()
+    page.file_records()
+    assert closed, "the filing dialog was not opened"
+    with ws.read() as s:  # the record filed before the cancel was rolled back with the rest
+        assert items.list_items(s, LAST) == [] and len(filing.unfiled(s, LAST)) == 5
+    assert started[0] not in tasks.RUNNING and page.status.text() == before
+
+
+def test_a_filing_past_its_last_step_when_closed_is_shown_done(page, ws, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Closed after the work has committed (its result not back yet): the cancel comes too late,
+    the dialog ends accepted and the page shows what was filed."""
+    started: list[tasks.Task] = []
+
+    def run(dialog):  # type: ignore[no-untyped-def]
+        dialog.number.setChecked(True)
+        assert dialog.save()
+        started.append(dialog.task)
+        assert QThreadPool.globalInstance().waitForDone(30000)  # committed; the GUI not told yet
+        dialog.reject()
+        assert dialog.count.text() == "正在取消…"
+        settle(dialog)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(archives_page, "run_dialog", run)
+    page.file_records()
+    assert "已归档 5 件，固定件号 5 个" in page.status.text()
+    choose_series(page, f"WS·{LAST}-D10")
+    assert titles(page) == BY_DATE and codes(page)[0] == f"0194-WS·{LAST}-D10-0001"  # reloaded
+    assert started[0] not in tasks.RUNNING
 
 
 def test_filing_with_photos_apart_and_numbers_fixed(page, ws, monkeypatch) -> None:  # type: ignore[no-untyped-def]

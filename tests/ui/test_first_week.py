@@ -218,7 +218,7 @@ def test_summary_does_not_suggest_the_box_already_ticked(window, ws, qtbot) -> N
     page.refresh()
     qtbot.waitUntil(lambda: "勾选「只看没有照片的」" in page.summary.text(), timeout=5000)
     page.without_photos.setChecked(True)
-    qtbot.waitUntil(lambda: "1 项已开展但还没有照片" in page.summary.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "1 项已开展（含已归档）但没有照片" in page.summary.text(), timeout=5000)
     assert "勾选「只看没有照片的」" not in page.summary.text() and "补上" in page.summary.text()
 
 

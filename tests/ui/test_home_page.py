@@ -20,6 +20,7 @@ from huiquan_desk.ui.home_page import HomePage
 from huiquan_desk.ui.main_window import MainWindow
 from huiquan_desk.ui.widgets import from_qdate
 from tests.helpers import category_id, draft
+from tests.volunteer_helpers import make_id
 
 TODAY = date.today()
 MONTH_START = TODAY.replace(day=1)
@@ -100,8 +101,8 @@ def test_month_and_photo_tiles_open_the_activity_page_filtered(data, window, hom
     home.tiles["photos"].click()
     flt = page.current_filter()
     assert window.current_key == "activities"
-    assert (flt.date_from, flt.date_to, flt.status, flt.without_photos) == (
-        date(TODAY.year, 1, 1), date(TODAY.year, 12, 31), ActivityStatus.DONE, True)
+    assert (flt.date_from, flt.date_to, flt.status, flt.without_photos, flt.exclude_planned) == (
+        date(TODAY.year, 1, 1), date(TODAY.year, 12, 31), None, True, True)  # 已开展 and 已归档, as counted
     assert page.without_photos.isChecked() and page.model.rowCount() == home.data.without_photos_year == 1
 
 
@@ -142,6 +143,23 @@ def test_hours_tile_and_team_bar_open_the_service_records(data, window, home) ->
     assert from_qdate(page.service_from.date()) == date(TODAY.year, 1, 1)
 
 
+def test_the_no_team_bar_opens_the_services_of_volunteers_without_a_team(data, window, home, ws, qtbot) -> None:
+    with ws.write() as s:
+        alone = volunteers.create_volunteer(s, volunteers.VolunteerDraft(name="陈阿婆", id_number=make_id(date(1945, 3, 8), 124)))
+        service_hours.add_supplement(s, service_hours.SupplementDraft(alone, MONTH_START, 60, title="独居老人探访",
+                                                                      reason="签到表遗漏"), "王堃")
+    home.refresh()
+    qtbot.waitUntil(lambda: not home.busy and len(home.data.hours) == 2, timeout=20000)
+    home.hours_chart.repaint()
+    labels = [r.label for r in home.hours_chart.rows]
+    assert "未分队" in labels
+    home.hours_chart.clicked.emit(labels.index("未分队"), None)
+    page = window.volunteers
+    assert window.current_key == "volunteers" and page.tabs.currentIndex() == 1
+    assert page.service_team.currentText() == "未分队"
+    assert [r.volunteer for r in page.services.rows] == ["陈阿婆"] and "1 小时" in page.services_summary.text()
+
+
 def test_unfiled_tile_opens_the_filing_dialog_of_the_year_waiting(data, window, home, monkeypatch) -> None:
     opened = []
 
@@ -168,6 +186,18 @@ def test_rectification_and_assessment_tiles(data, window, home, qtbot) -> None:
     qtbot.waitUntil(lambda: not home.busy and home.data.overdue_count == 2, timeout=20000)
     home.tiles["rectifications"].click()
     assert window.current_key == "rectifications" and page.overdue_only.isChecked() and page.model.rowCount() == 2
+    # filters left on the page do not hide what the tile counts
+    page.overdue_only.setChecked(False)
+    page.status_filter.setCurrentIndex(page.status_filter.findData("done"))
+    page.source_filter.setCurrentIndex(page.source_filter.findData("supervision"))
+    page.search.setText("没有这样的问题")
+    page.reload()
+    assert page.model.rowCount() == 0
+    window.go("home")
+    home.tiles["rectifications"].click()
+    assert page.overdue_only.isChecked() and page.model.rowCount() == 2 and page.search.text() == ""
+    assert page.status_filter.currentData() is None and page.source_filter.currentData() is None
+    assert page.year_filter.currentData() is None
     window.go("home")
     home.tiles["grades"].click()
     assert window.current_key == "assessment"

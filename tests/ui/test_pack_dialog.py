@@ -1,22 +1,29 @@
 """迎检 → 导出迎检资料包… (ui.pack_dialog): opened from the window's menu, the period chosen, the zip
-built in the background and shown in the after-export bar; cancelled, it leaves nothing; a period
+built in the background and shown in the after-export bar; cancelled, it leaves nothing; closed
+while it runs, it is cancelled first (or, past its last step, shown done); a period
 that ends before it starts is refused before any file dialog; 核对资料包… reports a tampered pack.
 No modal box: `ask_pack_path`, `ask_pack_to_verify`, `tell` and `open_location` are replaced."""
 
 from __future__ import annotations
 
+import threading
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog
 
 from huiquan_desk.domain.activity import NewAttachment
 from huiquan_desk.domain.errors import ValidationError
+from huiquan_desk.services import inspection_pack
 from huiquan_desk.services.activities import create_activity
+from huiquan_desk.services.audit_log import query_audit
 from huiquan_desk.services.inspection_pack import verify_pack
 from huiquan_desk.services.settings import CommunityProfile, save_profile
-from huiquan_desk.ui import after_export, pack_dialog
+from huiquan_desk.ui import after_export, pack_dialog, tasks
 from huiquan_desk.ui.pack_dialog import PackDialog
 from tests.helpers import draft, make_image, wait_task
 
@@ -121,3 +128,85 @@ def test_verify_a_tampered_pack(dialog, monkeypatch, qtbot, tmp_path) -> None:
     wait_task(qtbot, dialog.verify(), 60000)
     text, problem = said[-1]
     assert problem and "多出的文件（清单中没有）：多出来的.txt" in text
+
+
+def export_entries(ws) -> list[str]:  # type: ignore[no-untyped-def]
+    with ws.read() as s:
+        return [r.summary for r in query_audit(s, limit=None) if r.action == "export"]
+
+
+def test_closing_while_exporting_cancels_and_leaves_nothing(window, dialog, ws, monkeypatch, qtbot,
+                                                            tmp_path) -> None:
+    """Esc / 关闭 / the window's close button while the pack is built: the dialog stays,
+    「正在取消…」, until the work has stopped; then it goes, with no zip, no hidden temporary file,
+    no audit entry, and quitting does not ask about a pack that is not being made."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    saving_to(monkeypatch, folder / "资料包.zip")
+    reached, gate = threading.Event(), threading.Event()
+    real = inspection_pack.export_pack
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        reached.set()
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inspection_pack, "export_pack", held)
+    closed: list[int] = []
+    dialog.finished.connect(closed.append)
+    task = dialog.export()
+    try:
+        assert reached.wait(30)
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        assert not dialog.close()
+        dialog.close_button.click()
+        assert dialog.isVisible() and closed == [] and dialog.hint.text() == "正在取消…"
+        assert task.label in tasks.running_labels()  # still running: quitting would ask and wait
+    finally:
+        gate.set()
+    wait_task(qtbot, task, 60000)
+    qtbot.waitUntil(lambda: closed == [QDialog.DialogCode.Rejected.value], timeout=5000)
+    qtbot.waitUntil(lambda: window.findChild(PackDialog) is None, timeout=5000)  # closed and deleted
+    assert list(folder.iterdir()) == [] and export_entries(ws) == []
+    assert task not in tasks.RUNNING and task.label not in tasks.running_labels()
+
+
+def test_closed_after_the_pack_is_written_it_shows_the_result(dialog, ws, monkeypatch, qtbot, tmp_path) -> None:
+    out = tmp_path / "资料包.zip"
+    saving_to(monkeypatch, out)
+    task = dialog.export()
+    assert QThreadPool.globalInstance().waitForDone(60000)  # written and logged; the GUI not told yet
+    dialog.reject()  # too late to cancel: the dialog stays and shows what was written
+    wait_task(qtbot, task, 5000)
+    assert dialog.isVisible() and "已导出迎检资料包" in dialog.after.message.text() and verify_pack(out).ok
+    assert "资料时段" in dialog.hint.text() and len(export_entries(ws)) == 1
+    assert task not in tasks.RUNNING
+    dialog.close_button.click()
+    assert not dialog.isVisible()
+
+
+def test_closing_while_checking_a_pack_cancels_the_check(window, dialog, monkeypatch, qtbot, tmp_path) -> None:
+    out = tmp_path / "资料包.zip"
+    saving_to(monkeypatch, out)
+    wait_task(qtbot, dialog.export(), 60000)
+    said: list[str] = []
+    monkeypatch.setattr(pack_dialog, "tell", lambda parent, title, text, problem=False: said.append(text))
+    reached, gate = threading.Event(), threading.Event()
+    real = inspection_pack.verify_pack
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        reached.set()
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inspection_pack, "verify_pack", held)
+    task = dialog.verify(out)
+    try:
+        assert reached.wait(30)
+        dialog.reject()
+        assert dialog.isVisible()
+    finally:
+        gate.set()
+    wait_task(qtbot, task, 60000)
+    qtbot.waitUntil(lambda: window.findChild(PackDialog) is None, timeout=5000)
+    assert said == [] and task not in tasks.RUNNING

@@ -106,6 +106,7 @@ def test_create_step_through_back_photos_and_prints(page, window, ws, monkeypatc
     assert page.model.data(page.model.index(0, 8)) == f"林秀英 {TODAY - timedelta(days=1):%Y-%m-%d}"
     assert not page.next_button.isVisible() and not page.before.add_button.isEnabled()  # frozen
     assert not page.before.thumbs.acceptDrops()
+    assert not page.order_button.isEnabled() and "不再督办" in page.order_button.toolTip()  # nothing to urge
 
     def back(row, parent=None):  # type: ignore[no-untyped-def]
         dialog = StepBackDialog(row, parent)
@@ -125,6 +126,7 @@ def test_create_step_through_back_photos_and_prints(page, window, ws, monkeypatc
     assert page.before.add_button.isEnabled()
 
     # the 督办单 from the page, read back
+    assert page.order_button.isEnabled()  # stepped back: open again, urged again
     out = tmp_path / "督办单.pdf"
     monkeypatch.setattr(rectifications_page, "ask_save_path", lambda parent, title, name, fmt: out)
     wait_task(qtbot, page.export_order())
@@ -197,6 +199,35 @@ def test_overdue_is_red_counted_in_the_navigation_and_on_the_order(page, window,
 def rs_rows(ws):  # type: ignore[no-untyped-def]
     with ws.read() as s:
         return rs.list_rectifications(s)
+
+
+def test_a_verified_one_cannot_be_edited_and_a_step_back_reason_is_limited(page, ws, monkeypatch) -> None:
+    with ws.write() as s:
+        open_one = rs.create_rectification(s, RectificationDraft("宣传栏破损", TODAY - timedelta(days=9), "督查"))
+        closed = rs.create_rectification(s, RectificationDraft(LATE, TODAY - timedelta(days=10), "暗访"))
+        rs.set_status(s, closed, "in_progress")
+        rs.set_status(s, closed, "done")
+        rs.set_status(s, closed, "verified", verified_by="林秀英", verified_on=TODAY)
+    opened = []
+    monkeypatch.setattr(RectificationDialog, "ask", lambda ws, rect_id=None, parent=None: opened.append(rect_id))
+    page.reload(select=closed)
+    assert page.current.id == closed
+    assert not page.edit_button.isEnabled() and "先「退回…」" in page.edit_button.toolTip()
+    page.edit()  # what a double-click on the row does
+    assert opened == [] and "已验收" in page.status.text()
+    page.reload(select=open_one)
+    assert page.edit_button.isEnabled() and page.edit_button.toolTip() == ""
+    page.edit()
+    assert opened == [open_one]
+
+    with ws.read() as s:
+        dialog = StepBackDialog(rs.get_rectification(s, closed), page)
+    dialog.reason.setPlainText("复" * 501)
+    dialog._accept()
+    assert dialog.result() == 0 and dialog.form.errors["退回原因"].text() == "不能超过 500 个字（现在是 501 个字）"
+    dialog.reason.setPlainText("复" * 500)
+    dialog._accept()
+    assert dialog.result() == 1
 
 
 @pytest.mark.expect_errors

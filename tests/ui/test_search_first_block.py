@@ -61,7 +61,7 @@ def test_first_block_at_once_then_the_whole_list(page, ws, qtbot, qtmodeltester)
     qtmodeltester.check(model)  # also watches the rows inserted when the count arrives
     qtbot.waitUntil(lambda: model.complete, timeout=10000)
     assert model.rowCount() == 1000 and model.ids()[:BLOCK] == first and model.ids() == whole_list(ws, page)
-    qtbot.waitUntil(lambda: page.summary.text() == "共 1000 项活动。其中 1000 项已开展但还没有照片，"
+    qtbot.waitUntil(lambda: page.summary.text() == "共 1000 项活动。其中 1000 项已开展（含已归档）但没有照片，"
                                                   "勾选「只看没有照片的」可查看。", timeout=10000)
     assert model.activity(999).title == "社区活动0"  # the last row, fetched on demand
     qtmodeltester.check(model)

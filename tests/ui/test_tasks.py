@@ -1,16 +1,19 @@
 """Background work: results come back on the GUI thread, progress shows only for slow work,
-cancelling rolls the work back."""
+cancelling rolls the work back; a task whose widget is deleted stops and is forgotten, and a
+dialog closed while its task runs waits for the task to stop."""
 
 import threading
 
 import pytest
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+from PySide6.QtWidgets import QDialog, QProgressDialog, QPushButton, QWidget
 from sqlalchemy import func, select
 
 from huiquan_desk.domain.errors import Cancelled, HuiquanError
 from huiquan_desk.storage.models import Setting
 from huiquan_desk.ui import messages, tasks
 from huiquan_desk.ui.import_dialog import ProblemModel
+from tests.helpers import wait_task
 
 
 @pytest.fixture
@@ -132,3 +135,84 @@ def test_problem_model(qtmodeltester) -> None:
     model = ProblemModel([Problem("活动名称", "必须填写", 3), Problem("开始时间", "无法识别", 4)])
     qtmodeltester.check(model)
     assert model.data(model.index(1, 0)) == 4
+
+
+def test_a_task_whose_widget_is_deleted_is_cancelled_and_forgotten(app, qtbot, ws) -> None:
+    """The widget that asked for the work is gone before it ends (a dialog deleted while it runs):
+    nobody is left to tell, so the work stops and rolls back, and quitting does not ask about it."""
+    parent = QWidget()
+    started, stopped = threading.Event(), threading.Event()
+    give_up = threading.Event()  # set only if the test fails: the work never ends by itself
+
+    def work(progress):  # type: ignore[no-untyped-def]
+        try:
+            with ws.write() as session:
+                session.add(Setting(key="half.done", value="x"))
+                session.flush()
+                started.set()
+                while not give_up.is_set():
+                    progress(0, 0)
+                    give_up.wait(0.01)
+        finally:
+            stopped.set()
+
+    task = tasks.Task(parent, "导出迎检资料包", work)
+    try:
+        assert started.wait(5) and task in tasks.RUNNING and "导出迎检资料包" in tasks.running_labels()
+        parent.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert task not in tasks.RUNNING and not task.running  # at once, not when the worker ends
+        assert "导出迎检资料包" not in tasks.running_labels()
+        assert stopped.wait(5)  # the work was cancelled
+    finally:
+        give_up.set()
+    with ws.read() as session:
+        assert session.scalar(select(func.count()).select_from(Setting).where(Setting.key == "half.done")) == 0
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert task not in tasks.RUNNING
+
+
+def test_closing_a_dialog_waits_for_its_task_to_stop(app, qtbot) -> None:
+    """hold_close: while the task runs, reject() cancels it and keeps the dialog, which closes once
+    the work has stopped cancelled; work that ends done anyway leaves the dialog open."""
+    said: list[str] = []
+    give_up = threading.Event()  # set only if the test fails: the work stops only when cancelled
+
+    def slow(progress):  # type: ignore[no-untyped-def]
+        while not give_up.wait(0.01):
+            progress(0, 0)
+        return "gave up"
+
+    class Busy(QDialog):
+        task: tasks.Task | None = None
+
+        def reject(self) -> None:
+            if not tasks.hold_close(self, self.task, said.append):
+                super().reject()
+
+    dialog = Busy()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    closed: list[int] = []
+    dialog.finished.connect(closed.append)
+    dialog.task = tasks.Task(dialog, "慢", slow)
+    try:
+        dialog.reject()
+        assert not dialog.close()  # the window's close button too
+        assert dialog.isVisible() and closed == [] and said == ["正在取消…"] * 2
+        wait_task(qtbot, dialog.task, 5000)
+        qtbot.waitUntil(lambda: closed == [QDialog.DialogCode.Rejected.value], timeout=5000)
+    finally:
+        give_up.set()
+    assert not dialog.isVisible() and dialog.task not in tasks.RUNNING
+
+    dialog.show()  # the work passes its last progress call before the close: it ends done
+    results: list[object] = []
+    dialog.task = tasks.Task(dialog, "快", lambda progress: "done", results.append)
+    assert QThreadPool.globalInstance().waitForDone(5000)  # finished, the result not delivered yet
+    dialog.reject()
+    assert dialog.isVisible()
+    wait_task(qtbot, dialog.task)
+    assert results == ["done"] and dialog.isVisible() and closed == [QDialog.DialogCode.Rejected.value]
+    dialog.reject()  # nothing runs now: it closes
+    assert not dialog.isVisible() and dialog.task not in tasks.RUNNING

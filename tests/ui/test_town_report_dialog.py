@@ -1,18 +1,23 @@
 """迎检 → 镇文明办报表…: the dialog opened from the menu, a month report and a year annex exported in
 the background and read back, the after-export bar opening the file, a period still running said
-so, and a cancelled save dialog writing nothing."""
+so, a cancelled save dialog writing nothing, and closing while it runs cancelling it first (or,
+past its last step, showing it done)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 from pypdf import PdfReader
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt, QThreadPool
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog
 
 from huiquan_desk.services import town_reports
-from huiquan_desk.ui import after_export, export_actions
+from huiquan_desk.services.audit_log import query_audit
+from huiquan_desk.ui import after_export, export_actions, tasks
 from huiquan_desk.ui.town_report_dialog import TownReportDialog
 from tests.helpers import log_activity, wait_task
 
@@ -86,3 +91,49 @@ def test_the_month_cannot_go_past_this_one_and_a_cancelled_save_writes_nothing(w
     assert dialog.export() is None and dialog.task is None and not list(tmp_path.rglob("*.pdf"))
     dialog.close_button.click()
     assert not dialog.isVisible()
+
+
+def test_closing_while_exporting_cancels_and_writes_nothing(window, ws, qtbot, tmp_path, monkeypatch) -> None:
+    """Esc / 关闭 / the window's close button while the report is written: the dialog stays,
+    「正在取消…」, until the work has stopped; then it goes, with no file and no audit entry."""
+    dialog = open_dialog(window)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    save_to(monkeypatch, folder)
+    reached, gate = threading.Event(), threading.Event()
+    real = town_reports.export_town_report
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        reached.set()
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(town_reports, "export_town_report", held)
+    closed: list[int] = []
+    dialog.finished.connect(closed.append)
+    task = dialog.export()
+    try:
+        assert reached.wait(30)
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        assert not dialog.close()
+        dialog.close_button.click()
+        assert dialog.isVisible() and closed == [] and dialog.hint.text() == "正在取消…"
+    finally:
+        gate.set()
+    wait_task(qtbot, task)
+    qtbot.waitUntil(lambda: closed == [QDialog.DialogCode.Rejected.value], timeout=5000)
+    qtbot.waitUntil(lambda: window.findChild(TownReportDialog) is None, timeout=5000)  # closed and deleted
+    assert list(folder.iterdir()) == [] and task not in tasks.RUNNING
+    with ws.read() as s:
+        assert [r for r in query_audit(s, limit=None) if r.action == "export"] == []
+
+
+def test_closed_after_the_report_is_written_it_shows_the_result(window, qtbot, tmp_path, monkeypatch) -> None:
+    dialog = open_dialog(window)
+    asked = save_to(monkeypatch, tmp_path)
+    task = dialog.export()
+    assert QThreadPool.globalInstance().waitForDone(30000)  # written and logged; the GUI not told yet
+    dialog.reject()
+    wait_task(qtbot, task)
+    assert dialog.isVisible() and dialog.after.path == tmp_path / asked[0][0] and dialog.export_button.isEnabled()
+    assert "月报：" in dialog.hint.text() and task not in tasks.RUNNING

@@ -264,3 +264,37 @@ def test_roster_import_preview_then_import(window, ws, qtbot, tmp_path) -> None:
     with qtbot.waitSignal(dialog.imported, timeout=10000):
         dialog.import_button.click()
     assert [r.name for r in page.registry.rows] == ["王堃"]
+
+
+def test_the_service_filter_has_no_team(window, ws, qtbot, tmp_path, monkeypatch) -> None:
+    """未分队 in the 服务记录 team filter: exactly the services of volunteers without a team, on the
+    screen and in the ledger; it stays (and stays chosen) when the teams change."""
+    _served(ws)  # 王堃, in 党员志愿服务队
+    alone = add_volunteer(ws, "陈阿婆", make_id("19450308", "124"), team=None)
+    day = date.today() - timedelta(days=1)
+    with ws.write() as s:
+        service_hours.add_supplement(s, service_hours.SupplementDraft(alone, day, 60, title="独居老人探访",
+                                                                      reason="签到表遗漏"), "陈晓燕")
+    page = window.volunteers
+    page.show_services(day, day)
+    assert sorted(r.volunteer for r in page.services.rows) == ["王堃", "陈阿婆"]
+    page.service_team.setCurrentIndex(page.service_team.findText("未分队"))
+    assert [r.volunteer for r in page.services.rows] == ["陈阿婆"]
+    page.show_services(day, day, service_hours.NO_TEAM_ID)
+    assert page.service_team.currentText() == "未分队" and [r.volunteer for r in page.services.rows] == ["陈阿婆"]
+    monkeypatch.setattr("huiquan_desk.ui.volunteers_page.ask_text", lambda *a, **k: "老年志愿服务队")
+    page.add_team()
+    names = [page.service_team.itemText(i) for i in range(page.service_team.count())]
+    assert names[-2:] == ["老年志愿服务队", "未分队"] and names.count("未分队") == 1
+    assert page.service_team.currentText() == "未分队"
+
+    import openpyxl
+
+    out = tmp_path / "未分队.xlsx"
+    task = page.export_services("xlsx", out)
+    with qtbot.waitSignal(task.done, timeout=20000):
+        pass
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert "队伍：未分队" in str(rows[1][0])
+    text = " ".join(str(c) for row in rows for c in row)
+    assert "陈阿婆" in text and "王堃" not in text

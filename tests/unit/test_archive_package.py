@@ -156,7 +156,7 @@ def _flag_encrypted(path: Path) -> Path:
 HOSTILE = {
     # the photo twice, the copy an unzip program would take first altered: never 「完整」
     "a name twice": (lambda n, d: [(n, b"EVIL" + d), (n, d)] if n.endswith("_01.jpg") else [(n, d)], "不止一次"),
-    "deep JSON": (lambda n, d: [(n, b"[" * 100000 + b"]" * 100000 if n == "manifest.json" else d)], "RecursionError"),
+    "deep JSON": (lambda n, d: [(n, b"[" * 100000 + b"]" * 100000 if n == "manifest.json" else d)], "结构嵌套过深"),
     "items not a list": (_manifest(lambda m: json.dumps({**m, "items": 5}).encode()), "不是惠泉台账档案移交包的清单"),
     "no files at all": (_manifest(lambda m: json.dumps({**m, "files": [], "items": []}).encode()), "没有任何档案文件"),
     "item file not listed": (_manifest(lambda m: json.dumps({**m, "items": [{"code": "X", "files": ["a/b.jpg"]}]}).encode()),
@@ -193,6 +193,23 @@ def test_an_encrypted_member_and_links_in_a_folder_are_problems(archive, tmp_pat
     (folder / "manifest.json").unlink()
     os.symlink("/dev/zero", folder / "manifest.json")  # never read
     assert "不是惠泉台账导出的档案移交包" in verify_package(folder)[0]
+
+
+def test_a_symlink_entry_in_a_zip_is_a_problem_and_never_read(archive, tmp_path) -> None:
+    import stat
+
+    ws, _ids = archive
+    good = export_package(ws, 2025, tmp_path / "good.zip").path
+    linked = tmp_path / "link.zip"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(linked, "w") as dst:
+        for member in src.infolist():
+            data = src.read(member.filename)  # the same bytes: their hash agrees with the manifest
+            if member.filename.endswith("_01.jpg") and D10_1 in member.filename:
+                member.create_system = 3
+                member.external_attr = (stat.S_IFLNK | 0o777) << 16  # `unzip` would make it a link
+            dst.writestr(member, data)
+    name = f"定期10年/{D10_1}/{D10_1}_01.jpg"
+    assert f"不是普通文件（链接或设备，不予读取）：{name}" in verify_package(linked)
 
 
 def test_refused_without_numbered_items_and_into_a_folder_with_files(archive, tmp_path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from huiquan_desk.domain.activity import ActivityStatus, NewAttachment
 from huiquan_desk.domain.family import Stage
 from huiquan_desk.services import activities as activity_service
-from huiquan_desk.services import assessment, dashboard, filing, service_hours, volunteers
+from huiquan_desk.services import assessment, dashboard, filing, service_hours, town_reports, volunteers
 from huiquan_desk.services import rectifications as rs
 from huiquan_desk.services.rectifications import RectificationDraft
 from tests.family_helpers import campaign_through, household
@@ -49,11 +49,11 @@ def test_activities_per_top_level_category_and_month(ws, tmp_path) -> None:
     assert by_name["思想道德教育"].held[5] == 1
     assert sum(by_name["宣传教育"].held) == 0 and sum(by_name["文明创建"].planned) == 0
     assert (d.held_month, d.held_year, d.planned_month, d.planned_ahead) == (1, 4, 1, 1)
-    # held, no photo: the activity page's own count (status 已开展, 只看没有照片的)
+    # held, no photo: the activity page's count by the one rule (services.activities)
     assert (d.without_photos_month, d.without_photos_year) == (1, 1)
     with ws.read() as s:
-        assert activity_service.count_activities(s, activity_service.ActivityFilter.year(
-            2026, status=ActivityStatus.DONE, without_photos=True)) == d.without_photos_year
+        assert activity_service.count_activities(s, activity_service.held_without_photos_filter(
+            date(2026, 1, 1), date(2026, 12, 31))) == d.without_photos_year
 
 
 def test_filed_activities_count_as_held_and_leave_the_unfiled_count(ws, tmp_path) -> None:
@@ -80,6 +80,38 @@ def test_filed_activities_count_as_held_and_leave_the_unfiled_count(ws, tmp_path
     d = overview(ws, date(2026, 7, 1))
     assert d.held_year == 2  # 已归档 took place too
     assert d.unfiled_due[0].due < d.today and d.unfiled_this_year and d.unfiled_this_year.total == 1
+
+
+def test_the_home_page_the_town_report_and_filing_count_alike(ws, tmp_path) -> None:
+    """One rule each for 「没有照片的活动」 (held: 已开展 or 已归档, no photo) and 「未归档」
+    (已开展 activities and commended campaigns in no archive item), counted the same everywhere."""
+    photo = make_image(tmp_path / "p.jpg")
+    log(ws, "三月普法", date(2026, 3, 2), "普法宣传")  # 已开展, no photo
+    log(ws, "三月卫生", date(2026, 3, 9), "卫生整治", photo=photo)  # has a photo
+    filed_bare = log(ws, "四月清明", date(2026, 4, 4))  # filed below: 已归档, still no photo
+    log(ws, "五月计划", date(2026, 5, 20), status=ActivityStatus.PLANNED)  # a plan: neither
+    log(ws, "去年中秋", date(2025, 10, 5))  # last year: unfiled there
+    with ws.write() as s:
+        filing.file_records(s, ws.files, [filed_bare])
+        campaign_through(s, [household(s, "王建国", room="501")], 1, Stage.COMMEND, year=2025)
+        campaign_through(s, [household(s, "李芳", room="502")], 1, Stage.COMMEND, year=2026)
+    d = overview(ws)
+    with ws.read() as s:
+        report = town_reports.gather_report(s, town_reports.ReportPeriod("year", 2026), TODAY)
+        page = activity_service.count_activities(s, activity_service.held_without_photos_filter(
+            date(2026, 1, 1), date(2026, 12, 31)))
+        waiting = {y: len(filing.unfiled(s, y)) for y in (2025, 2026)}
+        counts = filing.unfiled_counts(s, None, 2026)
+        last_year = town_reports.gather_report(s, town_reports.ReportPeriod("year", 2025), TODAY)
+    assert d.without_photos_year == report.activities.without_photos == page == 2  # 普法 and 清明
+    by_category = {c.name: c.without_photos for c in report.activities.by_category}
+    assert by_category["社区秩序"] == 1 and sum(by_category.values()) == 2
+    assert {u.year: u.total for u in d.unfiled} == waiting == {2025: 2, 2026: 3}  # 2026: 普法, 卫生, 评选
+    assert counts == {2025: (1, 1), 2026: (2, 1)}
+    for year_report in (report, last_year):
+        for y in year_report.archives.years:
+            assert (y.unfiled_activities, y.unfiled_campaigns) == counts[y.year]
+            assert y.unfiled == waiting[y.year]
 
 
 def test_hours_by_team_this_month_and_this_year(ws) -> None:

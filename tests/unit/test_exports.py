@@ -4,6 +4,7 @@ import errno
 import math
 import os
 import re
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
-from huiquan_desk.domain.errors import Cancelled, StorageError
+from huiquan_desk.domain.errors import Cancelled, StorageError, ValidationError
 from huiquan_desk.exports import ledger as ledger_module
 from huiquan_desk.exports import pdf as pdf_module
 from huiquan_desk.exports.fonts import MissingGlyphError
@@ -23,7 +24,7 @@ from huiquan_desk.exports.xlsx import write_xlsx
 from huiquan_desk.services import activities as svc
 from huiquan_desk.services.activities import ActivityFilter
 from huiquan_desk.services.campaigns import list_campaigns
-from huiquan_desk.services.exporting import export_activities, export_ledger
+from huiquan_desk.services.exporting import export_activities, export_ledger, format_from_path
 from huiquan_desk.services.ledgers import LEDGERS, LedgerParams
 from huiquan_desk.services.settings import CommunityProfile, save_profile
 from tests.helpers import category_id, draft
@@ -592,3 +593,26 @@ def test_pdf_roster_keeps_room_numbers_whole(community, tmp_path) -> None:
     lines = pdf_lines(out)
     assert any("20/4" in line for line in lines) and any("3-2-401" in line for line in lines), lines
     assert not any(line.endswith(("20/", "20", "3-2-", "3-2-40")) for line in lines), lines
+
+
+def test_the_format_and_the_file_name_must_agree(tmp_path) -> None:
+    assert format_from_path(tmp_path / "台账.PDF") == "pdf" and format_from_path(tmp_path / "台账", "xlsx") == "xlsx"
+    assert format_from_path(tmp_path / "台账.xlsx", "XLSX") == "xlsx"
+    with pytest.raises(ValidationError, match=r"要导出的是 PDF，文件名却以 \.xlsx 结尾"):
+        format_from_path(tmp_path / "月报.xlsx", "pdf")
+    with pytest.raises(ValidationError, match="只能导出为 PDF 或 Excel"):
+        format_from_path(tmp_path / "台账.docx")
+
+
+def test_what_a_killed_export_left_is_cleared_by_the_next_one(tmp_path) -> None:
+    stale, fresh, other = (tmp_path / ".台账-k1x.xlsx.part", tmp_path / ".台账-k2y.xlsx.part", tmp_path / ".别的-k3.xlsx.part")
+    for leftover in (stale, fresh, other):
+        leftover.write_bytes(b"half a workbook")
+    old = time.time() - ledger_module.STALE_SECONDS - 60
+    for leftover in (stale, other):
+        os.utime(leftover, (old, old))
+    with ledger_module.atomic_output(tmp_path / "台账.xlsx") as staged:
+        staged.write_bytes(b"done")
+    assert not stale.exists()  # killed long ago: gone
+    assert fresh.exists() and other.exists()  # maybe still being written; another file's
+    assert (tmp_path / "台账.xlsx").read_bytes() == b"done"

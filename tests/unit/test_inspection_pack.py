@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import re
+import stat
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -132,6 +133,18 @@ def test_cover_and_index_name_every_member(pack, tmp_path) -> None:
     assert len(listed) == len(report.members) == len(names(out)) - 2  # all but the two manifest files
 
 
+def test_the_cover_counts_the_pdf_and_excel_documents(pack, tmp_path) -> None:
+    out, _report, _calls = pack
+    members = names(out)
+    documents = [n for n in members if n.endswith((".pdf", ".xlsx")) and n not in ("00_封面.pdf", "01_目录.pdf")
+                 and not n.startswith(("09_照片/", "07_整改台账/整改照片/"))]
+    assert any(n.startswith("07_整改台账/整改照片/") for n in members) and "说明.txt" in members  # not counted
+    with zipfile.ZipFile(out) as z:
+        z.extract("00_封面.pdf", tmp_path)
+    cover = "".join(p.extract_text() for p in PdfReader(tmp_path / "00_封面.pdf").pages).replace(" ", "")
+    assert f"台账和文书{len(documents)}份（PDF、Excel各计一份，不含封面和目录）" in cover.replace("\n", ""), cover
+
+
 # --- checking it ---------------------------------------------------------------------------------------
 def test_manifest_verifies_and_agrees_with_sha256sum(pack) -> None:
     out, report, _calls = pack
@@ -170,11 +183,30 @@ def test_changed_missing_and_extra_members_are_reported(pack, tmp_path) -> None:
     assert "缺少文件：03_活动台账/活动台账.pdf" in check.lines()
 
 
-def crafted(path: Path, members: dict[str, bytes], listed: list[dict]) -> Path:
+def test_a_line_twice_in_the_sha256_list_and_unreadable_manifests_are_named_in_words(pack, tmp_path) -> None:
+    out, _report, _calls = pack
+    with zipfile.ZipFile(out) as z:
+        text = z.read("manifest-sha256.txt").decode()
+    twice = rewrite(out, tmp_path / "两次.zip", change={"manifest-sha256.txt": (text + text.splitlines(True)[0]).encode()})
+    assert not verify_pack(twice).ok and any("列了两次" in p for p in verify_pack(twice).problems)
+    nested = rewrite(out, tmp_path / "嵌套.zip", change={"manifest.json": b"[" * 100_000})
+    [problem] = verify_pack(nested).problems
+    assert problem == "manifest.json 无法读取（结构嵌套过深，不像是本软件写的清单）" and "Error" not in problem
+    (tmp_path / "坏.zip").write_bytes(b"PK\x03\x04 not really")
+    [broken] = verify_pack(tmp_path / "坏.zip").problems
+    assert "不是完整的 zip 文件" in broken and "BadZipFile" not in broken
+
+
+def crafted(path: Path, members: dict[str, bytes], listed: list[dict], links: frozenset[str] = frozenset()) -> Path:
     manifest = {"format": "huiquan-inspection-pack", "version": 1, "files": listed}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
-            z.writestr(name, data)
+            info = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix: `unzip` honours the mode, a symlink's "data" is its target
+            info.external_attr = ((stat.S_IFLNK | 0o777) if name in links else
+                                  (stat.S_IFDIR | 0o755) if name.endswith("/") else (stat.S_IFREG | 0o644)) << 16
+            z.writestr(info, data)
         z.writestr("manifest.json", json.dumps(manifest))
         z.writestr("manifest-sha256.txt", "".join(f"{e['sha256']}  {e['path']}\n" for e in listed))
     return path
@@ -207,6 +239,38 @@ def test_crafted_zips_are_refused_without_unpacking(tmp_path) -> None:
     with zipfile.ZipFile(tmp_path / "other.zip", "w") as z:
         z.writestr("manifest.json", json.dumps({"format": "huiquan-archive-package", "files": []}))
     assert "不是惠泉台账迎检资料包的清单" in verify_pack(tmp_path / "other.zip").problems[0]
+
+
+FRONT = {"00_封面.pdf": b"%PDF-1.4 cover", "01_目录.pdf": b"%PDF-1.4 index", "说明.txt": b"readme"}
+
+
+def test_a_manifest_without_files_or_without_the_front_is_not_complete(tmp_path) -> None:
+    check = verify_pack(crafted(tmp_path / "empty.zip", {}, []))  # files: [] and an empty manifest-sha256.txt
+    assert not check.ok and check.checked == 0
+    assert "清单中除封面、目录和说明外没有任何文件" in check.problems
+    assert {"清单缺少封面：00_封面.pdf", "清单缺少目录：01_目录.pdf", "清单缺少说明：说明.txt"} <= set(check.problems)
+
+    only_front = verify_pack(crafted(tmp_path / "front.zip", FRONT, [entry(n, d) for n, d in FRONT.items()]))
+    assert only_front.problems == ["清单中除封面、目录和说明外没有任何文件"]
+
+    ledger = {"03_活动台账/活动台账.pdf": b"%PDF-1.4 ledger"}
+    no_index = {n: d for n, d in FRONT.items() if n != "01_目录.pdf"} | ledger
+    check = verify_pack(crafted(tmp_path / "no-index.zip", no_index, [entry(n, d) for n, d in no_index.items()]))
+    assert check.problems == ["清单缺少目录：01_目录.pdf"]
+
+    whole = FRONT | ledger | {"03_活动台账/": b""}  # a folder entry is allowed
+    assert verify_pack(crafted(tmp_path / "whole.zip", whole, [entry(n, d) for n, d in whole.items()
+                                                                if not n.endswith("/")])).ok
+
+
+def test_a_symlink_member_is_not_read_and_not_complete(tmp_path) -> None:
+    members = FRONT | {"03_活动台账/活动台账.pdf": b"/etc/passwd"}  # `unzip` would make this a link
+    path = crafted(tmp_path / "link.zip", members, [entry(n, d) for n, d in members.items()],
+                   links=frozenset({"03_活动台账/活动台账.pdf"}))
+    check = verify_pack(path)
+    assert not check.ok
+    assert "不是普通文件（链接或设备，不予读取）：03_活动台账/活动台账.pdf" in check.problems
+    assert check.checked == 3  # the link itself was never hashed
 
 
 # --- what must not be in it ----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from huiquan_desk.services.settings import CommunityProfile, save_profile
 TODAY = date.today()
 OVERDUE = "惠泉小区 3 栋楼道公益广告破损、褪色，未及时更换"
 CLOSED = "重阳节敬老活动缺签到表"
-RECT_HEADERS = ["序号", "问题", "来源", "发现日期", "测评项目", "扣分", "责任人", "整改时限", "状态", "验收人", "验收日期", "备注"]
+RECT_HEADERS = ["序号", "编号", "问题", "来源", "发现日期", "测评项目", "扣分", "责任人", "整改时限", "状态", "验收人", "验收日期", "备注"]
 CHECK_HEADERS = ["序号", "编号", "测评项目", "指标", "测评内容", "分值", "方法", "评定规则", "等级", "得分", "问题数"]
 
 
@@ -72,7 +72,8 @@ def test_rectification_ledger_marks_the_overdue(inspected, tmp_path) -> None:
         assert export_ledger(s, "rectifications", LedgerParams(), out) == 2
     rows = sheet_rows(out)
     assert rows[0] == RECT_HEADERS
-    closed, late = rows[1], rows[2]  # in the order found
+    closed, late = (row[1:] for row in rows[1:3])  # in the order found; [0] 序号 of the list, then 编号
+    assert [rows[1][1], rows[2][1]] == [inspected[1], inspected[2]]  # the number 督办单 --id takes
     assert closed[1] == CLOSED and closed[2] == "自查" and closed[4] == "HJ-02" and closed[8] == "已验收"
     assert closed[9] == "林秀英" and closed[10]
     assert late[1] == OVERDUE and late[2] == "暗访" and late[5] == 2 and late[6] == "刘志强"
@@ -81,7 +82,7 @@ def test_rectification_ledger_marks_the_overdue(inspected, tmp_path) -> None:
     recent = tmp_path / "recent.xlsx"
     with ws.read() as s:
         assert export_ledger(s, "rectifications", LedgerParams(date_from=TODAY - timedelta(days=31)), recent) == 1
-    assert [r[1] for r in sheet_rows(recent)[1:] if isinstance(r[0], int)] == [OVERDUE]
+    assert [r[2] for r in sheet_rows(recent)[1:] if isinstance(r[0], int)] == [OVERDUE]
     pdf = tmp_path / "整改台账.pdf"
     with ws.read() as s:
         export_ledger(s, "rectifications", LedgerParams(), pdf)
@@ -150,6 +151,8 @@ def test_supervision_order_refusals(inspected, tmp_path) -> None:
         export_supervision_order(ws, closed, tmp_path / "督办单.xlsx")
     with pytest.raises(NotFoundError):
         export_supervision_order(ws, 999, tmp_path / "x.pdf")
+    with pytest.raises(ValidationError, match="已于.*验收，不再督办"):  # closed: nothing to urge
+        export_supervision_order(ws, closed, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
 
 

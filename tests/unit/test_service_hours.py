@@ -334,6 +334,7 @@ def test_service_rows_filters(ws) -> None:
         assert {r.volunteer for r in svc.service_rows(s, volunteer_id=b)} == {"李强"}
         assert [r.volunteer_number for r in svc.service_rows(s, team_id=teams[0])] == ["ZY20260001"] * 2
         assert svc.service_rows(s, team_id=teams[2]) == []
+        assert [r.volunteer for r in svc.service_rows(s, team_id=svc.NO_TEAM_ID)] == ["赵敏"]  # 未分队
         assert everything[1].hours == "2.5"
 
 
