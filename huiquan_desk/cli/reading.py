@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 
 from huiquan_desk.cli.session import _open
+from huiquan_desk.domain.errors import ValidationError
 
 
 def cmd_campaigns(args: argparse.Namespace) -> int:
@@ -34,6 +35,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
     today = date.today()
     date_to = args.date_to or today
     date_from = args.date_from or date(date_to.year, 1, 1)
+    if args.date_to is None and date_from > today:
+        raise ValidationError.single("评定时段", f"开始日期 {date_from:%Y-%m-%d} 在今天（{today:%Y-%m-%d}）之后，"
+                                     "评定时段还没有开始；要评一个将来的时段，请同时给出 --to")
     ws = _open(args, daily_backup=False)
     try:
         with ws.read() as session:

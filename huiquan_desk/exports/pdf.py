@@ -188,9 +188,14 @@ def _lay_out(ledger: Ledger, text: PdfText, page_w: float, page_h: float,
             first += take
     sign_line = sign_size * LEADING
     tail_h = (len(note_lines) + 2) * body_line + (len(sign_lines) - 1) * sign_line + 4 * mm
-    if y - tail_h < bottom:
-        pages.append([])
-        y = top - header_h
+    if y - tail_h < bottom:  # the notes and the signature line go over: take the last row with them,
+        last = pages[-1][-1] if len(pages[-1]) > 1 else None  # so no page is a bare header
+        moved_h = last[2] * body_line + 2 * PAD if last is not None else 0.0
+        if last is not None and top - header_h - moved_h - tail_h >= bottom:
+            pages[-1].pop()
+            pages.append([last])
+        else:
+            pages.append([])
     total_pages = len(pages)
     xs = [MARGIN_LEFT]
     for w in col_w:
@@ -243,7 +248,7 @@ def _lay_out(ledger: Ledger, text: PdfText, page_w: float, page_h: float,
                 centred(title_lines, title_ys, title_size)
                 centred(subtitle_lines, subtitle_ys, BODY_SIZE)
                 y_top = first_top
-            y = draw_header(y_top)
+            y = draw_header(y_top) if page else y_top  # a page of the notes alone has no table header
             bottoms = [y]
             placed: list[tuple[float, float, str]] = []
             for index, first, count in page:
@@ -255,7 +260,8 @@ def _lay_out(ledger: Ledger, text: PdfText, page_w: float, page_h: float,
                 y -= count * body_line + 2 * PAD
                 bottoms.append(y)
             text.draw_lines(canvas, placed, BODY_SIZE)
-            grid(y_top, y, bottoms)
+            if page:
+                grid(y_top, y, bottoms)
             if page_no == total_pages:
                 y -= body_line * 1.5
                 for note in note_lines:

@@ -15,7 +15,7 @@ group, never a loop over activity rows, so 100,000 activities stay fast):
   or held for it.
 
 `grades(session, today)` is the self-assessment of this year up to today (services.assessment.
-evaluate) as traffic lights: A green, B amber, C and C# red, not assessed by hand grey. It takes
+evaluate) as traffic lights: A green, B amber, C orange, C# red, not assessed by hand grey. It takes
 ≈ 0.15 s on the demo but seconds on a large community (bench/dashboard.py: ≈ 6 s for 100,000
 activities and 200,000 service records, most of it the 归档 and 按时录入 rules listing every
 problem), so the page runs it in the background, item by item so it can be cancelled, and not on
@@ -55,9 +55,10 @@ FESTIVAL_ALIASES = {"春节": ("春节", "新春", "过年"), "元宵": ("元宵
                     "七夕": ("七夕",), "中秋": ("中秋",), "重阳": ("重阳",), "国庆": ("国庆",)}
 OVERDUE_SHOWN = 5  # overdue rectifications named on the page (the count covers them all)
 
-GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
-LIGHTS = {"A": GREEN, "B": AMBER, "C": RED, "C#": RED}
-LIGHT_LABELS = {GREEN: "A 档", AMBER: "B 档", RED: "C / C# 档", GREY: assessment_rules.PENDING}
+GREEN, AMBER, ORANGE, RED, GREY = "green", "amber", "orange", "red", "grey"
+LIGHTS = {"A": GREEN, "B": AMBER, "C": ORANGE, "C#": RED}  # C# (the one `assess` fails on) apart from C
+LIGHT_LABELS = {GREEN: "A 档", AMBER: "B 档", ORANGE: "C 档", RED: "C# 档", GREY: assessment_rules.PENDING}
+LIGHT_ORDER = (GREEN, AMBER, ORANGE, RED, GREY)
 
 
 # --- results ---------------------------------------------------------------------------------------

@@ -195,6 +195,8 @@ def check_period(date_from: date | None, date_to: date | None) -> tuple[date, da
     date_from, date_to = date_from or (date(date_to.year, 1, 1) if date_to else start), date_to or end
     if date_to < date_from:
         raise ValidationError.single("时间范围", "结束日期不能早于开始日期")
+    if date_from > date.today():
+        raise ValidationError.single("时间范围", f"开始日期 {date_from:%Y-%m-%d} 还没有到，这个时段还没有材料可以打包")
     if date_to.year - date_from.year > 4:
         raise ValidationError.single("时间范围", "一个迎检资料包最多跨 5 个年度，请缩短时段")
     return date_from, date_to

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from huiquan_desk.ui.main_window import MainWindow
 
 GRADES_FRESH_S = 300  # the grades are evaluated again on a visit when older than this (刷新: at once)
-LIGHT_COLOURS = {dashboard.GREEN: "#2e9d57", dashboard.AMBER: "#e0a526", dashboard.RED: "#d0453a",
+LIGHT_COLOURS = {dashboard.GREEN: "#2e9d57", dashboard.AMBER: "#e0a526", dashboard.ORANGE: "#e67e22", dashboard.RED: "#c0392b",
                  dashboard.GREY: "#a3acb5"}
 PLANNED_COLOUR = "#7a8a99"
 STYLE = """
@@ -273,8 +273,8 @@ class HomePage(QWidget):
         self.as_of.setText(self.tr("截至 {0}").format(f"{d.today:%Y-%m-%d}"))
         self.status.setText("")
         t = self.tiles
-        planned = self.tr(" · 本月计划 {0} 项").format(d.planned_month) if d.planned_month else ""
-        t["month"].show_value(str(d.held_month), self.tr("{0}月已开展\n本年 {1} 项{2}").format(d.month, d.held_year, planned),
+        planned = self.tr("，另计划 {0} 项").format(d.planned_month) if d.planned_month else ""  # short: a tile is narrow
+        t["month"].show_value(str(d.held_month), self.tr("{0}月已开展{2}\n本年 {1} 项").format(d.month, d.held_year, planned),
                               PLAIN if d.held_month else WARN)
         t["photos"].show_value(str(d.without_photos_year), self.tr("本年已开展（含已归档）、没有照片\n其中本月 {0} 项")
                                .format(d.without_photos_month) if d.without_photos_year else self.tr("本年已开展的活动都有照片"),
@@ -351,15 +351,15 @@ class HomePage(QWidget):
         if not g.lights:
             tile.show_value("—", self.tr("还没有测评项目：在「测评自查」中添加或导入测评表"), MUTED_TEXT)
             return
-        names = {dashboard.GREEN: "A", dashboard.AMBER: "B", dashboard.RED: "C", dashboard.GREY: self.tr("待评")}
+        names = {dashboard.GREEN: "A", dashboard.AMBER: "B", dashboard.ORANGE: "C", dashboard.RED: "C#",
+                 dashboard.GREY: self.tr("待评")}
         lights = [(LIGHT_COLOURS[light], f"{names[light]} {g.count(light)}")
-                  for light in (dashboard.GREEN, dashboard.AMBER, dashboard.RED, dashboard.GREY) if g.count(light)]
+                  for light in dashboard.LIGHT_ORDER if g.count(light)]
         share = g.score / g.points if g.points else 0.0
         colour = GOOD if share >= 0.85 else WARN if share >= 0.6 else BAD
         tip = "\n".join(f"{x.code} {x.indicator}：{x.grade or dashboard.LIGHT_LABELS[dashboard.GREY]}"
                         + (self.tr("（{0} 个问题）").format(x.problems) if x.problems else "") for x in g.lights)
-        detail = self.tr("A {0} · B {1} · C {2} · 待评 {3}").format(*(g.count(x) for x in (
-            dashboard.GREEN, dashboard.AMBER, dashboard.RED, dashboard.GREY)))
+        detail = self.tr("A {0} · B {1} · C {2} · C# {3} · 待评 {4}").format(*(g.count(x) for x in dashboard.LIGHT_ORDER))
         tile.show_value(_points(g.score), detail, colour, self.tr("得分 {0} / {1}（已评定的项目）\n").format(
             _points(g.score), _points(g.points)) + tip, suffix=f"/ {_points(g.points)}", lights=lights)
 

@@ -182,6 +182,8 @@ def test_assess_exits_0_when_no_item_is_c_sharp(demo_dir) -> None:
     assert result.returncode == (1 if "C# 档项目" in result.stdout else 0)
     bad = cli("assess", "--from", "2026-03-01", "--to", "2026-01-01", data=demo_dir)
     assert bad.returncode == 2 and "评定时段" in bad.stderr
+    later = cli("assess", "--from", today.replace(year=today.year + 3).isoformat(), data=demo_dir)  # --to: today
+    assert later.returncode == 2 and "还没有开始" in later.stderr and "请同时给出 --to" in later.stderr
 
 
 def test_export_rectifications_checklist_and_supervision_order(demo_dir, tmp_path) -> None:

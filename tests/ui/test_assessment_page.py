@@ -198,8 +198,9 @@ def test_a_problem_becomes_a_rectification(page, window, demo, shown) -> None:  
     assert rect_id is not None
     with demo.read() as s:
         row = rectifications.get_rectification(s, rect_id)
+        title = activities.get_activity(s, finding.fix[1], demo.files).row.title
     assert row.problem == finding.text and row.item_code == "HJ-02" and row.source_label == "自查"
-    assert row.status_label == "待整改" and f"#{finding.fix[1]}" in row.remarks
+    assert row.status_label == "待整改" and row.remarks == f"对应记录：活动「{title}」"  # in words, not a table name
     assert window.current_key == "rectifications"
     # the same problem again: asked first
     window.go("assessment")

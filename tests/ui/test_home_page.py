@@ -80,11 +80,11 @@ def test_the_window_opens_on_the_home_page(app, ws, qtbot, data) -> None:
     assert grades is not None and len(grades.lights) == len(assessment.default_checklist())
     for code in (g.code for g in grades.lights):
         assert code in tiles["grades"].toolTip()
-    counts = [grades.count(light) for light in ("green", "amber", "red", "grey")]
-    green, amber, red, grey = counts
-    assert tiles["grades"].detail == f"A {green} · B {amber} · C {red} · 待评 {grey}"
+    counts = [grades.count(light) for light in ("green", "amber", "orange", "red", "grey")]
+    green, amber, orange, red, grey = counts
+    assert tiles["grades"].detail == f"A {green} · B {amber} · C {orange} · C# {red} · 待评 {grey}"
     assert [text for _colour, text in tiles["grades"].lights] == [
-        f"{name} {n}" for name, n in zip(("A", "B", "C", "待评"), counts, strict=True) if n]
+        f"{name} {n}" for name, n in zip(("A", "B", "C", "C#", "待评"), counts, strict=True) if n]
     assert tiles["grades"].value == f"{grades.score:.1f}".removesuffix(".0")
     window.grab()  # every tile paints
 

@@ -187,9 +187,9 @@ def test_grades_as_traffic_lights(ws) -> None:
     assert len(lights.lights) == len(results) > 0
     for light, result in zip(lights.lights, results, strict=True):
         assert light.code == result.item.code and light.grade == result.grade
-        assert light.light == {"A": "green", "B": "amber", "C": "red", "C#": "red", None: "grey"}[result.grade]
+        assert light.light == {"A": "green", "B": "amber", "C": "orange", "C#": "red", None: "grey"}[result.grade]
         assert light.problems == len(result.problems)
-    assert sum(lights.count(x) for x in ("green", "amber", "red", "grey")) == len(results)
+    assert sum(lights.count(x) for x in ("green", "amber", "orange", "red", "grey")) == len(results)
     assert (lights.score, lights.points) == assessment.total_score(results)
     assert lights.count("red") > 0  # an empty ledger misses its monthly activities
 

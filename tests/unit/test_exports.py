@@ -616,3 +616,16 @@ def test_what_a_killed_export_left_is_cleared_by_the_next_one(tmp_path) -> None:
     assert not stale.exists()  # killed long ago: gone
     assert fresh.exists() and other.exists()  # maybe still being written; another file's
     assert (tmp_path / "台账.xlsx").read_bytes() == b"done"
+
+
+def test_the_notes_never_go_alone_on_a_page_under_a_bare_header(tmp_path) -> None:
+    """However many rows, the last page holds a row with the notes and the signature line (the
+    测评自查表's 合计得分 once went alone onto a page of a repeated header)."""
+    notes = ["合计得分：57.3 / 90 分", "等级按问题数评定，得分 = 等级比例 × 分值。"] * 3
+    for n in range(20, 60):
+        ledger = Ledger(title="测试台账", subtitle="评定时段：2026年", columns=[Column("名称", lambda r: r, 30)],
+                        rows=[f"第{i:02d}行" for i in range(n)], row_count=n, describe=str, preparer="陈晓燕", notes=notes)
+        pages = PdfReader(write_pdf(ledger, tmp_path / f"{n}.pdf")).pages
+        last = pages[-1].extract_text()
+        assert "合计得分" in last and re.search(r"第\d\d行", last), (n, len(pages))
+        assert all(re.search(r"第\d\d行", page.extract_text()) for page in pages), n

@@ -12,7 +12,7 @@ import re
 import stat
 import zipfile
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -430,4 +430,7 @@ def test_period_and_file_name_are_checked(small, tmp_path) -> None:
         export_pack(small, date(2026, 6, 1), date(2026, 1, 1), tmp_path / "p.zip")
     with pytest.raises(ValidationError, match=r"\.zip"):
         export_pack(small, date(2026, 1, 1), date(2026, 6, 1), tmp_path / "p.pdf")
+    later = date.today() + timedelta(days=40)
+    with pytest.raises(ValidationError, match="还没有到"):  # a period to come has nothing to pack yet
+        export_pack(small, later, later + timedelta(days=30), tmp_path / "p.zip")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("p")] == []
