@@ -273,10 +273,10 @@ class HomePage(QWidget):
         self.as_of.setText(self.tr("截至 {0}").format(f"{d.today:%Y-%m-%d}"))
         self.status.setText("")
         t = self.tiles
-        planned = self.tr("，另计划 {0} 项").format(d.planned_month) if d.planned_month else ""  # short: a tile is narrow
-        t["month"].show_value(str(d.held_month), self.tr("{0}月已开展{2}\n本年 {1} 项").format(d.month, d.held_year, planned),
-                              PLAIN if d.held_month else WARN)
-        t["photos"].show_value(str(d.without_photos_year), self.tr("本年已开展（含已归档）、没有照片\n其中本月 {0} 项")
+        planned = self.tr("\n另有本月计划中的 {0} 项（图中斜线）").format(d.planned_month) if d.planned_month else ""
+        month_text = self.tr("{0}月已开展\n本年 {1} 项").format(d.month, d.held_year)  # short: a tile is narrow
+        t["month"].show_value(str(d.held_month), month_text, PLAIN if d.held_month else WARN, month_text + planned)
+        t["photos"].show_value(str(d.without_photos_year), self.tr("本年已开展或已归档\n其中本月 {0} 项")
                                .format(d.without_photos_month) if d.without_photos_year else self.tr("本年已开展的活动都有照片"),
                                BAD if d.without_photos_year else GOOD)
         if d.overdue_count:

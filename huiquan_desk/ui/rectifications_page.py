@@ -199,7 +199,8 @@ class RectificationsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         self.model = RectificationModel([
-            Col(rules.RECTIFICATION_LABELS["problem"], lambda r: r.problem, tooltip=lambda r: r.problem, width=300),
+            Col("编号", lambda r: str(r.id), "center", width=44),  # what the 督办单 is numbered by (督〔2026〕第 N 号)
+            Col(rules.RECTIFICATION_LABELS["problem"], lambda r: r.problem, tooltip=lambda r: r.problem, width=280),
             Col("来源", lambda r: r.source_label, "center", width=64),
             Col(rules.RECTIFICATION_LABELS["found_on"], lambda r: f"{r.found_on:%Y-%m-%d}", "center", width=90),
             Col(rules.RECTIFICATION_LABELS["item_id"], lambda r: r.item_code, "center", width=70),

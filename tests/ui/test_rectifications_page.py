@@ -75,7 +75,7 @@ def test_create_step_through_back_photos_and_prints(page, window, ws, monkeypatc
     page.before.add_button.click()
     page.after.thumbs.files_dropped.emit([str(make_image(tmp_path / "整改后.jpg", "green"))])
     assert page.before.thumbs.count() == 1 and page.after.thumbs.count() == 1
-    assert page.before.title() == "整改前照片（1 张）" and page.model.data(page.model.index(0, 9)) == "1/1"
+    assert page.before.title() == "整改前照片（1 张）" and page.model.data(page.model.index(0, 10)) == "1/1"
     page.before.thumbs.setCurrentRow(0)
     page.before.view()
     assert page.viewer is not None and page.viewer.windowTitle() == "整改前照片（第 1 张，共 1 张）"
@@ -103,7 +103,7 @@ def test_create_step_through_back_photos_and_prints(page, window, ws, monkeypatc
     page.advance()
     assert seen["warned"]  # the 验收 dialog says there is no 整改后 photo
     assert page.current.status_label == "已验收" and page.current.verified_by == "林秀英"
-    assert page.model.data(page.model.index(0, 8)) == f"林秀英 {TODAY - timedelta(days=1):%Y-%m-%d}"
+    assert page.model.data(page.model.index(0, 9)) == f"林秀英 {TODAY - timedelta(days=1):%Y-%m-%d}"
     assert not page.next_button.isVisible() and not page.before.add_button.isEnabled()  # frozen
     assert not page.before.thumbs.acceptDrops()
     assert not page.order_button.isEnabled() and "不再督办" in page.order_button.toolTip()  # nothing to urge
@@ -148,7 +148,7 @@ def test_overdue_is_red_counted_in_the_navigation_and_on_the_order(page, window,
     fill_new(monkeypatch, LATE, TODAY - timedelta(days=5))
     page.new()
     assert nav_text(window) == "整改台账\n1 项逾期"
-    assert page.model.data(page.model.index(0, 7)) == "待整改（逾期 5 天）"
+    assert page.model.data(page.model.index(0, 8)) == "待整改（逾期 5 天）"
     brush = page.model.data(page.model.index(0, 0), Qt.ItemDataRole.ForegroundRole)
     assert brush is not None and brush.color() == QColor(rectifications_page.OVERDUE_COLOR)
     assert "逾期 5 天" in page.info.text() and "1 个已逾期" in page.summary.text()
@@ -191,7 +191,7 @@ def test_overdue_is_red_counted_in_the_navigation_and_on_the_order(page, window,
     assert nav_text(window) == "整改台账"
     window.go("rectifications")  # refreshed: no longer red
     closed = next(i for i, r in enumerate(page.model.rows) if r.id == late_id)
-    assert page.model.data(page.model.index(closed, 7)) == "已整改"
+    assert page.model.data(page.model.index(closed, 8)) == "已整改"
     assert page.model.data(page.model.index(closed, 0), Qt.ItemDataRole.ForegroundRole) is None
     assert "逾期" not in page.summary.text()
 
