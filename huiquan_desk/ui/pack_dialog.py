@@ -17,10 +17,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -32,14 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from huiquan_desk.domain.errors import Cancelled, HuiquanError
+from huiquan_desk.domain.errors import HuiquanError
 from huiquan_desk.services import inspection_pack
 from huiquan_desk.services.inspection_pack import PackCheck, PackReport
 from huiquan_desk.services.settings import get_profile
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.after_export import AfterExportBar
-from huiquan_desk.ui.tasks import Task, hold_close
+from huiquan_desk.ui.task_dialog import TaskDialog
+from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.widgets import date_edit, fit_window, from_qdate, to_qdate
 
 FOLDER_KEY = "export/folder"  # the folder every save dialog starts in (ui.export_actions)
@@ -84,22 +84,18 @@ def check_text(check: PackCheck) -> str:
     return f"资料包与清单不一致，发现 {len(lines)} 个问题：\n{shown}{more}\n\n请重新导出迎检资料包。"
 
 
-class PackDialog(QDialog):
+class PackDialog(TaskDialog):
     """Choose the period (本年 / 上一年 / 自定义), then 导出… — or 核对资料包…."""
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None, today: date | None = None):
-        super().__init__(parent)
-        self.ws = ws
-        self.today = today or date.today()
-        self.task: Task | None = None
+        super().__init__(ws, parent, today)
         self.report: PackReport | None = None  # the last pack written
         self.check: PackCheck | None = None  # the last pack checked
         self.setWindowTitle(self.tr("导出迎检资料包"))
-        self.setWindowModality(Qt.WindowModality.WindowModal)
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("把一个时段的迎检资料打成一个 zip 文件：封面和目录、年度计划和责任分解表、活动台账和图片记录、"
                                "志愿者花名册（身份证号和电话已隐去中间部分）和服务记录、文明家庭台账和公示、归档文件目录、"
-                               "整改台账、测评自查表，以及按类别和活动存放的照片（附说明，已去除拍摄位置），"
+                               "整改台账（含整改前后照片）、测评自查表，以及按类别和活动存放的照片（附说明，已去除拍摄位置），"
                                "另附每个文件的 SHA-256 校验清单。"))
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -124,9 +120,6 @@ class PackDialog(QDialog):
         custom_row.addStretch(1)
         form.addRow("", custom_row)
         layout.addLayout(form)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555;")
         layout.addWidget(self.hint)
         for button in (self.this_year, self.last_year, self.custom):
             button.toggled.connect(lambda _on: self._changed())
@@ -135,30 +128,12 @@ class PackDialog(QDialog):
         self.after = AfterExportBar(self)
         layout.addWidget(self.after)
         layout.addStretch(1)
-        buttons = QHBoxLayout()
         self.verify_button = QPushButton(self.tr("核对资料包…"))
         self.verify_button.setToolTip(self.tr("按清单核对一个迎检资料包：缺少、改动或多出的文件"))
         self.verify_button.clicked.connect(lambda: self.verify())
-        buttons.addWidget(self.verify_button)
-        buttons.addStretch(1)
-        self.export_button = QPushButton(self.tr("导出…"))
-        self.export_button.setDefault(True)
-        self.export_button.clicked.connect(lambda: self.export())
-        self.close_button = QPushButton(self.tr("关闭"))
-        self.close_button.clicked.connect(self.reject)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        self.add_buttons(layout, self.verify_button)
         self._changed()
         fit_window(self, 620, 380)
-
-    @classmethod
-    def ask(cls, ws: Workspace, parent: QWidget | None = None, today: date | None = None) -> PackDialog:
-        """Open the dialog (window-modal, without blocking) and return it; it deletes itself when closed."""
-        dialog = cls(ws, parent, today)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
 
     # -- choosing -------------------------------------------------------------------------------
     def set_period(self, date_from: date, date_to: date) -> None:
@@ -192,14 +167,8 @@ class PackDialog(QDialog):
                           .format(start.isoformat(), end.isoformat()))
 
     # -- exporting ------------------------------------------------------------------------------
-    def busy(self) -> bool:
-        return self.task is not None and self.task.running
-
-    def reject(self) -> None:
-        """关闭 / Esc / the window's close button while a pack is built or checked cancels it (no
-        zip, no audit entry) and closes once it has stopped (ui.tasks.hold_close)."""
-        if not hold_close(self, self.task, self.hint.setText):
-            super().reject()
+    def refresh_hint(self) -> None:
+        self._changed()
 
     def export(self) -> Task | None:
         """Ask where to save the pack of the chosen period, then build it in the background."""
@@ -223,18 +192,9 @@ class PackDialog(QDialog):
         def done(report: PackReport) -> None:
             self.report = report
             self.after.show_file(path, self._done_text(report))
-            self._idle()
 
-        def failed(error: BaseException) -> None:
-            self._idle()
-            if not isinstance(error, Cancelled):
-                messages.show_error(self, error)
-
-        self.export_button.setEnabled(False)
-        self.verify_button.setEnabled(False)
-        self.task = Task(self, self.tr("正在导出迎检资料包（{0} 至 {1}）…").format(start.isoformat(), end.isoformat()),
-                         work, done, failed)
-        return self.task
+        return self.run(self.tr("正在导出迎检资料包（{0} 至 {1}）…").format(start.isoformat(), end.isoformat()),
+                        work, done)
 
     def _done_text(self, report: PackReport) -> str:
         notes = [self.tr("未收入：{0}").format(line) for line in report.left_out]
@@ -260,23 +220,9 @@ class PackDialog(QDialog):
 
         def done(check: PackCheck) -> None:
             self.check = check
-            self._idle()
             tell(self, self.tr("核对迎检资料包"), check_text(check), problem=not check.ok)
 
-        def failed(error: BaseException) -> None:
-            self._idle()
-            if not isinstance(error, Cancelled):
-                messages.show_error(self, error)
-
-        self.export_button.setEnabled(False)
-        self.verify_button.setEnabled(False)
-        self.task = Task(self, self.tr("正在核对迎检资料包…"), work, done, failed)
-        return self.task
-
-    def _idle(self) -> None:
-        self.export_button.setEnabled(True)
-        self.verify_button.setEnabled(True)
-        self._changed()  # the period's hint again, in place of 「正在取消…」
+        return self.run(self.tr("正在核对迎检资料包…"), work, done)
 
 
 def open_pack_dialog(window: QWidget) -> PackDialog:

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -32,29 +30,26 @@ from PySide6.QtWidgets import (
 )
 
 from huiquan_desk.domain.dates import EARLIEST_YEAR
-from huiquan_desk.domain.errors import Cancelled, HuiquanError
+from huiquan_desk.domain.errors import HuiquanError
 from huiquan_desk.services import town_reports
 from huiquan_desk.services.town_reports import ReportPeriod, TownReport
 from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import export_actions, messages
 from huiquan_desk.ui.after_export import AfterExportBar
-from huiquan_desk.ui.tasks import Task, hold_close
+from huiquan_desk.ui.task_dialog import TaskDialog
+from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.widgets import fit_window
 
 
-class TownReportDialog(QDialog):
+class TownReportDialog(TaskDialog):
     """Choose 月报 / 年度数据附表, the month or the year and PDF / Excel, then 导出…."""
 
     FORMATS = (("pdf", "PDF（带图表，可直接打印报送）"), ("xlsx", "Excel（每部分一个工作表，图表背后的数字）"))
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None, today: date | None = None):
-        super().__init__(parent)
-        self.ws = ws
-        self.today = today or date.today()
-        self.task: Task | None = None
+        super().__init__(ws, parent, today)
         self.report: TownReport | None = None  # the last one written
         self.setWindowTitle(self.tr("镇文明办报表"))
-        self.setWindowModality(Qt.WindowModality.WindowModal)
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("报送镇文明办的文明创建工作报表：活动分类和月度统计、志愿者和服务时长、评选表彰、"
                                "档案归档、测评自查档次和尚未完成的整改问题。受表彰家庭只列户主姓名。"))
@@ -91,9 +86,6 @@ class TownReportDialog(QDialog):
             self.format_combo.addItem(self.tr(label), key)
         form.addRow(self.tr("格式"), self.format_combo)
         layout.addLayout(form)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555;")
         layout.addWidget(self.hint)
         self.month_radio.toggled.connect(self._kind_changed)
         self.month_edit.dateChanged.connect(lambda _d: self._kind_changed())
@@ -101,26 +93,9 @@ class TownReportDialog(QDialog):
         self.after = AfterExportBar(self)
         layout.addWidget(self.after)
         layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.export_button = QPushButton(self.tr("导出…"))
-        self.export_button.setDefault(True)
-        self.export_button.clicked.connect(lambda: self.export())
-        self.close_button = QPushButton(self.tr("关闭"))
-        self.close_button.clicked.connect(self.reject)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        self.add_buttons(layout)
         self._kind_changed()
         fit_window(self, 600, 360)
-
-    @classmethod
-    def ask(cls, ws: Workspace, parent: QWidget | None = None, today: date | None = None) -> TownReportDialog:
-        """Open the dialog (window-modal, without blocking) and return it; it deletes itself when closed."""
-        dialog = cls(ws, parent, today)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
 
     # -- choosing -------------------------------------------------------------------------------
     def _kind_changed(self) -> None:
@@ -167,14 +142,8 @@ class TownReportDialog(QDialog):
             return None
 
     # -- exporting ------------------------------------------------------------------------------
-    def busy(self) -> bool:
-        return self.task is not None and self.task.running
-
-    def reject(self) -> None:
-        """关闭 / Esc / the window's close button while a report is written cancels it (no file, no
-        audit entry) and closes once it has stopped (ui.tasks.hold_close)."""
-        if not hold_close(self, self.task, self.hint.setText):
-            super().reject()
+    def refresh_hint(self) -> None:
+        self._kind_changed()
 
     def export(self) -> Task | None:
         """Ask where to save the chosen report, then write it in the background."""
@@ -198,20 +167,8 @@ class TownReportDialog(QDialog):
         def done(report: TownReport) -> None:
             self.report = report
             self.after.show_file(path, self.tr("已导出{0}").format(report.title))
-            self._idle()
 
-        def failed(error: BaseException) -> None:
-            self._idle()
-            if not isinstance(error, Cancelled):  # 取消 leaves no file: nothing to say
-                messages.show_error(self, error)
-
-        self.export_button.setEnabled(False)
-        self.task = Task(self, self.tr("正在导出{0}（{1}）…").format(period.name, period.label), work, done, failed)
-        return self.task
-
-    def _idle(self) -> None:
-        self.export_button.setEnabled(True)
-        self._kind_changed()  # the report's hint again, in place of 「正在取消…」
+        return self.run(self.tr("正在导出{0}（{1}）…").format(period.name, period.label), work, done)
 
 
 def open_town_report_dialog(window: QWidget) -> TownReportDialog:
