@@ -30,7 +30,6 @@ from reportlab.pdfgen.canvas import Canvas
 from huiquan_desk.domain.dates import cn_date
 from huiquan_desk.domain.family import building_text
 from huiquan_desk.exports.layout import (
-    MIDDLE,
     Block,
     Context,
     Document,
@@ -43,6 +42,7 @@ from huiquan_desk.exports.layout import (
     Paragraph,
     SealPlace,
     SignOff,
+    TableRow,
     Title,
     render,
 )
@@ -59,48 +59,6 @@ class Issuer:
 
 
 SEAL = SealPlace("（盖章）", diameter=42 * mm)  # a committee's round seal is about 42 mm across
-
-
-# --- a row of a simple boxed table ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class TableRow(Block):
-    """One row of a boxed table across the body: `cells` centred in columns whose widths are the
-    `shares` of the body's width, wrapped if need be; `header` rows are shaded and bold. Rows are
-    blocks of their own, so a long table runs on over pages between two rows."""
-
-    cells: tuple[str, ...]
-    shares: tuple[float, ...]
-    size: float = 14.0
-    leading: float = 1.4
-    min_height: float = 25.0
-    pad: float = 4.0
-    header: bool = False
-    shade: float = 0.92
-
-    def lay(self, ctx: Context) -> Laid:
-        ctx.check(*self.cells)
-        total = sum(self.shares)
-        widths = [ctx.width * share / total for share in self.shares]
-        wrapped = [ctx.text.wrap(text, width - 2 * self.pad, self.size, hang=False)
-                   for text, width in zip(self.cells, widths, strict=True)]
-        step = self.size * self.leading
-        height = max(self.min_height, *(len(lines) * step + 2 * self.pad for lines in wrapped))
-
-        def draw(c: Canvas, top: float) -> None:
-            x = ctx.left
-            for width, lines in zip(widths, wrapped, strict=True):
-                if self.header:
-                    c.setFillGray(self.shade)
-                c.rect(x, top - height, width, height, stroke=1, fill=1 if self.header else 0)
-                c.setFillGray(0)
-                y = top - (height - len(lines) * step) / 2 - step / 2 - self.size * MIDDLE
-                for line in lines:
-                    tx = x + (width - ctx.text.text_width(line, self.size)) / 2
-                    ctx.text.draw(c, tx, y, line, self.size, 2 if self.header else None)
-                    y -= step
-                x += width
-
-        return self._laid(height, draw, self.cells[0] if self.header else "名单")
 
 
 @dataclass(frozen=True)

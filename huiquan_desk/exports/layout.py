@@ -571,6 +571,55 @@ PRINT_DPI = 200  # pictures are embedded at most this fine at their printed size
 JPEG_QUALITY = 80
 
 
+# --- a row of a boxed table ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class TableRow(Block):
+    """One row of a boxed table across the body: `cells` in columns sized by `shares` of the body's
+    width, each aligned by `aligns` (l / c / r; centred by default), wrapped if need be; `header`
+    rows are shaded and bold. Rows are blocks of their own, so a long table runs on over pages
+    between two rows (a notice's names, a pack's index, a report's figures)."""
+
+    cells: tuple[str, ...]
+    shares: tuple[float, ...]
+    aligns: str = ""  # one letter a column; default centred
+    size: float = 14.0
+    leading: float = 1.4
+    min_height: float = 25.0
+    pad: float = 4.0
+    header: bool = False
+    shade: float = 0.92
+
+    def lay(self, ctx: Context) -> Laid:
+        ctx.check(*self.cells)
+        total = sum(self.shares)
+        widths = [ctx.width * share / total for share in self.shares]
+        wrapped = [ctx.text.wrap(text, width - 2 * self.pad, self.size, hang=False)
+                   for text, width in zip(self.cells, widths, strict=True)]
+        step = self.size * self.leading
+        height = max(self.min_height, *(len(lines) * step + 2 * self.pad for lines in wrapped))
+        aligns = self.aligns.ljust(len(self.cells), "c")
+
+        def draw(c: Canvas, top: float) -> None:
+            x = ctx.left
+            for width, lines, align in zip(widths, wrapped, aligns, strict=False):
+                if self.header:
+                    c.setFillGray(self.shade)
+                c.rect(x, top - height, width, height, stroke=1, fill=1 if self.header else 0)
+                c.setFillGray(0)
+                y = top - (height - len(lines) * step) / 2 - step / 2 - self.size * MIDDLE
+                for line in lines:
+                    w = ctx.text.text_width(line, self.size)
+                    if self.header or align == "c":
+                        tx = x + (width - w) / 2
+                    else:
+                        tx = x + self.pad if align == "l" else x + width - self.pad - w
+                    ctx.text.draw(c, tx, y, line, self.size, 2 if self.header else None)
+                    y -= step
+                x += width
+
+        return self._laid(height, draw, self.cells[0] if self.header else "名单")
+
+
 @dataclass(frozen=True)
 class Picture:
     """An image file to print. `caption`: the lines printed with it (题名：…, 时间：…); `name`: what

@@ -22,7 +22,6 @@ from pathlib import Path
 from reportlab.lib.units import mm
 
 from huiquan_desk.domain.dates import cn_date
-from huiquan_desk.exports.family_documents import TableRow
 from huiquan_desk.exports.layout import (
     Document,
     LabelValue,
@@ -31,6 +30,7 @@ from huiquan_desk.exports.layout import (
     PageNumbers,
     Paragraph,
     Spacer,
+    TableRow,
     Title,
     page_count,
     render,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,6 @@ from reportlab.pdfgen.canvas import Canvas
 from huiquan_desk.domain.dates import cn_date, iso_date
 from huiquan_desk.exports.fonts import PRIMARY, MissingGlyphError, fonts, invisible
 from huiquan_desk.exports.layout import (
-    MIDDLE,
     Block,
     Context,
     Document,
@@ -50,6 +50,7 @@ from huiquan_desk.exports.layout import (
     PageNumbers,
     Paragraph,
     SignatureLine,
+    TableRow,
     Title,
     render,
 )
@@ -107,51 +108,8 @@ def summary_lines(report: Any) -> list[str]:
 
 
 # --- blocks ------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Row(Block):
-    """One row of a boxed table across the body: `cells` in columns sized by `shares`, each aligned
-    by `aligns` (l / c / r), wrapped; `header` rows are shaded and bold. Rows are blocks of their
-    own, so a long table runs on over pages between two rows."""
-
-    cells: tuple[str, ...]
-    shares: tuple[float, ...]
-    aligns: str = ""  # one letter a column; default centred
-    size: float = TABLE_SIZE
-    leading: float = 1.35
-    min_height: float = 18.0
-    pad: float = 3.0
-    header: bool = False
-    shade: float = 0.9
-
-    def lay(self, ctx: Context) -> Laid:
-        ctx.check(*self.cells)
-        total = sum(self.shares)
-        widths = [ctx.width * share / total for share in self.shares]
-        wrapped = [ctx.text.wrap(text, width - 2 * self.pad, self.size, hang=False)
-                   for text, width in zip(self.cells, widths, strict=True)]
-        step = self.size * self.leading
-        height = max(self.min_height, *(len(lines) * step + 2 * self.pad for lines in wrapped))
-        aligns = self.aligns.ljust(len(self.cells), "c")
-
-        def draw(c: Canvas, top: float) -> None:
-            x = ctx.left
-            for width, lines, align in zip(widths, wrapped, aligns, strict=False):
-                if self.header:
-                    c.setFillGray(self.shade)
-                c.rect(x, top - height, width, height, stroke=1, fill=1 if self.header else 0)
-                c.setFillGray(0)
-                y = top - (height - len(lines) * step) / 2 - step / 2 - self.size * MIDDLE
-                for line in lines:
-                    w = ctx.text.text_width(line, self.size)
-                    if self.header or align == "c":
-                        tx = x + (width - w) / 2
-                    else:
-                        tx = x + self.pad if align == "l" else x + width - self.pad - w
-                    ctx.text.draw(c, tx, y, line, self.size, 2 if self.header else None)
-                    y -= step
-                x += width
-
-        return self._laid(height, draw, self.cells[0] if self.header else "表格")
+# a row of the report's tables: the layout layer's TableRow, smaller than a notice's
+Row = partial(TableRow, size=TABLE_SIZE, leading=1.35, min_height=18.0, pad=3.0, shade=0.9, name="表格")
 
 
 @dataclass(frozen=True)
