@@ -42,7 +42,7 @@ from huiquan_desk.domain.errors import HuiquanError, Progress, StorageError, Val
 from huiquan_desk.exports.ledger import UMASK, atomic_output
 from huiquan_desk.services.archives import list_items
 from huiquan_desk.services.settings import get_profile
-from huiquan_desk.storage.files import CHUNK, FileStore, name_problem
+from huiquan_desk.storage.files import CHUNK, FileStore, name_problem, new_folder_problem
 from huiquan_desk.storage.models import ArchiveFile, now
 
 if TYPE_CHECKING:
@@ -109,15 +109,7 @@ def target_problem(out: Path) -> str | None:
     or is empty, or a .zip file name that is not a folder."""
     if _is_zip(out):
         return f"「{out.name}」已是一个文件夹，请换一个文件名" if out.is_dir() else None
-    if out.is_dir():
-        try:
-            empty = not any(out.iterdir())
-        except OSError as err:
-            return f"无法读取文件夹 {out}：{err.strerror}"
-        return None if empty else f"文件夹「{out.name}」已存在且不是空的。为免覆盖其中的文件，请换一个名称或位置（或写成 .zip）。"
-    if out.exists():
-        return f"「{out.name}」已是一个文件。请换一个名称，或写成 .zip 文件名。"
-    return None
+    return new_folder_problem(out, "请换一个名称或位置（或写成 .zip 文件名）")
 
 
 def default_name(fonds: str, community: str, year: int) -> str:

@@ -67,7 +67,7 @@ from huiquan_desk.services.activities import (
     list_activities,
 )
 from huiquan_desk.services.ledgers import ALL_STATUSES, LedgerParams, letterhead
-from huiquan_desk.storage.files import FileStore, enable_heif, rendition_beside
+from huiquan_desk.storage.files import FileStore, enable_heif, new_folder_problem, rendition_beside
 
 if TYPE_CHECKING:
     from huiquan_desk.services.workspace import Workspace
@@ -304,19 +304,6 @@ def _fill_folder(data: PhotoRecordData, folder: Path, report: PhotoRecordReport,
                     progress(done, total)
 
 
-def _target_problem(target: Path) -> str | None:
-    """Why the folder export must not write to `target` (None: it may)."""
-    if target.is_dir():
-        try:
-            empty = not any(target.iterdir())
-        except OSError as err:
-            return f"无法读取文件夹 {target}：{err.strerror}"
-        return None if empty else f"文件夹「{target.name}」已存在且不是空的。为免覆盖其中的文件，请换一个名称或位置。"
-    if target.exists():
-        return f"「{target.name}」已是一个文件。请换一个名称或位置。"
-    return None
-
-
 def _audit_failed(err: HuiquanError) -> StorageError:
     return StorageError(f"{NAME}含有居民的照片和姓名，导出必须记入操作日志，但操作日志无法写入：\n{err}\n"
                         "为保护个人信息，没有保存任何文件。请稍后再试，或检查数据文件夹是否可写。")
@@ -330,7 +317,7 @@ def _export_folder(ws: Workspace, params: LedgerParams, target: Path, progress: 
         ws.require_writable()
     except HuiquanError as err:
         raise _audit_failed(err) from err
-    if problem := _target_problem(target):
+    if problem := new_folder_problem(target):
         raise ValidationError.single("保存位置", problem)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -220,3 +220,18 @@ class FileStore:
         if sha256_of(path) != sha256:
             return "文件内容已被改动（校验值不符）"
         return None
+
+
+def new_folder_problem(target: Path, other: str = "请换一个名称或位置") -> str | None:
+    """Why an export must not write its files into the folder `target` (None: it may): a folder
+    that exists and is not empty (its files could be overwritten), or a file of that name. `other`
+    is what else the user may do (「请换一个名称或位置（或写成 .zip）」)."""
+    if target.is_dir():
+        try:
+            empty = not any(target.iterdir())
+        except OSError as err:
+            return f"无法读取文件夹 {target}：{err.strerror}"
+        return None if empty else f"文件夹「{target.name}」已存在且不是空的。为免覆盖其中的文件，{other}。"
+    if target.exists():
+        return f"「{target.name}」已是一个文件。{other}。"
+    return None

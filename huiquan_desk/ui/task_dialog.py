@@ -21,8 +21,8 @@ D = TypeVar("D", bound="TaskDialog")
 
 
 class TaskDialog(QDialog):
-    """Subclasses build their form, put `self.hint` in it, call `add_buttons` and define
-    `refresh_hint` (what the hint says when nothing runs) and `export`."""
+    """Subclasses build their form, put `self.hint` in it, call `add_buttons`, and give
+    `export()` (what 导出… does) and `refresh_hint()` (what the hint says when nothing runs)."""
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None, today: date | None = None):
         super().__init__(parent)
@@ -35,7 +35,7 @@ class TaskDialog(QDialog):
         self.hint.setStyleSheet("color: #555;")
         self.export_button = QPushButton(self.tr("导出…"))
         self.export_button.setDefault(True)
-        self.export_button.clicked.connect(lambda: self.export())
+        self.export_button.clicked.connect(lambda: self.export())  # type: ignore[attr-defined]
         self.close_button = QPushButton(self.tr("关闭"))
         self.close_button.clicked.connect(self.reject)
         self.busy_buttons: list[QPushButton] = [self.export_button]  # disabled while a task runs
@@ -58,12 +58,6 @@ class TaskDialog(QDialog):
         row.addWidget(self.export_button)
         row.addWidget(self.close_button)
         layout.addLayout(row)
-
-    def export(self) -> Task | None:
-        raise NotImplementedError
-
-    def refresh_hint(self) -> None:
-        raise NotImplementedError
 
     def busy(self) -> bool:
         return self.task is not None and self.task.running
@@ -93,4 +87,4 @@ class TaskDialog(QDialog):
     def _idle(self) -> None:
         for button in self.busy_buttons:
             button.setEnabled(True)
-        self.refresh_hint()  # in place of 「正在取消…」
+        self.refresh_hint()  # type: ignore[attr-defined]  # in place of 「正在取消…」
