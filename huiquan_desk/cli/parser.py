@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     sub.add_parser("demo", help="在空的数据文件夹里生成演示社区（近十二个月的活动和照片）")
-    sub.add_parser("check", help="检查数据库完整性、附件文件和备份，有问题时以非零状态退出")
+    sub.add_parser("check", help="检查数据库完整性、附件文件、备份和档案文件（档案检测记入检测记录），有问题时以非零状态退出")
     bak = sub.add_parser("backup", help="立即备份（数据库快照和校验清单；照片存入同一文件夹的 huiquan-store，每张只存一份）")
     bak.add_argument("-o", "--output", type=Path,
                      help="备份到的文件夹（如 U 盘，第二次起只复制新增的照片）或文件名 .zip（单个文件，含全部照片）；"

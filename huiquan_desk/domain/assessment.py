@@ -35,6 +35,7 @@ GRADES = ("A", "B", "C", "C#")
 SHARES = {"A": 1.0, "B": 0.66, "C": 0.33, "C#": 0.0}
 GRADE_LABELS = {"A": "A 档（100%）", "B": "B 档（66%）", "C": "C 档（33%）", "C#": "C# 档（0%）"}
 PENDING = "待人工评定"
+ITEM_LIMITS = {"code": 20, "project": 100, "indicator": 100, "content": 2000}  # characters of each text field
 DEFAULT_THRESHOLDS = "0/1/2"
 
 ITEM_LABELS = {"code": "编号", "project": "测评项目", "indicator": "指标", "content": "测评内容", "points": "分值",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from huiquan_desk.domain.dates import cn_date
 from huiquan_desk.exports.ledger import Column, Ledger, Letterhead
 
 TITLE = "档案销毁清册"
@@ -30,7 +31,7 @@ def destruction_list(round_row: Any, rows: Sequence[Any], head: Letterhead) -> L
     destroyed = sum(1 for r in rows if r.decision == "destroy")
     kept = len(rows) - destroyed
     pages = sum(r.pages for r in rows if r.decision == "destroy")
-    when = f"鉴定日期：{round_row.decided_on:%Y年%m月%d日}" if round_row.decided_on else "鉴定日期：（鉴定尚未完成）"
+    when = f"鉴定日期：{cn_date(round_row.decided_on)}" if round_row.decided_on else "鉴定日期：（鉴定尚未完成）"
     notes = [
         f"鉴定小组成员：{'、'.join(round_row.members) or '（未填写）'}",
         f"居民代表：{'、'.join(round_row.residents) or '（未填写）'}",

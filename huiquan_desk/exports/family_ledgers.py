@@ -20,19 +20,12 @@ from typing import Any
 from huiquan_desk.domain import family as rules
 from huiquan_desk.domain.dates import iso_date
 from huiquan_desk.domain.family import Decision, ReviewMethod
-from huiquan_desk.exports.ledger import NAME_CHARS, Column, Ledger, Letterhead
+from huiquan_desk.exports.ledger import NAME_CHARS, Column, Ledger, Letterhead, sum_cell
 
 H = rules.HOUSEHOLD_LABELS
 N = rules.NOMINATION_LABELS
 MASK_NOTE = "注：联系电话按个人信息保护要求隐去中间四位。"
 INTERNAL = "内部材料，不公开"
-
-
-def _number(value: float | None) -> int | float | str:
-    """A total as a number a spreadsheet can sum (19 rather than 19.0); blank when there is none."""
-    if value is None:
-        return ""
-    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 def award_note(row: Any) -> str:
@@ -75,7 +68,7 @@ def review_columns(method: ReviewMethod) -> list[Column]:
         totals = [Column(rules.VOTE_LABELS[v], attrgetter(f"votes_{v.value}"), 6.5, "right")
                   for v in (rules.Vote.FOR, rules.Vote.AGAINST, rules.Vote.ABSTAIN)]
     else:
-        totals = [Column("平均得分", lambda r: _number(r.score), 9, "right")]
+        totals = [Column("平均得分", lambda r: sum_cell(r.score), 9, "right")]
     return [
         Column("名次", lambda r: r.rank or "", 5.5, "center"),
         Column(H["head_name"], lambda r: r.head_name, 8.5, "center", NAME_CHARS),

@@ -20,17 +20,10 @@ from typing import Any
 from huiquan_desk.domain import assessment as rules
 from huiquan_desk.domain.dates import iso_date
 from huiquan_desk.exports.activity_ledger import period_text
-from huiquan_desk.exports.ledger import NAME_CHARS, Column, Ledger, Letterhead
+from huiquan_desk.exports.ledger import NAME_CHARS, Column, Ledger, Letterhead, sum_cell
 
 R = rules.RECTIFICATION_LABELS
 C = rules.ITEM_LABELS
-
-
-def _number(value: float | None) -> int | float | str:
-    """A number a spreadsheet can sum (5 rather than 5.0); blank when there is none."""
-    if value is None:
-        return ""
-    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 # --- 整改台账 ---------------------------------------------------------------------------------------
@@ -48,7 +41,7 @@ def rectification_columns(today: date) -> list[Column]:
         Column("来源", lambda r: r.source_label, 8, "center"),
         Column(R["found_on"], lambda r: iso_date(r.found_on), 11.5, "center"),
         Column(R["item_id"], lambda r: r.item_code, 9, "center"),
-        Column(R["deduction"], lambda r: _number(r.deduction) if r.deduction else "", 6, "right"),
+        Column(R["deduction"], lambda r: sum_cell(r.deduction) if r.deduction else "", 6, "right"),
         Column(R["responsible"], lambda r: r.responsible, 8.5, "center", NAME_CHARS),
         Column(R["deadline"], lambda r: iso_date(r.deadline), 11.5, "center"),
         Column("状态", lambda r: status_text(r, today), 20, "center"),
@@ -78,11 +71,11 @@ CHECKLIST_COLUMNS = [
     Column(C["project"], lambda r: r.item.project, 12),
     Column(C["indicator"], lambda r: r.item.indicator, 14),
     Column(C["content"], lambda r: r.item.content, 28),
-    Column(C["points"], lambda r: _number(r.item.points), 6, "right"),
+    Column(C["points"], lambda r: sum_cell(r.item.points), 6, "right"),
     Column("方法", lambda r: r.item.method, 10, "center"),
     Column(rules.RULE_FIELD, lambda r: r.item.rule_sentence, 24),
     Column("等级", lambda r: r.grade_text, 11, "center"),
-    Column("得分", lambda r: _number(r.score), 6, "right"),
+    Column("得分", lambda r: sum_cell(r.score), 6, "right"),
     Column("问题数", lambda r: len(r.problems) if r.grade is not None else "", 7, "right"),
 ]
 
@@ -93,7 +86,7 @@ def checklist_ledger(results: Sequence[Any], head: Letterhead, date_from: date, 
     total = round(sum(r.score or 0.0 for r in graded), 2)
     points = round(sum(r.item.points for r in graded), 2)
     pending = len(results) - len(graded)
-    notes = [f"合计得分：{_number(total)} / {_number(points)} 分" + (f"；{pending} 项{rules.PENDING}" if pending else ""),
+    notes = [f"合计得分：{sum_cell(total)} / {sum_cell(points)} 分" + (f"；{pending} 项{rules.PENDING}" if pending else ""),
              "等级按问题数评定（A 档 100%、B 档 66%、C 档 33%、C# 档 0%），得分 = 等级比例 × 分值。"]
     return Ledger(
         title=head.title("测评自查表"),

@@ -143,8 +143,17 @@ def _discard(tmp: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def sum_cell(value: float | None) -> int | float | str:
+    """A number a spreadsheet can sum (19 rather than 19.0, 2.64 rounded to cents); blank when there is none."""
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
 # A temporary file beside an export that has not changed for this long was left by a run that was
-# killed (power cut, kill -9): nothing writes it any more. A run still writing touches it all along.
+# killed (power cut, kill -9). Exports write it at their end, well within this; only an export to the
+# same file name started meanwhile, still running after this long, could lose its temporary file
+# (its rename then fails with a message; nothing already saved is touched).
 STALE_SECONDS = 15 * 60
 
 
@@ -172,7 +181,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        clear_stale(path.parent, f".{glob.escape(path.stem)}-*{glob.escape(path.suffix)}.part")
+        clear_stale(path.parent, f".{glob.escape(path.stem)}-{'?' * 8}{glob.escape(path.suffix)}.part")  # mkstemp's 8
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix + ".part")
     except OSError as err:
         raise StorageError(f"无法写入 {path.parent}：{err.strerror}。请换一个文件夹。") from err

@@ -54,7 +54,7 @@ from huiquan_desk.exports.layout import (
     Title,
     render,
 )
-from huiquan_desk.exports.ledger import Column, Ledger
+from huiquan_desk.exports.ledger import Column, Ledger, sum_cell
 from huiquan_desk.exports.xlsx import write_xlsx
 
 PAGE = Page()  # A4 portrait, the binding edge on the left
@@ -66,13 +66,6 @@ PALETTE = ("#3b6ea5", "#e07b39", "#5a9e4b", "#c44e52", "#8172b2", "#937860", "#d
            "#4ba3b8")
 SECTIONS = ("一、总体情况", "二、活动开展情况", "三、志愿服务情况", "四、评选表彰情况", "五、档案归档情况",
             "六、测评自查情况", "七、整改落实情况")
-
-
-def _number(value: float | None) -> int | float | str:
-    """A number a spreadsheet can sum (5 rather than 5.0); blank when there is none."""
-    if value is None:
-        return ""
-    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 def period_text(report: Any) -> str:
@@ -466,7 +459,7 @@ def workbook(report: Any) -> Ledger:
                 ("注册志愿者", v.registered, "人"), ("新注册志愿者", v.new, "人"), ("参与服务志愿者", v.active, "人"),
                 ("服务人次", v.records, "人次"), ("服务时长", v.hours, "小时"),
                 ("受表彰家庭", report.commended_families, "户"),
-                ("测评自查得分", _number(s.score), f"分（已评定项目满分 {s.points:g} 分）"),
+                ("测评自查得分", sum_cell(s.score), f"分（已评定项目满分 {s.points:g} 分）"),
                 ("尚未完成整改的问题", len(r.open), "个"), ("其中逾期", r.overdue, "个"),
                 ("本期发现问题", r.found, "个"), ("本期验收问题", r.verified, "个")]
     parts = [_part(report, "总体情况", SECTIONS[0], _cols(("指标", itemgetter(0), 24, "left"), ("数值", itemgetter(1), 12, "right"),
@@ -523,8 +516,8 @@ def workbook(report: Any) -> Ledger:
                f"最近一次档案检测：{iso_date(check.checked_at)}，{check.files} 个文件，问题 {check.problems} 个。"]))
     parts.append(_part(report, "测评自查", SECTIONS[5], _cols(
         ("编号", lambda i: i.code, 8, "center"), ("测评项目", lambda i: i.project, 16, "left"),
-        ("指标", lambda i: i.indicator, 20, "left"), ("分值", lambda i: _number(i.points), 6, "right"),
-        ("档次", lambda i: i.grade, 11, "center"), ("得分", lambda i: _number(i.score), 7, "right"),
+        ("指标", lambda i: i.indicator, 20, "left"), ("分值", lambda i: sum_cell(i.points), 6, "right"),
+        ("档次", lambda i: i.grade, 11, "center"), ("得分", lambda i: sum_cell(i.score), 7, "right"),
         ("问题数", lambda i: i.problems, 7, "right"), ("主要问题或说明", lambda i: i.first_problem, 40, "left")), s.items,
         notes=[f"合计得分 {s.score:g} 分（已评定项目满分 {s.points:g} 分）。"]))
     parts.append(_part(report, "整改问题", SECTIONS[6], _cols(

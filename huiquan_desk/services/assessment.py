@@ -14,7 +14,7 @@ Chinese messages naming the field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from huiquan_desk.domain import assessment as rules
 from huiquan_desk.domain.activity import ActivityStatus, AttachmentKind
+from huiquan_desk.domain.dates import cn_date
 from huiquan_desk.domain.errors import NotFoundError, Problem, ValidationError
 from huiquan_desk.domain.family import Stage
 from huiquan_desk.domain.text import clean, text_problems
@@ -132,10 +133,6 @@ def _units(per: rules.Per, start: date, end: date) -> list[tuple[date, date, str
     return out
 
 
-def _day(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _between(column, start: date, end: date):  # type: ignore[no-untyped-def]
     return column.between(datetime.combine(start, datetime.min.time()),
                           datetime.combine(end, datetime.max.time().replace(microsecond=0)))
@@ -165,7 +162,7 @@ def _category_count(session: Session, rule: rules.CategoryCount, start: date, en
         acts = session.execute(select(Activity.id, Activity.title, Activity.start_at).where(
             Activity.category_id.in_(ids), Activity.status.in_(COUNTED), _between(Activity.start_at, first, last))
             .order_by(Activity.start_at, Activity.id)).all()
-        evidence += [Finding(f"{_day(a.start_at.date())}「{a.title}」", ("activities", a.id)) for a in acts]
+        evidence += [Finding(f"{cn_date(a.start_at.date())}「{a.title}」", ("activities", a.id)) for a in acts]
         if len(acts) >= rule.n:
             continue
         if last >= today:  # the month is still running: not a problem yet
@@ -191,7 +188,7 @@ def _category_evidence(session: Session, rule: rules.CategoryEvidence, start: da
             lacks.append(f"照片 {photos} 张（应至少 {rule.photos} 张）")
         if rule.sign_in and not signed:
             lacks.append("缺签到表")
-        name = f"{_day(a.start_at.date())}「{a.title}」"
+        name = f"{cn_date(a.start_at.date())}「{a.title}」"
         if lacks:
             problems.append(Finding(f"{name}：{'，'.join(lacks)}", ("activities", a.id)))
         else:
@@ -209,7 +206,7 @@ def _hours_on_time(session: Session, rule: rules.HoursOnTime, start: date, end: 
     for r in rows:
         days = working_days_between(r.service_date, r.entered_at.date())
         if days > rule.workdays:
-            problems.append(Finding(f"{r.name} {_day(r.service_date)}「{r.title or '志愿服务'}」的时长在第 {days} 个"
+            problems.append(Finding(f"{r.name} {cn_date(r.service_date)}「{r.title or '志愿服务'}」的时长在第 {days} 个"
                                     f"工作日才录入（应在 {rule.workdays} 个工作日内）", ("service_records", r.id)))
         else:
             on_time += 1
@@ -243,11 +240,11 @@ def _filed_by(session: Session, rule: rules.FiledBy, start: date, end: date, tod
     evidence = [Finding(f"{year}年已归档：{f.title}", ("archive_items", f.id)) for f in filed if f.created_at.date() <= due]
     waiting = filing.unfiled(session, year)
     if last <= due:
-        note = f"{year}年的材料应在{_day(due)}前归档" + (f"，还有 {len(waiting)} 项未归档" if waiting else "")
+        note = f"{year}年的材料应在{cn_date(due)}前归档" + (f"，还有 {len(waiting)} 项未归档" if waiting else "")
         return [], evidence, note
-    problems = [Finding(f"{year}年的{'活动' if c.kind == 'activity' else '评选'}「{c.title}」超过{_day(due)}仍未归档",
+    problems = [Finding(f"{year}年的{'活动' if c.kind == 'activity' else '评选'}「{c.title}」超过{cn_date(due)}仍未归档",
                         ("activities" if c.kind == "activity" else "campaigns", c.id)) for c in waiting]
-    problems += [Finding(f"{year}年的「{f.title}」在{_day(f.created_at.date())}才归档（应在{_day(due)}前）",
+    problems += [Finding(f"{year}年的「{f.title}」在{cn_date(f.created_at.date())}才归档（应在{cn_date(due)}前）",
                          ("archive_items", f.id)) for f in filed if f.created_at.date() > due]
     return problems, evidence, ""
 
@@ -260,7 +257,7 @@ def _campaign_commended(session: Session, rule: rules.CampaignCommended, start: 
             Campaign.kind == rule.campaign_kind, Campaign.year == year).order_by(Campaign.id)).all()
         done = [c for c in found if c.stage in COMMENDED]
         if done:
-            evidence += [Finding(f"「{c.title}」已表彰" + (f"（{_day(c.commended_on)}）" if c.commended_on else ""),
+            evidence += [Finding(f"「{c.title}」已表彰" + (f"（{cn_date(c.commended_on)}）" if c.commended_on else ""),
                                  ("campaigns", c.id)) for c in done]
             continue
         going = found[0] if found else None
@@ -272,7 +269,7 @@ def _campaign_commended(session: Session, rule: rules.CampaignCommended, start: 
 def _no_overdue(session: Session, rule: rules.NoOverdueRectification, start: date, end: date, today: date) -> Judged:
     from huiquan_desk.services.rectifications import overdue
 
-    problems = [Finding(f"「{r.problem[:40]}」超过整改时限{_day(r.deadline)}仍{r.status_label}"
+    problems = [Finding(f"「{r.problem[:40]}」超过整改时限{cn_date(r.deadline)}仍{r.status_label}"
                         + (f"（责任人 {r.responsible}）" if r.responsible else ""), ("rectifications", r.id))
                 for r in overdue(session, min(end, today)) if r.deadline is not None]
     closed = session.scalar(select(func.count()).select_from(Rectification).where(
@@ -287,7 +284,7 @@ def _fixity_within(session: Session, rule: rules.FixityWithin, start: date, end:
     ref = min(end, today)
     age = (ref - last.checked_at.date()).days
     problems = []
-    said = f"最近一次档案检测：{_day(last.checked_at.date())}，检测 {last.files} 个文件"
+    said = f"最近一次档案检测：{cn_date(last.checked_at.date())}，检测 {last.files} 个文件"
     if age > rule.days:
         problems.append(Finding(f"{said}，已过 {age} 天（应在 {rule.days} 天内）", ("fixity_checks", last.id)))
     if last.problems:
@@ -342,11 +339,18 @@ def evaluate_item(session: Session, item: ItemSpec, date_from: date, date_to: da
 
 
 def evaluate(session: Session, date_from: date, date_to: date, today: date | None = None,
-             items: Sequence[ItemSpec] | None = None) -> list[ItemResult]:
-    """Every item in force (or `items`), judged over [date_from, date_to] as of `today`."""
+             items: Sequence[ItemSpec] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> list[ItemResult]:
+    """Every item in force (or `items`), judged over [date_from, date_to] as of `today`.
+    `progress(done, total)` is called before each item, so a background task can stop between items."""
     _check_period(date_from, date_to)
     specs = list(items) if items is not None else [i for i in list_items(session) if not i.retired]
-    return [evaluate_item(session, item, date_from, date_to, today) for item in specs]
+    results = []
+    for done, item in enumerate(specs):
+        if progress is not None:
+            progress(done, len(specs))
+        results.append(evaluate_item(session, item, date_from, date_to, today))
+    return results
 
 
 def total_score(results: Sequence[ItemResult]) -> tuple[float, float]:
@@ -415,8 +419,7 @@ def default_checklist() -> list[ChecklistDraft]:
 def _item_problems(session: Session, d: ChecklistDraft, exclude: int | None) -> tuple[ChecklistDraft, list[Problem]]:
     d = ChecklistDraft(clean(d.code).upper(), clean(d.project), clean(d.indicator), clean(d.content), d.points,
                        clean(d.method), clean(d.rule), clean(d.thresholds) or rules.DEFAULT_THRESHOLDS, d.sort_order)
-    problems = text_problems([(L["code"], d.code, 20), (L["project"], d.project, 100), (L["indicator"], d.indicator, 100),
-                              (L["content"], d.content, 2000)])
+    problems = text_problems([(L[key], getattr(d, key), limit) for key, limit in rules.ITEM_LIMITS.items()])
     for key in ("code", "project", "indicator"):
         if not getattr(d, key):
             problems.append(Problem(L[key], "必须填写"))

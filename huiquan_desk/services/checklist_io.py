@@ -58,7 +58,6 @@ SHEET = "测评项目"
 SENTENCE = "规则说明"  # the rule in words: written for people, never read back
 MAX_ITEMS = 500  # rows a checklist file may have: a real one has a few dozen
 MAX_RULE = 2000  # characters of a rule's JSON
-TEXT_LIMITS = {"code": 20, "project": 100, "indicator": 100, "content": 2000}  # as services.assessment checks them
 YES = {"是", "停用", "已停用", "Y", "YES", "TRUE", "1", "√"}
 NO = {"", "否", "在用", "启用", "N", "NO", "FALSE", "0"}
 
@@ -220,7 +219,7 @@ def _draft(number: int, cells: dict[str, object], present: dict[str, int], old: 
     for key in ("code", "project", "indicator", "content", "method", "rule", "thresholds"):
         if key in present:
             setattr(base, key, cell_text(cells.get(key)))
-    problems += text_problems([(L[key], getattr(base, key), limit) for key, limit in TEXT_LIMITS.items()
+    problems += text_problems([(L[key], getattr(base, key), limit) for key, limit in rules.ITEM_LIMITS.items()
                                if key in present], number)
     if len(base.rule) > MAX_RULE:
         problems.append(Problem(L["rule"], f"不能超过 {MAX_RULE} 个字（现有 {len(base.rule)} 个）", number))

@@ -382,12 +382,7 @@ def grades(session: Session, today: date | None = None,
     total)` is called before each item, so a background task can stop between items (ui.tasks)."""
     today = today or date.today()
     start = date(today.year, 1, 1)
-    items = [i for i in assessment.list_items(session) if not i.retired]
-    results = []
-    for done, item in enumerate(items):
-        if progress is not None:
-            progress(done, len(items))
-        results += assessment.evaluate(session, start, today, today, items=[item])
+    results = assessment.evaluate(session, start, today, today, progress=progress)
     lights = [GradeLight(r.item.id, r.item.code, r.item.indicator, r.grade,
                          LIGHTS.get(r.grade, GREY) if r.grade else GREY, len(r.problems)) for r in results]
     score, points = assessment.total_score(results)

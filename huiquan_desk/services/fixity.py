@@ -239,11 +239,6 @@ def last_check(session: Session) -> CheckRow | None:
     return _row(found) if found is not None else None
 
 
-def list_checks(session: Session, limit: int = 50) -> list[CheckRow]:
-    return [_row(c) for c in session.scalars(
-        select(FixityCheck).order_by(FixityCheck.checked_at.desc(), FixityCheck.id.desc()).limit(limit))]
-
-
 def check_due(session: Session, today: date | None = None) -> bool:
     """Whether a check is due (settings.FIXITY_DAYS; 0: never scheduled): the archive has files and
     the last check is that many days old or there was none."""

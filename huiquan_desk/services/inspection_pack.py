@@ -504,7 +504,7 @@ def export_pack(ws: Workspace, date_from: date | None, date_to: date | None, pat
     report = PackReport(path, date_from, date_to)
 
     def write(session: Session, staged: Path) -> int:
-        clear_stale(staged.parent, f".{glob.escape(path.stem)}-*.tmp")  # scratch folders of killed runs
+        clear_stale(staged.parent, f".{glob.escape(path.stem)}-{'?' * 8}.tmp")  # scratch folders of killed runs
         made_by = ws.operator if ws.signed_in else (get_profile(session).preparer or "")
         with tempfile.TemporaryDirectory(dir=staged.parent, prefix=f".{path.stem}-", suffix=".tmp") as scratch, \
                 zipfile.ZipFile(staged, "w", allowZip64=True) as archive:

@@ -197,11 +197,6 @@ def plan_years(session: Session) -> list[int]:
     return list(session.scalars(select(Plan.year).order_by(Plan.year)))
 
 
-def plan_id_of(session: Session, year: int) -> int | None:
-    plan = _get_plan(session, year)
-    return plan.id if plan is not None else None
-
-
 def _plan(session: Session, plan_id: int) -> Plan:
     plan = session.get(Plan, plan_id)
     if plan is None:

@@ -32,7 +32,7 @@ from huiquan_desk.domain.text import clean, text_problems
 from huiquan_desk.services import recycle_bin
 from huiquan_desk.services.activities import AttachmentInfo, check_attachment_file, file_label
 from huiquan_desk.services.permissions import require_writer
-from huiquan_desk.storage.files import FileStore
+from huiquan_desk.storage.files import FileStore, enable_heif
 from huiquan_desk.storage.models import Rectification, RectificationPhoto
 
 BEFORE, AFTER = "before", "after"
@@ -124,6 +124,7 @@ def _taken_at(path: Path) -> datetime | None:
     """When the photo was taken (EXIF DateTimeOriginal, else DateTime); None when it does not say."""
     from PIL import ExifTags, Image
 
+    enable_heif()  # a phone's HEIC says when it was taken too
     try:
         with Image.open(path) as image:
             exif = image.getexif()

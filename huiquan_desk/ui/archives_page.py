@@ -290,7 +290,7 @@ class ArchivesPage(QWidget):
         """Last year while some of it waits to be filed or numbered, else this year."""
         last = date.today().year - 1
         with self.ws.read() as session:
-            if filing.unfiled(session, last) or items.list_items(session, last, numbered=False):
+            if filing.unfiled_counts(session, last, last) or items.list_items(session, last, numbered=False):
                 return last
         return last + 1
 
@@ -303,8 +303,8 @@ class ArchivesPage(QWidget):
         this_year = date.today().year
         with self.ws.read() as session:
             years = sorted(set(items.item_years(session)) | {this_year, this_year - 1, self.year}, reverse=True)
-            waiting = filing.unfiled(session, this_year - 1)
-            this = filing.unfiled(session, self.year) if self.year != this_year - 1 else waiting
+            counts = filing.unfiled_counts(session, min(this_year - 1, self.year), max(this_year - 1, self.year))
+            waiting, this = counts.get(this_year - 1, (0, 0)), counts.get(self.year, (0, 0))
             summaries = items.series(session, self.year)
             box_rows = boxes.list_boxes(session, self.year)
             gap_rows = items.list_gaps(session, self.year)
@@ -334,30 +334,28 @@ class ArchivesPage(QWidget):
         self.tabs.setTabText(2, self.tr("空号（{0}）").format(len(gap_rows)) if gap_rows else self.tr("空号"))
         self.reload_items()
 
-    def _reminder(self, last: int, waiting: list[filing.Candidate], this: list[filing.Candidate]) -> str:
+    def _reminder(self, last: int, waiting: tuple[int, int], this: tuple[int, int]) -> str:
+        """`waiting`, `this`: (activities, campaigns) unfiled of last year and of the year shown."""
         due = filing.due_date(last)
-        if waiting:
+        if any(waiting):
             text = self.tr("{0}年度还有 {1}未归档，应于 {2}前归档").format(last, self._what(waiting), cn_date(due))
             if date.today() > due:
                 text += self.tr("（已过期限）")
             text = f"<span style='color:#b03a2e'>{text}。</span>"
         else:
             text = self.tr("{0}年度的活动和评选都已归档。").format(last)
-        if self.year != last and this:
+        if self.year != last and any(this):
             text += self.tr(" {0}年度目前有 {1}可以归档。").format(self.year, self._what(this))
         return text
 
-    def _what(self, found: list[filing.Candidate]) -> str:
-        acts = sum(1 for c in found if c.kind == "activity")
-        camps = len(found) - acts
+    def _what(self, counts: tuple[int, int]) -> str:
+        acts, camps = counts
         parts = ([self.tr("{0} 项活动").format(acts)] if acts else []) + ([self.tr("{0} 项评选").format(camps)] if camps else [])
         return "、".join(parts)
 
     def _fixity_text(self, session) -> str:  # type: ignore[no-untyped-def]
-        try:
-            from huiquan_desk.services import fixity
-        except ImportError:
-            return ""
+        from huiquan_desk.services import fixity
+
         last = fixity.last_check(session)
         text = last.text if last is not None else self.tr("档案文件还没有检测过")
         if fixity.check_due(session, date.today()):

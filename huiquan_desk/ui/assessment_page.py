@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from huiquan_desk.domain import assessment as rules
-from huiquan_desk.domain.errors import HuiquanError, ValidationError
+from huiquan_desk.domain.errors import Cancelled, HuiquanError, ValidationError
 from huiquan_desk.services import assessment, rectifications
 from huiquan_desk.services.assessment import Finding, ItemResult, ItemSpec
 from huiquan_desk.services.ledgers import LEDGERS, LedgerParams
@@ -253,7 +253,7 @@ class AssessmentPage(QWidget):
 
         def work(progress):  # type: ignore[no-untyped-def]
             with ws.read() as session:
-                return assessment.list_items(session), assessment.evaluate(session, start, end)
+                return assessment.list_items(session), assessment.evaluate(session, start, end, progress=progress)
 
         self.status.setText(self.tr("正在评定 {0} 至 {1} …").format(start, end))
         task = Task(self, self.tr("正在评定…"), work, lambda result: self._evaluated(task, result),
@@ -275,7 +275,10 @@ class AssessmentPage(QWidget):
 
     def _failed(self, task: Task, error: BaseException) -> None:
         if task is self.task:
-            messages.show_error(self, error)
+            if isinstance(error, Cancelled):  # 取消 in the progress dialog: the last grades stay
+                self.status.setText(self.tr("已取消评定。"))
+            else:
+                messages.show_error(self, error)
 
     def _fill(self) -> None:
         keep = self._want or self.selected_id()

@@ -146,7 +146,7 @@ class SectionDialog(FormDialog):
         return dialog.saved_id if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-class TaskDialog(FormDialog):
+class PlanTaskDialog(FormDialog):
     """A task: its section, 工作任务, 工作标准, 责任领导, 责任人, 完成时限, 阶段, 目标 and 目标规则
     (a count of a category's activities a month / quarter / year, or judged by its links), 状态."""
 

@@ -38,7 +38,7 @@ from huiquan_desk.services.workspace import Workspace
 from huiquan_desk.ui import messages
 from huiquan_desk.ui.after_export import AfterExportBar
 from huiquan_desk.ui.export_actions import ask_save_path, export_in_background
-from huiquan_desk.ui.plan_dialogs import LinkDialog, PhasesDialog, PlanDialog, SectionDialog, TaskDialog
+from huiquan_desk.ui.plan_dialogs import LinkDialog, PhasesDialog, PlanDialog, PlanTaskDialog, SectionDialog
 from huiquan_desk.ui.rows_model import Col, RowsModel
 from huiquan_desk.ui.tasks import Task
 from huiquan_desk.ui.widgets import EmptyHint, mark_writes, read_only_table
@@ -351,7 +351,7 @@ class PlanPage(QWidget):
         if section is None:
             self.status.setText(self.tr("请先新增一个工作板块。"))
             return
-        task_id = TaskDialog.ask(self.ws, self.detail, section.id, None, self)
+        task_id = PlanTaskDialog.ask(self.ws, self.detail, section.id, None, self)
         if task_id is not None:
             self.status.setText(self.tr("已新增工作任务。"))
             self.reload()
@@ -364,7 +364,7 @@ class PlanPage(QWidget):
             return
         if chosen[0] == "task":
             task = self.selected_task()
-            if task is not None and TaskDialog.ask(self.ws, self.detail, task.section_id, task, self) is not None:
+            if task is not None and PlanTaskDialog.ask(self.ws, self.detail, task.section_id, task, self) is not None:
                 self.status.setText(self.tr("已保存「{0}」。").format(task.title))
                 self.reload()
         else:

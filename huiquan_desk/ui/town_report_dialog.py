@@ -113,10 +113,6 @@ class TownReportDialog(TaskDialog):
             text += self.tr("{0}还没有结束，数字统计到今天。").format(period.label)
         self.hint.setText(text)
 
-    def set_month(self, year: int, month: int) -> None:
-        self.month_radio.setChecked(True)
-        self.month_edit.setDate(QDate(year, month, 1))
-
     def set_year(self, year: int) -> None:
         self.year_radio.setChecked(True)
         self.year_spin.setValue(year)

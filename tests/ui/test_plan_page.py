@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from huiquan_desk.services import plans
 from huiquan_desk.ui import export_actions, plan_page
-from huiquan_desk.ui.plan_dialogs import LinkDialog, TaskDialog
+from huiquan_desk.ui.plan_dialogs import LinkDialog, PlanTaskDialog
 from tests.helpers import category_id, draft, wait_task
 from tests.ui.test_screens import assert_fits, small_screen  # noqa: F401 - the fixture
 
@@ -56,7 +56,7 @@ def test_generate_add_edit_and_link(page, window, ws, monkeypatch, shown) -> Non
 
     # a new task through the real dialog: an empty title is refused under its field, then saved
     def fill_new(ws_, detail, section_id, task=None, parent=None):  # type: ignore[no-untyped-def]
-        dialog = TaskDialog(ws_, detail, section_id, task, parent)
+        dialog = PlanTaskDialog(ws_, detail, section_id, task, parent)
         assert not dialog.save() and dialog.form.errors["工作任务"].isVisibleTo(dialog)
         dialog.title_edit.setText("重阳节敬老主题活动")
         dialog.lead.setText("欧阳娜娜")
@@ -67,7 +67,7 @@ def test_generate_add_edit_and_link(page, window, ws, monkeypatch, shown) -> Non
         assert dialog.save()
         return dialog.saved_id
 
-    monkeypatch.setattr(plan_page.TaskDialog, "ask", fill_new)
+    monkeypatch.setattr(plan_page.PlanTaskDialog, "ask", fill_new)
     page.select("section", page.detail.sections[3].id)
     page.add_task()
     rows = tree_texts(page)
@@ -76,13 +76,13 @@ def test_generate_add_edit_and_link(page, window, ws, monkeypatch, shown) -> Non
     assert page.selected_task() is not None and page.selected_task().title == "重阳节敬老主题活动"
 
     def edit(ws_, detail, section_id, task=None, parent=None):  # type: ignore[no-untyped-def]
-        dialog = TaskDialog(ws_, detail, section_id, task, parent)
+        dialog = PlanTaskDialog(ws_, detail, section_id, task, parent)
         dialog.owner.setText("王堃")
         dialog.status.setCurrentIndex(dialog.status.findData("in_progress"))
         assert dialog.save()
         return dialog.saved_id
 
-    monkeypatch.setattr(plan_page.TaskDialog, "ask", edit)
+    monkeypatch.setattr(plan_page.PlanTaskDialog, "ask", edit)
     page.edit_selected()
     row = tree_texts(page)[f"{page.selected_task().number}重阳节敬老主题活动"]
     assert row[2] == "王堃" and row[7] == "推进中"
@@ -143,5 +143,5 @@ def test_the_page_and_its_dialogs_fit_a_small_screen(ws, app, qtbot, small_scree
     assert_fits(window, app, "main window, plan page")
     detail = page.detail
     task = detail.tasks[0]
-    assert_fits(TaskDialog(ws, detail, task.section_id, task, window), app, "task dialog")
+    assert_fits(PlanTaskDialog(ws, detail, task.section_id, task, window), app, "task dialog")
     assert_fits(LinkDialog(ws, task, detail.year, window), app, "link dialog")

@@ -605,7 +605,8 @@ def test_the_format_and_the_file_name_must_agree(tmp_path) -> None:
 
 
 def test_what_a_killed_export_left_is_cleared_by_the_next_one(tmp_path) -> None:
-    stale, fresh, other = (tmp_path / ".台账-k1x.xlsx.part", tmp_path / ".台账-k2y.xlsx.part", tmp_path / ".别的-k3.xlsx.part")
+    stale, fresh, other = (tmp_path / ".台账-k1x2y3z4.xlsx.part", tmp_path / ".台账-a1b2c3d4.xlsx.part",
+                          tmp_path / ".台账-2025-k3m4n5p6.xlsx.part")  # the last: another export's (台账-2025.xlsx)
     for leftover in (stale, fresh, other):
         leftover.write_bytes(b"half a workbook")
     old = time.time() - ledger_module.STALE_SECONDS - 60
