@@ -426,8 +426,10 @@ class PlanPage(QWidget):
         if path is None:
             return None
 
+        ws = self.ws  # the worker never touches the page
+
         def work(_progress):  # type: ignore[no-untyped-def]
-            with self.ws.read() as session:
+            with ws.read() as session:
                 return plan_prints.export_plan(session, year, path, fmt)
 
         return Task(self, self.tr("正在导出{0}…").format(what), work,

@@ -194,6 +194,7 @@ class RectificationsPage(QWidget):
         self.today_fixed = today  # tests pin the day; else date.today() at each reload
         self.current: RectificationRow | None = None
         self.viewer: QWidget | None = None
+        self.photo_task: Task | None = None  # photos being stored
         layout = QVBoxLayout(self)
         layout.addLayout(self._filter_bar())
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -579,13 +580,26 @@ class RectificationsPage(QWidget):
         self.write(lambda s: rs.set_status(s, row.id, target, reason=reason, on=self.today),
                    self.tr("已退回「{0}」，原因已记入备注。").format(rules.STATUS_LABELS[target]))
 
-    def add_photos(self, stage: str, paths: list[str]) -> None:
+    def add_photos(self, stage: str, paths: list[str]) -> Task | None:
+        """Store the photos off the GUI thread (hashing, copying, a HEIC's rendition), in one transaction."""
         row = self._require()
         if row is None or not paths:
-            return
+            return None
         items = [NewRectificationPhoto(p, stage) for p in paths]
-        self.write(lambda s: rp.add_photos(s, row.id, items, self.ws.files),
-                   self.tr("已添加 {0} 张{1}照片。").format(len(items), rp.STAGE_LABELS[stage]))
+        ws, rect_id = self.ws, row.id
+        message = self.tr("已添加 {0} 张{1}照片。").format(len(items), rp.STAGE_LABELS[stage])
+
+        def work(_progress) -> None:  # type: ignore[no-untyped-def]
+            with ws.write() as session:
+                rp.add_photos(session, rect_id, items, ws.files)
+
+        def done(_result: object) -> None:
+            self._say(message)
+            self.reload()
+            self.changed.emit()
+
+        self.photo_task = Task(self, self.tr("正在保存照片…"), work, done, lambda err: messages.show_error(self, err))
+        return self.photo_task
 
     # --- prints -----------------------------------------------------------------------------------
     def _exported(self, text: str):  # type: ignore[no-untyped-def]
@@ -608,9 +622,9 @@ class RectificationsPage(QWidget):
         path = ask_save_path(self, self.tr("督办单"), inspection_prints.order_file_name(row), "pdf")
         if path is None:
             return None
-        today = self.today
+        today, ws = self.today, self.ws  # the worker never touches the page
         return Task(self, self.tr("正在导出督办单…"),
-             lambda _progress: inspection_prints.export_supervision_order(self.ws, row.id, path, today),
+             lambda _progress: inspection_prints.export_supervision_order(ws, row.id, path, today),
              lambda written: self._exported(self.tr("已导出督办单（{0}）。").format(row.problem[:20]))(1, written),
              lambda err: messages.show_error(self, err))
 

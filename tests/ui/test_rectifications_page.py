@@ -73,7 +73,9 @@ def test_create_step_through_back_photos_and_prints(page, window, ws, monkeypatc
     before = make_image(tmp_path / "整改前.jpg", "red")
     monkeypatch.setattr(rectifications_page, "pick_photos", lambda parent, stage: [str(before)])
     page.before.add_button.click()
+    wait_task(qtbot, page.photo_task)  # stored off the GUI thread
     page.after.thumbs.files_dropped.emit([str(make_image(tmp_path / "整改后.jpg", "green"))])
+    wait_task(qtbot, page.photo_task)
     assert page.before.thumbs.count() == 1 and page.after.thumbs.count() == 1
     assert page.before.title() == "整改前照片（1 张）" and page.model.data(page.model.index(0, 10)) == "1/1"
     page.before.thumbs.setCurrentRow(0)
@@ -231,14 +233,14 @@ def test_a_verified_one_cannot_be_edited_and_a_step_back_reason_is_limited(page,
 
 
 @pytest.mark.expect_errors
-def test_refusals_are_shown_and_nothing_is_saved(page, ws, monkeypatch, tmp_path, shown) -> None:
+def test_refusals_are_shown_and_nothing_is_saved(page, ws, monkeypatch, qtbot, tmp_path, shown) -> None:
     fill_new(monkeypatch, LATE, TODAY + timedelta(days=3))
     page.new()
     bomb = tmp_path / "海报.png"
     from PIL import Image
 
     Image.new("1", (20000, 20000)).save(bomb)
-    page.add_photos(rp.BEFORE, [str(make_image(tmp_path / "ok.jpg")), str(bomb)])
+    wait_task(qtbot, page.add_photos(rp.BEFORE, [str(make_image(tmp_path / "ok.jpg")), str(bomb)]))
     assert "尺寸大得异常" in str(shown.errors[-1]) and page.before.thumbs.count() == 0
 
     dialog = RectificationDialog(ws, None, page)
