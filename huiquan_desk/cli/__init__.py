@@ -66,14 +66,19 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args.data_dir)
     stopped: list[int] = []
+    running = [True]
 
     def stop(signum: int, _frame: object) -> None:  # `kill` or a session ending: stop as Ctrl-C does, so a
-        stopped.append(signum)                        # half-written file is removed and nothing half-saved
-        raise KeyboardInterrupt
+        stopped.append(signum)                        # half-written file is removed and nothing half-saved;
+        if running[0]:                                # once the command has ended, only its exit code says so
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        return COMMANDS[args.command](args)
+        try:
+            return COMMANDS[args.command](args)
+        finally:
+            running[0] = False  # a signal from here on must not interrupt the message or the exit
     except HuiquanError as err:
         print(f"{err.title}：\n{err}", file=sys.stderr)
         return 2

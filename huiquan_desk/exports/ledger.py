@@ -179,15 +179,22 @@ def atomic_output(path: Path) -> Iterator[Path]:
     from creating it onwards) and does not touch an existing one.
     """
     path = Path(path)
+    tmp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         clear_stale(path.parent, f".{glob.escape(path.stem)}-{'?' * 8}{glob.escape(path.suffix)}.part")  # mkstemp's 8
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix + ".part")
-    except OSError as err:
-        raise StorageError(f"无法写入 {path.parent}：{err.strerror}。请换一个文件夹。") from err
-    tmp = Path(tmp_name)
-    try:
+        tmp = Path(tmp_name)
         os.close(fd)
+    except OSError as err:
+        if tmp is not None:
+            _discard(tmp)
+        raise StorageError(f"无法写入 {path.parent}：{err.strerror}。请换一个文件夹。") from err
+    except BaseException:  # interrupted (kill, Ctrl-C) just as the temporary file was made
+        if tmp is not None:
+            _discard(tmp)
+        raise
+    try:
         yield tmp
         os.chmod(tmp, 0o666 & ~UMASK)  # as any new file of the user's (mkstemp made it private)
         os.replace(tmp, path)

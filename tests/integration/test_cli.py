@@ -227,5 +227,5 @@ def test_a_terminated_export_leaves_no_half_file(demo_dir, tmp_path) -> None:
     assert proc.poll() is None, "the pack was finished before it could be stopped"
     proc.send_signal(signal.SIGTERM)
     _stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM and "已中止" in stderr
+    assert proc.returncode == 128 + signal.SIGTERM and "已中止" in stderr, (proc.returncode, stderr)
     assert list(out.iterdir()) == []
